@@ -1,0 +1,239 @@
+//! The native command-line interface: a thin layer over the model for sweeps, scripts and tests.
+//!
+//! Every error is one line on stderr and exit code 2 (bad input) or 1 (could not write output).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use supernode_sim::model::params::{ParamError, FIELDS};
+use supernode_sim::model::Params;
+use supernode_sim::run::{self, DEFAULT_SEED};
+use supernode_sim::scenarios;
+
+/// Simulate a two-tier peer-to-peer overlay (Skype's supernodes) falling over and coming back.
+#[derive(Parser, Debug)]
+#[command(name = "supernode-sim", version, about, long_about = None, after_help = "Run `supernode-sim keys` for every parameter key, its unit, range and meaning.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the scenarios, one line each.
+    Scenarios,
+    /// Print a scenario's full parameter set as JSON (the schema `--params` and `--set` edit).
+    Params {
+        /// Scenario name (see `scenarios`).
+        #[arg(long, default_value = "skype-2010")]
+        scenario: String,
+    },
+    /// List every parameter key with its unit, allowed range and meaning.
+    Keys {
+        /// Print a Markdown table (as in the README).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Run a scenario and print its series, events, summary and hash.
+    Run(RunArgs),
+    /// Measure simulation speed: ticks (simulated seconds) per second of wall time.
+    Bench {
+        /// Scenario name.
+        #[arg(long, default_value = "skype-2010")]
+        scenario: String,
+        /// Ticks to run (from the start of the scenario).
+        #[arg(long, default_value_t = 36_000)]
+        ticks: u64,
+        /// Seed.
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Scenario name (see `scenarios`).
+    #[arg(long, default_value = "skype-2010")]
+    scenario: String,
+    /// Seed of the random number generator; the same seed gives the same run.
+    #[arg(long, default_value_t = DEFAULT_SEED, allow_negative_numbers = true)]
+    seed: u64,
+    /// JSON file of parameter overrides (a full or partial object as `params` prints).
+    #[arg(long, value_name = "FILE.json")]
+    params: Option<PathBuf>,
+    /// Set one parameter by its dotted key, e.g. `--set retry.policy=full-jitter` (repeatable;
+    /// applied after `--params`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Simulated hours to run, more than 0 and at most 720 (default: the scenario's).
+    #[arg(long, value_name = "H", allow_negative_numbers = true)]
+    hours: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One JSON object: scenario, seed, params, series, events, summary, hash.
+    Json,
+    /// The series as CSV with a header row.
+    Csv,
+}
+
+/// What went wrong, and the exit code it deserves.
+enum Failure {
+    /// Bad input (exit 2).
+    Input(String),
+    /// Could not write the output (exit 1).
+    Output(String),
+}
+
+impl From<ParamError> for Failure {
+    fn from(e: ParamError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand)
+            {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            }
+            // One line: clap's first paragraph (the problem and the allowed values), without its
+            // own "error: " prefix.
+            let text = e.to_string();
+            let para: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+            let line = para.join(" ");
+            let line = line.trim_start_matches("error: ");
+            eprintln!("error: {line} (see supernode-sim --help)");
+            return ExitCode::from(2);
+        }
+    };
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Output(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn execute(cmd: Command) -> Result<(), Failure> {
+    match cmd {
+        Command::Scenarios => {
+            for s in scenarios::all() {
+                println!("{:<26} {}", s.name, s.summary);
+            }
+            Ok(())
+        }
+        Command::Params { scenario } => {
+            let s = run::scenario(&scenario)?;
+            println!("{}", s.params.to_json_pretty());
+            Ok(())
+        }
+        Command::Keys { markdown } => {
+            if markdown {
+                println!("| key | unit | allowed | meaning |");
+                println!("|---|---|---|---|");
+                for f in FIELDS {
+                    println!("| `{}` | {} | {} | {} |", f.key, f.unit, f.kind.allowed(), f.doc);
+                }
+            } else {
+                for f in FIELDS {
+                    let unit = if f.unit.is_empty() { String::new() } else { format!(" [{}]", f.unit) };
+                    println!("{}{unit}: {} Allowed: {}.", f.key, f.doc, f.kind.allowed());
+                }
+            }
+            Ok(())
+        }
+        Command::Run(args) => run_cmd(args),
+        Command::Bench { scenario, ticks, seed } => {
+            let s = run::scenario(&scenario)?;
+            if ticks == 0 || ticks > (run::MAX_HOURS * 3600.0) as u64 {
+                return Err(Failure::Input(format!(
+                    "--ticks: {ticks} is out of range; allowed: 1 to {}",
+                    (run::MAX_HOURS * 3600.0) as u64
+                )));
+            }
+            let mut w = run::world(&s, s.params.clone(), seed)?;
+            let t0 = Instant::now();
+            for _ in 0..ticks {
+                w.step();
+            }
+            let secs = t0.elapsed().as_secs_f64();
+            let per_s = ticks as f64 / secs;
+            println!(
+                "{}: {:.0} ticks/s ({:.3} ms/tick), {} clients, {} supernodes",
+                s.name,
+                per_s,
+                1000.0 / per_s,
+                s.params.clients.total,
+                s.params.supernodes.count
+            );
+            Ok(())
+        }
+    }
+}
+
+fn read_params_file(path: &PathBuf) -> Result<serde_json::Value, Failure> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| Failure::Input(format!("--params {shown}: cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::Input(format!("--params {shown}: the file is not UTF-8 text; allowed: a JSON object")))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::Input(format!("--params {shown}: not valid JSON ({e}); allowed: a JSON object as `supernode-sim params` prints"))
+    })
+}
+
+fn run_cmd(a: RunArgs) -> Result<(), Failure> {
+    let s = run::scenario(&a.scenario)?;
+    let mut p: Params = s.params.clone();
+    if let Some(path) = &a.params {
+        let v = read_params_file(path)?;
+        p = p.merged(&v).map_err(|e| Failure::Input(format!("--params {}: {e}", path.display())))?;
+    }
+    for kv in &a.set {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| Failure::Input(format!("--set '{kv}': expected KEY=VALUE, e.g. --set retry.policy=full-jitter")))?;
+        p = p.with_text(k.trim(), v)?;
+    }
+    let hours = run::check_hours(a.hours.unwrap_or(s.default_hours)).map_err(|e| Failure::Input(format!("--{e}")))?;
+    let result = run::run(&s, p, a.seed, hours)?;
+    let text = match a.format {
+        Format::Json => {
+            let mut t = serde_json::to_string(&result.to_json()).expect("the run serializes");
+            t.push('\n');
+            t
+        }
+        Format::Csv => result.world.series().to_csv(),
+    };
+    match &a.out {
+        Some(path) => std::fs::write(path, text).map_err(|e| Failure::Output(format!("--out {}: cannot write: {e}", path.display()))),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`| head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(Failure::Output(format!("cannot write to standard output: {e}"))),
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! supernode-sim: a simulator of a two-tier peer-to-peer overlay (clients attached to
+//! supernodes) that shows how such a network falls over and comes back, replaying Skype's
+//! December 2010 and September 2015 outages.
+//!
+//! The [`model`] is pure Rust and deterministic; the native CLI (`src/bin`) and the WebAssembly
+//! page glue (`web`, wasm32 only) are thin layers over it.
+
+pub mod model;
+pub mod run;
+pub mod scenarios;
+
+pub use model::{Params, World};

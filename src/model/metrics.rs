@@ -1,0 +1,260 @@
+//! What a run measures: one sample per simulated minute, a summary, and a digest of the series.
+
+use serde::Serialize;
+
+/// Seconds between samples of the series.
+pub const SAMPLE_PERIOD_S: u64 = 60;
+
+/// The series' columns, in output order (JSON keys and CSV header).
+pub const COLUMNS: &[&str] = &[
+    "t_s",
+    "clients_online",
+    "clients_total",
+    "clients_retrying",
+    "clients_crashed",
+    "supernodes_up",
+    "supernodes_crashed",
+    "supernodes_shut_down",
+    "supernodes_overloaded",
+    "mega_up",
+    "connect_attempts_per_s",
+    "logins_per_s",
+    "sn_load_mean_per_s",
+    "sn_load_ratio",
+    "lookup_success",
+    "availability_login",
+    "availability_messaging",
+    "availability_presence",
+    "availability_contacts",
+    "availability_web",
+    "availability_offline_im",
+    "availability_group_video",
+];
+
+/// One sample: the state of the network over one simulated minute.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Sample {
+    /// Simulated time at the end of the minute, in seconds.
+    pub t_s: f64,
+    /// Clients connected to a supernode.
+    pub clients_online: f64,
+    /// Clients that want to be online.
+    pub clients_total: f64,
+    /// Clients waiting to retry a connection.
+    pub clients_retrying: f64,
+    /// Clients crashed and waiting for their user to relaunch them.
+    pub clients_crashed: f64,
+    /// Supernodes serving (peers and mega-supernodes).
+    pub supernodes_up: f64,
+    /// Supernodes crashed (restarting).
+    pub supernodes_crashed: f64,
+    /// Supernodes out of the role because their failsafe fired.
+    pub supernodes_shut_down: f64,
+    /// Serving supernodes asked more than their capacity.
+    pub supernodes_overloaded: f64,
+    /// Mega-supernodes serving.
+    pub mega_up: f64,
+    /// Connection attempts (one per client per try through its host cache) per second.
+    pub connect_attempts_per_s: f64,
+    /// Successful connections per second.
+    pub logins_per_s: f64,
+    /// Mean load offered to a serving supernode, in load units per second.
+    pub sn_load_mean_per_s: f64,
+    /// `sn_load_mean_per_s` divided by its value at the trigger.
+    pub sn_load_ratio: f64,
+    /// Share of sampled lookups (for users who want to be online) that found their target.
+    pub lookup_success: f64,
+    /// Share of sign-in attempts that succeeded.
+    pub availability_login: f64,
+    /// Share of messages delivered (messaging backend served × recipient found).
+    pub availability_messaging: f64,
+    /// Share of presence requests answered (presence backend served × found through the overlay).
+    pub availability_presence: f64,
+    /// Share of contact-list requests served.
+    pub availability_contacts: f64,
+    /// Share of Skype for Web and Business requests served.
+    pub availability_web: f64,
+    /// Share of offline instant-message requests served.
+    pub availability_offline_im: f64,
+    /// Whether group video calling works (0 while its servers are repurposed).
+    pub availability_group_video: f64,
+}
+
+impl Sample {
+    /// The sample's values in [`COLUMNS`] order.
+    pub fn values(&self) -> [f64; 22] {
+        [
+            self.t_s,
+            self.clients_online,
+            self.clients_total,
+            self.clients_retrying,
+            self.clients_crashed,
+            self.supernodes_up,
+            self.supernodes_crashed,
+            self.supernodes_shut_down,
+            self.supernodes_overloaded,
+            self.mega_up,
+            self.connect_attempts_per_s,
+            self.logins_per_s,
+            self.sn_load_mean_per_s,
+            self.sn_load_ratio,
+            self.lookup_success,
+            self.availability_login,
+            self.availability_messaging,
+            self.availability_presence,
+            self.availability_contacts,
+            self.availability_web,
+            self.availability_offline_im,
+            self.availability_group_video,
+        ]
+    }
+}
+
+/// The series of samples, column by column.
+#[derive(Clone, Debug, Default)]
+pub struct Series {
+    /// One vector per column of [`COLUMNS`], all the same length.
+    pub columns: Vec<Vec<f64>>,
+}
+
+impl Series {
+    /// An empty series.
+    pub fn new() -> Self {
+        Self { columns: vec![Vec::new(); COLUMNS.len()] }
+    }
+
+    /// Appends a sample.
+    pub fn push(&mut self, s: &Sample) {
+        for (col, v) in self.columns.iter_mut().zip(s.values()) {
+            col.push(v);
+        }
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, |c| c.len())
+    }
+
+    /// Whether there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&[f64]> {
+        COLUMNS.iter().position(|c| *c == name).map(|i| self.columns[i].as_slice())
+    }
+
+    /// A hex digest (64-bit FNV-1a) of every value of every column, bit for bit: equal for equal
+    /// runs, different (almost surely) for different ones.
+    pub fn hash_hex(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for col in &self.columns {
+            for v in col {
+                for b in v.to_bits().to_le_bytes() {
+                    h ^= b as u64;
+                    h = h.wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+        }
+        format!("{h:016x}")
+    }
+
+    /// The series as CSV text with a header row.
+    pub fn to_csv(&self) -> String {
+        let mut out = COLUMNS.join(",");
+        out.push('\n');
+        for r in 0..self.len() {
+            let row: Vec<String> = self.columns.iter().map(|c| fmt_value(c[r])).collect();
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The series as a JSON object of equal-length arrays.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for (name, col) in COLUMNS.iter().zip(&self.columns) {
+            m.insert((*name).to_string(), serde_json::Value::from(col.clone()));
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+fn fmt_value(v: f64) -> String {
+    if v == libm::trunc(v) && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The figures a run is judged by.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// When the trigger fires (or would fire, for the baseline), in seconds.
+    pub trigger_t_s: f64,
+    /// Clients online at the trigger (the pre-incident level).
+    pub clients_online_at_trigger: f64,
+    /// Of the supernodes serving at the trigger, the share not serving one hour later.
+    pub supernodes_lost_first_hour_fraction: Option<f64>,
+    /// The maximum of `sn_load_ratio`.
+    pub peak_sn_load_ratio: f64,
+    /// The lowest clients-online level after the trigger, as a share of the pre-incident level.
+    pub min_clients_online_fraction: f64,
+    /// When that lowest level was reached, in seconds.
+    pub min_clients_online_t_s: f64,
+    /// Seconds from the trigger until clients online are back to ≥ 90% of the pre-incident level
+    /// and stay there (0 if they never fell below; `None` if never back).
+    pub time_to_90pct_recovery_s: Option<f64>,
+    /// Connection attempts over the whole run.
+    pub total_connect_attempts: f64,
+    /// Supernodes that crashed over the run.
+    pub supernode_crashes: u64,
+    /// Times a supernode's failsafe made it drop the role over the run.
+    pub failsafe_shutdowns: u64,
+    /// Client crashes over the run.
+    pub client_crashes: u64,
+    /// Simulated time covered, in seconds.
+    pub duration_s: f64,
+}
+
+/// Computes the figures of [`Summary`] that come from the series.
+pub fn summarize_series(series: &Series, trigger_t_s: f64, summary: &mut Summary) {
+    summary.trigger_t_s = trigger_t_s;
+    let t = series.column("t_s").unwrap_or(&[]);
+    let online = series.column("clients_online").unwrap_or(&[]);
+    let ratio = series.column("sn_load_ratio").unwrap_or(&[]);
+    summary.peak_sn_load_ratio = ratio.iter().copied().fold(0.0, f64::max);
+    summary.duration_s = t.last().copied().unwrap_or(0.0);
+    // The pre-incident level: the last sample at or before the trigger.
+    let pre_idx = t.iter().rposition(|&x| x <= trigger_t_s);
+    let Some(pre_idx) = pre_idx else {
+        summary.min_clients_online_fraction = 1.0;
+        summary.time_to_90pct_recovery_s = None;
+        return;
+    };
+    let pre = online[pre_idx].max(1.0);
+    summary.clients_online_at_trigger = online[pre_idx];
+    let mut min_f = f64::INFINITY;
+    let mut min_t = trigger_t_s;
+    let mut last_below: Option<usize> = None;
+    for i in pre_idx..online.len() {
+        let f = online[i] / pre;
+        if f < min_f {
+            min_f = f;
+            min_t = t[i];
+        }
+        if f < 0.9 {
+            last_below = Some(i);
+        }
+    }
+    summary.min_clients_online_fraction = if min_f.is_finite() { min_f } else { 1.0 };
+    summary.min_clients_online_t_s = min_t;
+    summary.time_to_90pct_recovery_s = match last_below {
+        None => Some(0.0),
+        Some(i) if i + 1 < online.len() => Some(t[i + 1] - trigger_t_s),
+        Some(_) => None,
+    };
+}

@@ -1,0 +1,790 @@
+//! The parameter set of a run: what users edit (as JSON, `--set key=value`, sliders, URL
+//! parameters), with one table of every key's meaning, unit and allowed range.
+//!
+//! Validation lives here so that the CLI and the page give the same messages. A parameter set
+//! that passes [`Params::validate`] never makes the model panic.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// How a disconnected client spaces its reconnection attempts (formulas from the AWS
+/// Architecture Blog, "Exponential Backoff And Jitter", 2015).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetryPolicy {
+    /// Try again as soon as the previous attempt failed (the next second).
+    Immediate,
+    /// Wait `base_s` between attempts.
+    Fixed,
+    /// Wait `min(cap, base·2^n)` before attempt `n + 1`.
+    Exponential,
+    /// Wait a uniform draw in `[0, min(cap, base·2^n)]`.
+    FullJitter,
+    /// Wait half the exponential delay plus a uniform draw over the other half.
+    EqualJitter,
+    /// Wait `min(cap, U(base, 3·previous))`.
+    DecorrelatedJitter,
+}
+
+impl RetryPolicy {
+    /// Every policy, in the order menus show them.
+    pub const ALL: [RetryPolicy; 6] = [
+        RetryPolicy::Immediate,
+        RetryPolicy::Fixed,
+        RetryPolicy::Exponential,
+        RetryPolicy::FullJitter,
+        RetryPolicy::EqualJitter,
+        RetryPolicy::DecorrelatedJitter,
+    ];
+
+    /// The policy's name as used in JSON, the CLI and URLs.
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryPolicy::Immediate => "immediate",
+            RetryPolicy::Fixed => "fixed",
+            RetryPolicy::Exponential => "exponential",
+            RetryPolicy::FullJitter => "full-jitter",
+            RetryPolicy::EqualJitter => "equal-jitter",
+            RetryPolicy::DecorrelatedJitter => "decorrelated-jitter",
+        }
+    }
+
+    /// Parses a policy name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.name() == s)
+    }
+}
+
+/// What goes wrong at `trigger.start_s`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TriggerKind {
+    /// Nothing goes wrong (the baseline).
+    None,
+    /// December 2010: the offline-message servers are overloaded and their delayed replies crash
+    /// clients on the buggy version (and the supernodes that run it); a user must relaunch.
+    CrashOnDelayedReply,
+    /// September 2015: a configuration push that the affected versions cannot process
+    /// disconnects them; they reconnect on their own, and are disconnected again while it lasts.
+    ConfigPush,
+}
+
+impl TriggerKind {
+    /// Every trigger kind.
+    pub const ALL: [TriggerKind; 3] = [TriggerKind::None, TriggerKind::CrashOnDelayedReply, TriggerKind::ConfigPush];
+
+    /// The kind's name as used in JSON and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerKind::None => "none",
+            TriggerKind::CrashOnDelayedReply => "crash-on-delayed-reply",
+            TriggerKind::ConfigPush => "config-push",
+        }
+    }
+}
+
+/// The client population: users whose Skype wants to be online.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientParams {
+    /// Clients that want to be online (2010 peak: over 23 million).
+    pub total: u64,
+    /// Share of clients on the affected version (2010: Skype for Windows 5.0.0.152, about half).
+    pub buggy_fraction: f64,
+    /// Mean time for a user to relaunch a crashed client, in seconds.
+    pub relaunch_mean_s: f64,
+    /// Keep-alive interval, in seconds: a client notices that its supernode is gone within this
+    /// time, so the clients of a supernode that dies start reconnecting over this interval.
+    pub keepalive_s: f64,
+    /// Mean time an online client stays connected before its user logs off and another logs on
+    /// (steady churn that keeps logins flowing), in seconds; 0 turns churn off.
+    pub session_mean_s: f64,
+}
+
+/// The peer supernodes: clients with a public address that also serve other clients.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupernodeParams {
+    /// Supernodes serving at the start (2010: about 48,000).
+    pub count: u32,
+    /// Run by the operator (2015) rather than by users: they run no client version, so a client
+    /// bug does not crash them, and they have no failsafe.
+    pub operator_hosted: bool,
+    /// Mean capacity of one supernode, in load units per second (one unit = one connected
+    /// client's keep-alive and presence work for a second).
+    pub capacity_per_s: f64,
+    /// Spread of capacities between supernodes: the sigma of a log-normal factor (0 = all equal).
+    pub capacity_spread: f64,
+    /// Most clients a supernode of mean capacity will hold (scaled by each one's capacity).
+    pub max_clients: u32,
+    /// Overlay links per supernode (the neighbours that carry lookups).
+    pub neighbours: u32,
+    /// Mean time for a crashed supernode to be usable again (user relaunch plus promotion), in seconds.
+    pub restart_mean_s: f64,
+}
+
+/// What work costs a supernode, in load units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadParams {
+    /// Load units per connected client per second (keep-alives, presence, relayed lookups).
+    pub per_client_per_s: f64,
+    /// Load units one accepted connection costs (handshake, registration, buddy-list lookups).
+    pub login_cost: f64,
+    /// Load units one refused connection attempt still costs (accepting the TCP connection,
+    /// the crypto handshake, saying no).
+    pub refusal_cost: f64,
+}
+
+/// The supernode failsafe: drop the supernode role after sustained overload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailsafeParams {
+    /// Offered load, as a multiple of capacity, at or above which a supernode counts as overloaded
+    /// for its failsafe.
+    pub threshold: f64,
+    /// How long an overload must last before the supernode drops its role, in seconds (a second
+    /// below the threshold takes one back).
+    pub sustain_s: f64,
+    /// Mean time a supernode stays out of the role after its failsafe fired, in seconds.
+    pub cooldown_s: f64,
+}
+
+/// The client's list of supernode addresses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostCacheParams {
+    /// Supernode addresses a client knows (first login seeds 7). An attempt skips dead entries
+    /// (supernodes that went down) and asks the first live one; if all are dead it fails.
+    pub size: u32,
+}
+
+/// How clients space their reconnection attempts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryParams {
+    /// The backoff policy.
+    pub policy: RetryPolicy,
+    /// Base delay, in seconds.
+    pub base_s: f64,
+    /// Longest delay, in seconds.
+    pub cap_s: f64,
+    /// When the clients switch to `switch_to` (pushed in a client update), in seconds.
+    pub switch_s: f64,
+    /// The policy clients switch to at `switch_s`, or `none` for no switch.
+    pub switch_to: RetrySwitch,
+}
+
+/// A retry-policy switch on the timeline, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetrySwitch {
+    /// No switch.
+    None,
+    /// Switch to immediate retries.
+    Immediate,
+    /// Switch to a fixed delay.
+    Fixed,
+    /// Switch to exponential backoff.
+    Exponential,
+    /// Switch to full jitter.
+    FullJitter,
+    /// Switch to equal jitter.
+    EqualJitter,
+    /// Switch to decorrelated jitter.
+    DecorrelatedJitter,
+}
+
+impl RetrySwitch {
+    /// The policy switched to, if any.
+    pub fn policy(self) -> Option<RetryPolicy> {
+        match self {
+            RetrySwitch::None => None,
+            RetrySwitch::Immediate => Some(RetryPolicy::Immediate),
+            RetrySwitch::Fixed => Some(RetryPolicy::Fixed),
+            RetrySwitch::Exponential => Some(RetryPolicy::Exponential),
+            RetrySwitch::FullJitter => Some(RetryPolicy::FullJitter),
+            RetrySwitch::EqualJitter => Some(RetryPolicy::EqualJitter),
+            RetrySwitch::DecorrelatedJitter => Some(RetryPolicy::DecorrelatedJitter),
+        }
+    }
+
+    /// The switch that selects `p`.
+    pub fn from_policy(p: RetryPolicy) -> Self {
+        match p {
+            RetryPolicy::Immediate => RetrySwitch::Immediate,
+            RetryPolicy::Fixed => RetrySwitch::Fixed,
+            RetryPolicy::Exponential => RetrySwitch::Exponential,
+            RetryPolicy::FullJitter => RetrySwitch::FullJitter,
+            RetryPolicy::EqualJitter => RetrySwitch::EqualJitter,
+            RetryPolicy::DecorrelatedJitter => RetrySwitch::DecorrelatedJitter,
+        }
+    }
+}
+
+/// The incident's trigger.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerParams {
+    /// What goes wrong.
+    pub kind: TriggerKind,
+    /// When it starts, in seconds.
+    pub start_s: f64,
+    /// When it stops (2010: the offline-message servers recover; 2015: the configuration is
+    /// rolled back), in seconds.
+    pub end_s: f64,
+    /// While it lasts, the rate at which each connected client on the affected version is hit
+    /// (crashes or is disconnected), per hour.
+    pub hazard_per_h: f64,
+    /// Time for the trigger to reach every affected client (a configuration rolled out over
+    /// minutes), in seconds; 0 means all at once.
+    pub rollout_s: f64,
+}
+
+/// Dedicated, operator-run "mega-supernodes" deployed to bring the network back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MegaParams {
+    /// How many are deployed (0 turns this intervention off).
+    pub count: u32,
+    /// Share of them that are repurposed offline-IM and group-video servers (taking those
+    /// features down until `release_s`); they come up first.
+    pub repurposed_fraction: f64,
+    /// When deployment starts, in seconds.
+    pub deploy_s: f64,
+    /// Time over which they come up, one after another, in seconds.
+    pub ramp_s: f64,
+    /// Capacity of one mega-supernode, in load units per second.
+    pub capacity_per_s: f64,
+    /// Most clients one mega-supernode holds.
+    pub max_clients: u32,
+    /// When the repurposed servers go back to offline IM and group video, in seconds.
+    pub release_s: f64,
+}
+
+/// A fixed client version pushed to users on the buggy one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixParams {
+    /// When the fixed version starts to roll out, in seconds.
+    pub start_s: f64,
+    /// Share of remaining buggy clients that update each hour (0 turns the rollout off).
+    pub rollout_per_h: f64,
+}
+
+/// The central sign-in (login) service every connection goes through first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginParams {
+    /// Sign-ins the service completes per second at most.
+    pub capacity_per_s: f64,
+    /// Share of a sign-in's cost that a refused sign-in still costs ("We're a bit overloaded
+    /// right now" is not free); above capacity this is what makes goodput collapse.
+    pub refusal_cost_fraction: f64,
+}
+
+/// Admission control: a rate limit on sign-ins, enforced before the service at nearly no cost.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionParams {
+    /// Sign-in attempts let through per second (0 = off).
+    pub logins_per_s: f64,
+    /// When admission control switches on, in seconds.
+    pub start_s: f64,
+}
+
+/// A backend service's capacity and demand, in requests per second.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceParams {
+    /// Requests per second the service can serve.
+    pub capacity_per_s: f64,
+    /// Requests per second from each connected client.
+    pub per_client_per_s: f64,
+    /// Requests each sign-in attempt makes (syncing contacts, presence, messages).
+    pub per_attempt: f64,
+}
+
+/// Skype for Web and for Business clients.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebParams {
+    /// Web and business clients online (not part of `clients.total`).
+    pub clients: u64,
+    /// Requests per second the web infrastructure can serve.
+    pub capacity_per_s: f64,
+    /// Requests per second from each web client.
+    pub per_client_per_s: f64,
+    /// Whether web clients share the desktop clients' backend (no bulkhead) instead of running
+    /// on separate infrastructure.
+    pub shared: bool,
+}
+
+/// The backend services besides sign-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesParams {
+    /// Instant messaging (delivery needs the recipient found through the overlay too).
+    pub messaging: ServiceParams,
+    /// Presence (who is online; found through the overlay too).
+    pub presence: ServiceParams,
+    /// Contact lists.
+    pub contacts: ServiceParams,
+    /// Offline instant messages (down while the trigger of 2010 overloads them or their servers
+    /// are repurposed as supernodes).
+    pub offline_im: ServiceParams,
+    /// Skype for Web and for Business.
+    pub web: WebParams,
+}
+
+/// The operators re-balance traffic: service capacity grows by a factor over a ramp.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RebalanceParams {
+    /// When re-balancing starts, in seconds.
+    pub start_s: f64,
+    /// Time to reach the full factor, in seconds.
+    pub ramp_s: f64,
+    /// Factor on sign-in and backend capacity once re-balanced (1 turns this off).
+    pub capacity_factor: f64,
+}
+
+/// Lookups through the supernode overlay.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupParams {
+    /// Overlay hops between the searching client's supernode and the one that answers.
+    pub hops: u32,
+    /// Lookups sampled per simulated minute to estimate the success rate.
+    pub samples_per_min: u32,
+}
+
+/// Everything that defines a run besides the scenario's narration and the seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The client population.
+    pub clients: ClientParams,
+    /// The peer supernodes.
+    pub supernodes: SupernodeParams,
+    /// Costs of work on a supernode.
+    pub load: LoadParams,
+    /// The supernode failsafe.
+    pub failsafe: FailsafeParams,
+    /// Client host caches.
+    pub host_cache: HostCacheParams,
+    /// Reconnection backoff.
+    pub retry: RetryParams,
+    /// The incident's trigger.
+    pub trigger: TriggerParams,
+    /// Mega-supernodes (intervention).
+    pub mega: MegaParams,
+    /// Fixed client version (intervention).
+    pub fix: FixParams,
+    /// The sign-in service.
+    pub login: LoginParams,
+    /// Admission control (intervention).
+    pub admission: AdmissionParams,
+    /// Backend services.
+    pub services: ServicesParams,
+    /// Traffic re-balancing (intervention).
+    pub rebalance: RebalanceParams,
+    /// Overlay lookups.
+    pub lookup: LookupParams,
+}
+
+/// A parameter problem: which field, and what is allowed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamError {
+    /// The dotted key of the field (or the file / input that was wrong).
+    pub field: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+impl ParamError {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// The type and range a parameter accepts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldKind {
+    /// A whole number in `min..=max`.
+    Int {
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+    },
+    /// A finite number in `min..=max`.
+    Float {
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// `true` or `false`.
+    Bool,
+    /// One of the listed names.
+    Enum(&'static [&'static str]),
+}
+
+impl FieldKind {
+    /// What the field accepts, in words.
+    pub fn allowed(&self) -> String {
+        match self {
+            FieldKind::Int { min, max } => format!("a whole number from {min} to {max}"),
+            FieldKind::Float { min, max } => format!("a number from {} to {}", fmt_num(*min), fmt_num(*max)),
+            FieldKind::Bool => "true or false".to_string(),
+            FieldKind::Enum(names) => format!("one of {}", names.join(", ")),
+        }
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    if x == libm::trunc(x) && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// One documented parameter: dotted key, unit, allowed values and meaning.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldSpec {
+    /// Dotted key, as `params` prints it and `--set` takes it.
+    pub key: &'static str,
+    /// Unit (empty when the value has none).
+    pub unit: &'static str,
+    /// Type and range.
+    pub kind: FieldKind,
+    /// What it means in the real incident.
+    pub doc: &'static str,
+}
+
+/// Longest simulated time any timed parameter may name: 720 hours.
+pub const MAX_TIME_S: f64 = 720.0 * 3600.0;
+
+const TIME: FieldKind = FieldKind::Float { min: 0.0, max: MAX_TIME_S };
+const FRACTION: FieldKind = FieldKind::Float { min: 0.0, max: 1.0 };
+const RATE: FieldKind = FieldKind::Float { min: 0.0, max: 1e9 };
+const COST: FieldKind = FieldKind::Float { min: 0.0, max: 1e6 };
+const POLICIES: &[&str] = &["immediate", "fixed", "exponential", "full-jitter", "equal-jitter", "decorrelated-jitter"];
+const SWITCHES: &[&str] = &["none", "immediate", "fixed", "exponential", "full-jitter", "equal-jitter", "decorrelated-jitter"];
+
+/// Every parameter, its unit, range and meaning. The README's table and `--help` come from here.
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec { key: "clients.total", unit: "clients", kind: FieldKind::Int { min: 1, max: 200_000_000 }, doc: "Clients that want to be online (2010 peak: over 23 million)." },
+    FieldSpec { key: "clients.buggy_fraction", unit: "fraction", kind: FRACTION, doc: "Share of clients on the affected version (2010: Windows 5.0.0.152, about half; 2015: the versions that could not process the configuration)." },
+    FieldSpec { key: "clients.relaunch_mean_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 604_800.0 }, doc: "Mean time for a user to relaunch a crashed client." },
+    FieldSpec { key: "clients.keepalive_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 3600.0 }, doc: "Keep-alive interval: clients notice their supernode is gone within it, so they start reconnecting spread over it." },
+    FieldSpec { key: "clients.session_mean_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 604_800.0 }, doc: "Mean time before a user logs off and another logs on (steady login churn); 0 = no churn." },
+    FieldSpec { key: "supernodes.count", unit: "supernodes", kind: FieldKind::Int { min: 1, max: 100_000 }, doc: "Supernodes serving at the start (2010: about 48,000 peers; 2015: about 10,000 operator-hosted)." },
+    FieldSpec { key: "supernodes.operator_hosted", unit: "", kind: FieldKind::Bool, doc: "Supernodes run by the operator (post-2012): no client bug crashes them and they have no failsafe." },
+    FieldSpec { key: "supernodes.capacity_per_s", unit: "load units/s", kind: FieldKind::Float { min: 1.0, max: 1e9 }, doc: "Mean capacity of a supernode; one load unit is one connected client's keep-alive and presence work for a second." },
+    FieldSpec { key: "supernodes.capacity_spread", unit: "sigma", kind: FieldKind::Float { min: 0.0, max: 2.0 }, doc: "Spread of supernode capacities (log-normal sigma): home PCs differ." },
+    FieldSpec { key: "supernodes.max_clients", unit: "clients", kind: FieldKind::Int { min: 1, max: 1_000_000 }, doc: "Most clients a supernode of mean capacity holds; each one's limit scales with its capacity." },
+    FieldSpec { key: "supernodes.neighbours", unit: "links", kind: FieldKind::Int { min: 1, max: 16 }, doc: "Overlay links per supernode; searches are forwarded along them." },
+    FieldSpec { key: "supernodes.restart_mean_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 604_800.0 }, doc: "Mean time for a crashed supernode to serve again: the user relaunches, then it takes time to become available." },
+    FieldSpec { key: "load.per_client_per_s", unit: "load units/s", kind: FieldKind::Float { min: 0.0, max: 1e3 }, doc: "Load each connected client puts on its supernode." },
+    FieldSpec { key: "load.login_cost", unit: "load units", kind: COST, doc: "Load of one accepted connection (handshake, registration, buddy-list lookups)." },
+    FieldSpec { key: "load.refusal_cost", unit: "load units", kind: COST, doc: "Load one refused connection attempt still costs." },
+    FieldSpec { key: "failsafe.threshold", unit: "x capacity", kind: FieldKind::Float { min: 1.0, max: 1000.0 }, doc: "Offered load, as a multiple of capacity, that counts as overload for the failsafe." },
+    FieldSpec { key: "failsafe.sustain_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 3600.0 }, doc: "How long overload must last before a supernode drops its role (each quiet second takes one back)." },
+    FieldSpec { key: "failsafe.cooldown_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 604_800.0 }, doc: "Mean time a supernode stays out of the role after its failsafe fired." },
+    FieldSpec { key: "host_cache.size", unit: "entries", kind: FieldKind::Int { min: 1, max: 200 }, doc: "Supernode addresses a client knows; an attempt skips dead entries and asks the first live one, and fails if all are dead." },
+    FieldSpec { key: "retry.policy", unit: "", kind: FieldKind::Enum(POLICIES), doc: "How clients space reconnection attempts (AWS, Exponential Backoff And Jitter)." },
+    FieldSpec { key: "retry.base_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 600.0 }, doc: "Base delay between attempts." },
+    FieldSpec { key: "retry.cap_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 3600.0 }, doc: "Longest delay between attempts (at least retry.base_s)." },
+    FieldSpec { key: "retry.switch_s", unit: "s", kind: TIME, doc: "When clients switch to retry.switch_to (a pushed client update)." },
+    FieldSpec { key: "retry.switch_to", unit: "", kind: FieldKind::Enum(SWITCHES), doc: "Policy clients switch to at retry.switch_s; none = no switch." },
+    FieldSpec { key: "trigger.kind", unit: "", kind: FieldKind::Enum(&["none", "crash-on-delayed-reply", "config-push"]), doc: "What goes wrong: none, the 2010 crash bug, or the 2015 configuration push." },
+    FieldSpec { key: "trigger.start_s", unit: "s", kind: TIME, doc: "When the trigger starts." },
+    FieldSpec { key: "trigger.end_s", unit: "s", kind: TIME, doc: "When it stops: offline-message servers recover (2010), configuration rolled back (2015). At least trigger.start_s." },
+    FieldSpec { key: "trigger.hazard_per_h", unit: "1/h", kind: FieldKind::Float { min: 0.0, max: 3600.0 }, doc: "While it lasts, how often each connected client on the affected version is hit, per hour." },
+    FieldSpec { key: "trigger.rollout_s", unit: "s", kind: TIME, doc: "Time for the trigger to reach all affected clients (configuration rolled out over minutes); 0 = at once." },
+    FieldSpec { key: "mega.count", unit: "supernodes", kind: FieldKind::Int { min: 0, max: 100_000 }, doc: "Mega-supernodes deployed by the operator (0 = intervention off). Reports: hundreds to thousands." },
+    FieldSpec { key: "mega.repurposed_fraction", unit: "fraction", kind: FRACTION, doc: "Share of the mega-supernodes that are repurposed offline-IM and group-video servers; they come up first." },
+    FieldSpec { key: "mega.deploy_s", unit: "s", kind: TIME, doc: "When mega-supernode deployment starts." },
+    FieldSpec { key: "mega.ramp_s", unit: "s", kind: TIME, doc: "Time over which the mega-supernodes come up one after another." },
+    FieldSpec { key: "mega.capacity_per_s", unit: "load units/s", kind: FieldKind::Float { min: 1.0, max: 1e9 }, doc: "Capacity of one mega-supernode." },
+    FieldSpec { key: "mega.max_clients", unit: "clients", kind: FieldKind::Int { min: 1, max: 1_000_000 }, doc: "Most clients one mega-supernode holds." },
+    FieldSpec { key: "mega.release_s", unit: "s", kind: TIME, doc: "When repurposed servers return to offline IM and group video (those features come back last)." },
+    FieldSpec { key: "fix.start_s", unit: "s", kind: TIME, doc: "When a fixed client version starts to roll out." },
+    FieldSpec { key: "fix.rollout_per_h", unit: "1/h", kind: FieldKind::Float { min: 0.0, max: 100.0 }, doc: "Share of remaining buggy clients that update per hour (0 = intervention off)." },
+    FieldSpec { key: "login.capacity_per_s", unit: "sign-ins/s", kind: FieldKind::Float { min: 1.0, max: 1e9 }, doc: "Sign-ins the login service completes per second." },
+    FieldSpec { key: "login.refusal_cost_fraction", unit: "fraction", kind: FieldKind::Float { min: 0.0, max: 0.99 }, doc: "Share of a sign-in's cost a refused sign-in still costs; what makes goodput collapse under a storm." },
+    FieldSpec { key: "admission.logins_per_s", unit: "sign-ins/s", kind: RATE, doc: "Admission control: sign-in attempts let through per second, rejected cheaply beyond (0 = off)." },
+    FieldSpec { key: "admission.start_s", unit: "s", kind: TIME, doc: "When admission control switches on." },
+    FieldSpec { key: "services.messaging.capacity_per_s", unit: "requests/s", kind: RATE, doc: "Messaging backend capacity." },
+    FieldSpec { key: "services.messaging.per_client_per_s", unit: "requests/s", kind: COST, doc: "Messaging requests per connected client per second." },
+    FieldSpec { key: "services.messaging.per_attempt", unit: "requests", kind: COST, doc: "Messaging requests per sign-in attempt (syncing messages)." },
+    FieldSpec { key: "services.presence.capacity_per_s", unit: "requests/s", kind: RATE, doc: "Presence backend capacity." },
+    FieldSpec { key: "services.presence.per_client_per_s", unit: "requests/s", kind: COST, doc: "Presence requests per connected client per second." },
+    FieldSpec { key: "services.presence.per_attempt", unit: "requests", kind: COST, doc: "Presence requests per sign-in attempt (publishing status, fetching contacts' status)." },
+    FieldSpec { key: "services.contacts.capacity_per_s", unit: "requests/s", kind: RATE, doc: "Contact-list backend capacity." },
+    FieldSpec { key: "services.contacts.per_client_per_s", unit: "requests/s", kind: COST, doc: "Contact-list requests per connected client per second." },
+    FieldSpec { key: "services.contacts.per_attempt", unit: "requests", kind: COST, doc: "Contact-list requests per sign-in attempt (syncing the list)." },
+    FieldSpec { key: "services.offline_im.capacity_per_s", unit: "requests/s", kind: RATE, doc: "Offline instant-message servers' capacity." },
+    FieldSpec { key: "services.offline_im.per_client_per_s", unit: "requests/s", kind: COST, doc: "Offline-message requests per connected client per second." },
+    FieldSpec { key: "services.offline_im.per_attempt", unit: "requests", kind: COST, doc: "Offline-message requests per sign-in attempt (fetching messages left while away)." },
+    FieldSpec { key: "services.web.clients", unit: "clients", kind: FieldKind::Int { min: 0, max: 200_000_000 }, doc: "Skype for Web and for Business clients online." },
+    FieldSpec { key: "services.web.capacity_per_s", unit: "requests/s", kind: RATE, doc: "Capacity of the web clients' infrastructure." },
+    FieldSpec { key: "services.web.per_client_per_s", unit: "requests/s", kind: COST, doc: "Requests per web client per second." },
+    FieldSpec { key: "services.web.shared", unit: "", kind: FieldKind::Bool, doc: "Web clients share the desktop backend (no bulkhead) instead of separate infrastructure." },
+    FieldSpec { key: "rebalance.start_s", unit: "s", kind: TIME, doc: "When operators start re-balancing traffic load." },
+    FieldSpec { key: "rebalance.ramp_s", unit: "s", kind: TIME, doc: "Time for re-balancing to reach its full effect." },
+    FieldSpec { key: "rebalance.capacity_factor", unit: "x", kind: FieldKind::Float { min: 1.0, max: 1000.0 }, doc: "Factor on sign-in and backend capacity once re-balanced (1 = intervention off)." },
+    FieldSpec { key: "lookup.hops", unit: "hops", kind: FieldKind::Int { min: 1, max: 8 }, doc: "Overlay hops a lookup takes between the searching client's supernode and the target's." },
+    FieldSpec { key: "lookup.samples_per_min", unit: "lookups", kind: FieldKind::Int { min: 1, max: 10_000 }, doc: "Lookups sampled per simulated minute to measure the success rate." },
+];
+
+/// The spec of a dotted key, if it exists.
+pub fn field_spec(key: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|f| f.key == key)
+}
+
+fn lookup<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    key.split('.').try_fold(v, |cur, part| cur.get(part))
+}
+
+fn lookup_mut<'a>(v: &'a mut Value, key: &str) -> Option<&'a mut Value> {
+    key.split('.').try_fold(v, |cur, part| cur.get_mut(part))
+}
+
+fn check_value(spec: &FieldSpec, v: &Value) -> Result<(), ParamError> {
+    let bad = |what: String| ParamError::new(spec.key, format!("{what}; allowed: {}", spec.kind.allowed()));
+    match spec.kind {
+        FieldKind::Int { min, max } => {
+            let n = v.as_u64().ok_or_else(|| bad(format!("got {}", describe(v))))?;
+            if n < min || n > max {
+                return Err(bad(format!("{n} is out of range")));
+            }
+        }
+        FieldKind::Float { min, max } => {
+            let x = v.as_f64().ok_or_else(|| bad(format!("got {}", describe(v))))?;
+            if !x.is_finite() || x < min || x > max {
+                return Err(bad(format!("{x} is out of range")));
+            }
+        }
+        FieldKind::Bool => {
+            v.as_bool().ok_or_else(|| bad(format!("got {}", describe(v))))?;
+        }
+        FieldKind::Enum(names) => {
+            let s = v.as_str().ok_or_else(|| bad(format!("got {}", describe(v))))?;
+            if !names.contains(&s) {
+                return Err(bad(format!("unknown value '{s}'")));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("{n}"),
+        Value::String(s) => format!("the text '{s}'"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// Every dotted leaf key in a JSON object, in order.
+fn leaf_keys(v: &Value, prefix: &str, out: &mut Vec<String>) {
+    if let Value::Object(map) = v {
+        for (k, child) in map {
+            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            if child.is_object() {
+                leaf_keys(child, &key, out);
+            } else {
+                out.push(key);
+            }
+        }
+    }
+}
+
+impl Params {
+    /// The parameters as a JSON value (the schema users edit).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).expect("parameters always serialize")
+    }
+
+    /// Pretty-printed JSON of the parameters.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("parameters always serialize")
+    }
+
+    /// Parameters from a complete JSON value, checked field by field.
+    pub fn from_json(v: &Value) -> Result<Params, ParamError> {
+        check_tree(v)?;
+        let p: Params = serde_json::from_value(v.clone()).map_err(|e| ParamError::new("params", e.to_string()))?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// These parameters with the keys of `overrides` (a possibly partial JSON object, as in a
+    /// `--params` file or the page's `params` attribute) replaced. Unknown keys are errors.
+    pub fn merged(&self, overrides: &Value) -> Result<Params, ParamError> {
+        if !overrides.is_object() {
+            return Err(ParamError::new("params", format!("expected a JSON object, got {}", describe(overrides))));
+        }
+        let mut keys = Vec::new();
+        leaf_keys(overrides, "", &mut keys);
+        let mut base = self.to_json();
+        for key in keys {
+            let v = lookup(overrides, &key).cloned().unwrap_or(Value::Null);
+            set_in(&mut base, &key, v)?;
+        }
+        Params::from_json(&base)
+    }
+
+    /// These parameters with one dotted key set from text, as `--set key=value` and URL
+    /// parameters give it: numbers, `true`/`false` and names are understood.
+    pub fn with_text(&self, key: &str, text: &str) -> Result<Params, ParamError> {
+        let spec = field_spec(key).ok_or_else(|| unknown_key(key))?;
+        let t = text.trim();
+        let v = match spec.kind {
+            FieldKind::Int { .. } | FieldKind::Float { .. } => match serde_json::from_str::<Value>(t) {
+                Ok(v @ Value::Number(_)) => v,
+                _ => return Err(ParamError::new(key, format!("'{text}' is not a number; allowed: {}", spec.kind.allowed()))),
+            },
+            FieldKind::Bool => match t {
+                "true" | "1" | "on" | "yes" => Value::Bool(true),
+                "false" | "0" | "off" | "no" => Value::Bool(false),
+                _ => return Err(ParamError::new(key, format!("'{text}' is not true or false"))),
+            },
+            FieldKind::Enum(_) => Value::String(t.to_string()),
+        };
+        let mut base = self.to_json();
+        set_in(&mut base, key, v)?;
+        Params::from_json(&base)
+    }
+
+    /// The value of a dotted key as JSON.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        lookup(&self.to_json(), key).cloned()
+    }
+
+    /// Checks every field's range and the rules between fields.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        check_tree(&self.to_json())?;
+        if self.retry.cap_s < self.retry.base_s {
+            return Err(ParamError::new(
+                "retry.cap_s",
+                format!("{} is below retry.base_s ({}); the cap must be at least the base", self.retry.cap_s, self.retry.base_s),
+            ));
+        }
+        if self.trigger.end_s < self.trigger.start_s {
+            return Err(ParamError::new(
+                "trigger.end_s",
+                format!("{} is before trigger.start_s ({}); it must be at least the start", self.trigger.end_s, self.trigger.start_s),
+            ));
+        }
+        let slots =
+            self.supernodes.count as u64 * self.supernodes.max_clients as u64 + self.mega.count as u64 * self.mega.max_clients as u64;
+        if slots < self.clients.total / 100 {
+            return Err(ParamError::new(
+                "supernodes.max_clients",
+                format!(
+                    "supernodes can hold {slots} clients in all, under 1% of clients.total ({}); raise supernodes.count or supernodes.max_clients",
+                    self.clients.total
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn unknown_key(key: &str) -> ParamError {
+    let prefix = key.split('.').next().unwrap_or("");
+    let near: Vec<&str> = FIELDS.iter().map(|f| f.key).filter(|k| k.starts_with(prefix)).collect();
+    let hint = if near.is_empty() {
+        "run `supernode-sim params` to list the keys".to_string()
+    } else {
+        format!("keys starting with '{prefix}': {}", near.join(", "))
+    };
+    ParamError::new(key, format!("unknown parameter; {hint}"))
+}
+
+fn set_in(base: &mut Value, key: &str, v: Value) -> Result<(), ParamError> {
+    let spec = field_spec(key).ok_or_else(|| unknown_key(key))?;
+    check_value(spec, &v)?;
+    let slot = lookup_mut(base, key).ok_or_else(|| unknown_key(key))?;
+    *slot = v;
+    Ok(())
+}
+
+fn check_tree(v: &Value) -> Result<(), ParamError> {
+    let mut keys = Vec::new();
+    leaf_keys(v, "", &mut keys);
+    for key in &keys {
+        let spec = field_spec(key).ok_or_else(|| unknown_key(key))?;
+        check_value(spec, lookup(v, key).unwrap_or(&Value::Null))?;
+    }
+    for spec in FIELDS {
+        if lookup(v, spec.key).is_none() {
+            return Err(ParamError::new(spec.key, format!("missing; allowed: {}", spec.kind.allowed())));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenarios;
+
+    #[test]
+    fn every_field_is_in_the_table_and_back() {
+        let p = scenarios::find("skype-2010").unwrap().params.clone();
+        let mut keys = Vec::new();
+        leaf_keys(&p.to_json(), "", &mut keys);
+        let table: Vec<&str> = FIELDS.iter().map(|f| f.key).collect();
+        assert_eq!(keys.len(), table.len());
+        for k in &keys {
+            assert!(table.contains(&k.as_str()), "{k} not documented");
+        }
+    }
+
+    #[test]
+    fn set_checks_type_and_range() {
+        let p = scenarios::find("skype-2010").unwrap().params.clone();
+        assert_eq!(p.with_text("retry.policy", "full-jitter").unwrap().retry.policy, RetryPolicy::FullJitter);
+        let e = p.with_text("retry.policy", "sometimes").unwrap_err();
+        assert_eq!(e.field, "retry.policy");
+        assert!(e.message.contains("full-jitter"));
+        let e = p.with_text("clients.buggy_fraction", "1.5").unwrap_err();
+        assert!(e.message.contains("from 0 to 1"), "{e}");
+        assert!(p.with_text("clients.buggy_fraction", "NaN").is_err());
+        assert!(p.with_text("clients.buggy_fraction", "-0.1").is_err());
+        assert!(p.with_text("supernodes.count", "2.5").is_err());
+        assert!(p.with_text("supernodes.count", "1e40").is_err());
+        assert!(p.with_text("nope.key", "1").unwrap_err().message.contains("unknown"));
+        assert!(p.with_text("retry.cap_s", "0").unwrap_err().message.contains("base"));
+    }
+
+    #[test]
+    fn merge_takes_partial_objects_and_rejects_unknown_keys() {
+        let p = scenarios::find("skype-2010").unwrap().params.clone();
+        let q = p.merged(&serde_json::json!({"mega": {"count": 0}})).unwrap();
+        assert_eq!(q.mega.count, 0);
+        assert_eq!(q.clients, p.clients);
+        assert!(p.merged(&serde_json::json!({"mega": {"cont": 0}})).is_err());
+        assert!(p.merged(&serde_json::json!([1, 2])).is_err());
+        assert!(p.merged(&serde_json::json!({"retry": {"policy": 3}})).is_err());
+    }
+}

@@ -1,0 +1,300 @@
+//! Reconnection: the backoff policies and the timer wheel that holds waiting clients.
+//!
+//! Clients are counts, so the wheel holds, for every future second and attempt number, how many
+//! clients will try again then. Spreading a group uniformly over a window (the jitter policies)
+//! is a range-add on a difference array, so it costs the same for 10 clients or 10 million.
+
+use super::params::{RetryParams, RetryPolicy};
+use super::rng::SimRng;
+
+/// Attempt numbers above this share one slot (every policy has reached its cap by then).
+pub const ATTEMPT_LEVELS: usize = 20;
+
+/// Longest delay the wheel can hold, in ticks (`retry.cap_s` is at most 3600 s).
+const MAX_DELAY_TICKS: usize = 3601;
+
+/// The delay a client waits before its next attempt: a window of ticks it is spread over
+/// uniformly, plus the share of it that sits exactly on the upper end.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Delay {
+    /// Earliest delay, in ticks (at least 1).
+    pub lo_ticks: u32,
+    /// Latest delay, in ticks (at least `lo_ticks`).
+    pub hi_ticks: u32,
+    /// Share of clients that wait exactly `cap` (decorrelated jitter's `min(cap, …)`).
+    pub at_cap_fraction: f64,
+    /// The cap, in ticks.
+    pub cap_ticks: u32,
+}
+
+fn ticks(s: f64) -> u32 {
+    (libm::ceil(s).max(1.0) as u32).min(MAX_DELAY_TICKS as u32)
+}
+
+/// The exponential delay `min(cap, base·2^n)` in seconds.
+pub fn exponential_s(base_s: f64, cap_s: f64, attempt: usize) -> f64 {
+    (base_s * libm::pow(2.0, attempt as f64)).min(cap_s)
+}
+
+/// Decorrelated jitter's representative previous delay after `attempt` retries: the mean of
+/// `min(cap, U(base, 3·previous))`, iterated (the wheel keys clients by attempt, not by their
+/// own previous delay).
+pub fn decorrelated_prev_s(base_s: f64, cap_s: f64, attempt: usize) -> f64 {
+    let mut p = base_s;
+    for _ in 0..attempt {
+        p = ((base_s + 3.0 * p) / 2.0).min(cap_s);
+    }
+    p
+}
+
+/// The delay before the next attempt of a client that has failed `attempt + 1` times.
+pub fn delay(policy: RetryPolicy, r: &RetryParams, attempt: usize) -> Delay {
+    let (base, cap) = (r.base_s, r.cap_s);
+    let point = |s: f64| {
+        let t = ticks(s);
+        Delay { lo_ticks: t, hi_ticks: t, at_cap_fraction: 0.0, cap_ticks: t }
+    };
+    let range = |lo: f64, hi: f64| {
+        let lo_t = ticks(lo);
+        let hi_t = ticks(hi).max(lo_t);
+        Delay { lo_ticks: lo_t, hi_ticks: hi_t, at_cap_fraction: 0.0, cap_ticks: hi_t }
+    };
+    match policy {
+        RetryPolicy::Immediate => point(0.0),
+        RetryPolicy::Fixed => point(base),
+        RetryPolicy::Exponential => point(exponential_s(base, cap, attempt)),
+        RetryPolicy::FullJitter => range(0.0, exponential_s(base, cap, attempt)),
+        RetryPolicy::EqualJitter => {
+            let e = exponential_s(base, cap, attempt);
+            range(e / 2.0, e)
+        }
+        RetryPolicy::DecorrelatedJitter => {
+            let hi = 3.0 * decorrelated_prev_s(base, cap, attempt);
+            if hi <= cap {
+                range(base, hi)
+            } else {
+                let width = hi - base;
+                let at_cap = if width > 0.0 { (hi - cap) / width } else { 1.0 };
+                let mut d = range(base, cap);
+                d.at_cap_fraction = at_cap.clamp(0.0, 1.0);
+                d.cap_ticks = ticks(cap);
+                d
+            }
+        }
+    }
+}
+
+/// Clients waiting to try again, by due tick and attempt number.
+#[derive(Clone, Debug)]
+pub struct RetryWheel {
+    /// Difference array per tick (ring), per attempt level.
+    diff: Vec<[i64; ATTEMPT_LEVELS]>,
+    /// Running sums: clients due at the current tick, per level.
+    running: [i64; ATTEMPT_LEVELS],
+    /// The tick `running` refers to.
+    now: u64,
+    /// Clients held in all.
+    total: u64,
+}
+
+impl Default for RetryWheel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RetryWheel {
+    /// An empty wheel at tick 0.
+    pub fn new() -> Self {
+        Self { diff: vec![[0; ATTEMPT_LEVELS]; MAX_DELAY_TICKS + 2], running: [0; ATTEMPT_LEVELS], now: 0, total: 0 }
+    }
+
+    /// Clients waiting in all.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    fn slot(&self, tick: u64) -> usize {
+        (tick % self.diff.len() as u64) as usize
+    }
+
+    fn range_add(&mut self, from: u64, to: u64, level: usize, v: i64) {
+        debug_assert!(from > self.now && to >= from && to - self.now < self.diff.len() as u64);
+        let a = self.slot(from);
+        let b = self.slot(to + 1);
+        self.diff[a][level] += v;
+        self.diff[b][level] -= v;
+    }
+
+    /// Schedules `count` clients at attempt `level` to try at `due` (a future tick).
+    pub fn add_at(&mut self, due: u64, level: usize, count: u64) {
+        if count == 0 {
+            return;
+        }
+        let level = level.min(ATTEMPT_LEVELS - 1);
+        let due = due.max(self.now + 1);
+        self.range_add(due, due, level, count as i64);
+        self.total += count;
+    }
+
+    /// Schedules `count` clients at attempt `level`, spread uniformly over `d`'s window after now.
+    /// Exact in integers: every tick of the window gets `count / width`, and the remainder goes
+    /// one each to a run of ticks that starts at a random place (wrapping inside the window).
+    pub fn add_spread(&mut self, rng: &mut SimRng, d: Delay, level: usize, count: u64) {
+        if count == 0 {
+            return;
+        }
+        let level = level.min(ATTEMPT_LEVELS - 1);
+        let at_cap =
+            if d.at_cap_fraction > 0.0 { crate::model::rng::stochastic_round(rng, count as f64 * d.at_cap_fraction).min(count) } else { 0 };
+        if at_cap > 0 {
+            self.add_at(self.now + d.cap_ticks as u64, level, at_cap);
+        }
+        let count = count - at_cap;
+        if count == 0 {
+            return;
+        }
+        let lo = self.now + d.lo_ticks as u64;
+        let hi = self.now + d.hi_ticks as u64;
+        let width = hi - lo + 1;
+        let q = count / width;
+        let r = count % width;
+        if q > 0 {
+            self.range_add(lo, hi, level, q as i64);
+        }
+        if r > 0 {
+            let start = lo + rng.below(width);
+            let end = start + r - 1;
+            if end <= hi {
+                self.range_add(start, end, level, 1);
+            } else {
+                self.range_add(start, hi, level, 1);
+                self.range_add(lo, lo + (end - hi) - 1, level, 1);
+            }
+        }
+        self.total += count;
+    }
+
+    /// Advances to the next tick and removes the clients due then, per attempt level.
+    pub fn take_next(&mut self) -> [u64; ATTEMPT_LEVELS] {
+        self.now += 1;
+        let s = self.slot(self.now);
+        let slot = std::mem::replace(&mut self.diff[s], [0; ATTEMPT_LEVELS]);
+        let mut due = [0u64; ATTEMPT_LEVELS];
+        for l in 0..ATTEMPT_LEVELS {
+            // The running sum is the number due at this tick from every range covering it.
+            self.running[l] += slot[l];
+            due[l] = self.running[l].max(0) as u64;
+        }
+        let sum: u64 = due.iter().sum();
+        self.total -= sum;
+        due
+    }
+
+    /// Clients due at each of the next `ticks` ticks, per attempt level (for inspection).
+    pub fn upcoming(&self, ticks: usize) -> Vec<[u64; ATTEMPT_LEVELS]> {
+        let mut running = self.running;
+        let mut out = Vec::with_capacity(ticks);
+        for k in 1..=ticks.min(self.diff.len() - 1) as u64 {
+            let slot = &self.diff[self.slot(self.now + k)];
+            let mut row = [0u64; ATTEMPT_LEVELS];
+            for l in 0..ATTEMPT_LEVELS {
+                running[l] += slot[l];
+                row[l] = running[l].max(0) as u64;
+            }
+            out.push(row);
+        }
+        out
+    }
+
+    /// The current tick of the wheel.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(policy: RetryPolicy, base_s: f64, cap_s: f64) -> RetryParams {
+        RetryParams { policy, base_s, cap_s, switch_s: 0.0, switch_to: crate::model::params::RetrySwitch::None }
+    }
+
+    #[test]
+    fn wheel_returns_every_client_exactly_once() {
+        let mut rng = SimRng::new(5);
+        let mut w = RetryWheel::new();
+        let mut added = 0u64;
+        let mut taken = 0u64;
+        let policies = RetryPolicy::ALL;
+        for t in 0..5000u64 {
+            if t < 2000 {
+                let p = policies[(t % 6) as usize];
+                let d = delay(p, &params(p, 1.0, 300.0), (t % 25) as usize);
+                let c = rng.below(100_000);
+                w.add_spread(&mut rng, d, (t % 25) as usize, c);
+                added += c;
+            }
+            let due = w.take_next();
+            taken += due.iter().sum::<u64>();
+            assert_eq!(added - taken, w.total());
+        }
+        assert_eq!(added, taken);
+        assert_eq!(w.total(), 0);
+    }
+
+    #[test]
+    fn spread_is_uniform_over_the_window() {
+        let mut rng = SimRng::new(9);
+        let mut w = RetryWheel::new();
+        let d = Delay { lo_ticks: 1, hi_ticks: 10, at_cap_fraction: 0.0, cap_ticks: 10 };
+        w.add_spread(&mut rng, d, 0, 1005);
+        let got: Vec<u64> = (0..12).map(|_| w.take_next()[0]).collect();
+        assert_eq!(got.iter().sum::<u64>(), 1005);
+        for (i, g) in got.iter().enumerate() {
+            if i < 10 {
+                assert!(*g == 100 || *g == 101, "tick {i}: {g}");
+            } else {
+                assert_eq!(*g, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn clients_at_the_cap_retry_once_per_cap() {
+        let mut rng = SimRng::new(1);
+        let mut w = RetryWheel::new();
+        let r = params(RetryPolicy::Exponential, 1.0, 600.0);
+        w.add_spread(&mut rng, Delay { lo_ticks: 1, hi_ticks: 60, at_cap_fraction: 0.0, cap_ticks: 60 }, 0, 1_000_000);
+        let mut attempts = 0u64;
+        for t in 0..20_000u64 {
+            let due = w.take_next();
+            for (l, &n) in due.iter().enumerate() {
+                w.add_spread(&mut rng, delay(RetryPolicy::Exponential, &r, l), l + 1, n);
+            }
+            if t >= 10_000 {
+                attempts += due.iter().sum::<u64>();
+            }
+        }
+        let per_s = attempts as f64 / 10_000.0;
+        assert!((per_s - 1_000_000.0 / 600.0).abs() < 100.0, "{per_s}");
+    }
+
+    #[test]
+    fn policies_follow_the_published_formulas() {
+        let r = params(RetryPolicy::Exponential, 2.0, 60.0);
+        assert_eq!(delay(RetryPolicy::Immediate, &r, 3).hi_ticks, 1);
+        assert_eq!(delay(RetryPolicy::Fixed, &r, 3).lo_ticks, 2);
+        assert_eq!(delay(RetryPolicy::Exponential, &r, 0).lo_ticks, 2);
+        assert_eq!(delay(RetryPolicy::Exponential, &r, 3).lo_ticks, 16);
+        assert_eq!(delay(RetryPolicy::Exponential, &r, 10).lo_ticks, 60);
+        let f = delay(RetryPolicy::FullJitter, &r, 3);
+        assert_eq!((f.lo_ticks, f.hi_ticks), (1, 16));
+        let e = delay(RetryPolicy::EqualJitter, &r, 3);
+        assert_eq!((e.lo_ticks, e.hi_ticks), (8, 16));
+        let d = delay(RetryPolicy::DecorrelatedJitter, &r, 10);
+        assert_eq!(d.hi_ticks, 60);
+        assert!(d.at_cap_fraction > 0.0);
+    }
+}

@@ -1,0 +1,224 @@
+//! Seeded, portable randomness for the model.
+//!
+//! Every draw goes through [`SimRng`], a PCG generator seeded from the run's seed, and every
+//! transcendental function goes through the `libm` crate, so a run gives the same numbers bit
+//! for bit natively and in WebAssembly.
+
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+/// The run's random number generator: a 128-bit PCG (portable, fast, seeded).
+#[derive(Clone, Debug)]
+pub struct SimRng {
+    inner: Pcg64Mcg,
+}
+
+impl SimRng {
+    /// A generator for `seed`; the same seed always gives the same stream.
+    pub fn new(seed: u64) -> Self {
+        Self { inner: Pcg64Mcg::seed_from_u64(seed) }
+    }
+
+    /// A raw 64-bit draw.
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        self.inner.next_u64()
+    }
+
+    /// A uniform draw in `[0, 1)` with 53 bits of precision.
+    #[inline]
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A uniform integer in `[0, n)`; `n` must be positive.
+    #[inline]
+    pub fn below(&mut self, n: u64) -> u64 {
+        debug_assert!(n > 0);
+        // Lemire's multiply-shift; the tiny bias (< n / 2^64) does not matter here.
+        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+    }
+
+    /// A standard normal draw (Box–Muller, libm functions).
+    pub fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.uniform(); // (0, 1]
+        let u2 = self.uniform();
+        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+    }
+
+    /// An exponential draw with the given mean.
+    pub fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * libm::log(1.0 - self.uniform())
+    }
+
+    /// A Poisson draw with mean `lambda` (inversion for small means, normal approximation above 30).
+    pub fn poisson(&mut self, lambda: f64) -> u64 {
+        if lambda <= 0.0 {
+            return 0;
+        }
+        if lambda < 30.0 {
+            let l = libm::exp(-lambda);
+            let mut k = 0u64;
+            let mut p = self.uniform();
+            while p > l {
+                k += 1;
+                p *= self.uniform();
+            }
+            k
+        } else {
+            let x = lambda + libm::sqrt(lambda) * self.normal();
+            libm::round(x).max(0.0) as u64
+        }
+    }
+
+    /// A binomial draw: how many of `n` independent trials with probability `p` succeed.
+    ///
+    /// Exact for small `n`, Poisson for rare events, normal approximation for large counts, so
+    /// the cost does not grow with `n` (counts here reach tens of millions). Always in `0..=n`.
+    pub fn binomial(&mut self, n: u64, p: f64) -> u64 {
+        if n == 0 || p <= 0.0 {
+            return 0;
+        }
+        if p >= 1.0 {
+            return n;
+        }
+        if p > 0.5 {
+            return n - self.binomial(n, 1.0 - p);
+        }
+        if n <= 32 {
+            return (0..n).filter(|_| self.uniform() < p).count() as u64;
+        }
+        let mean = n as f64 * p;
+        if mean < 30.0 {
+            return self.poisson(mean).min(n);
+        }
+        let sd = libm::sqrt(mean * (1.0 - p));
+        let x = libm::round(mean + sd * self.normal());
+        x.clamp(0.0, n as f64) as u64
+    }
+}
+
+/// Rounds `x` down or up at random so that the result's expected value is `x` (for `x >= 0`).
+#[inline]
+pub fn stochastic_round(rng: &mut SimRng, x: f64) -> u64 {
+    if x <= 0.0 {
+        return 0;
+    }
+    let f = libm::floor(x);
+    let extra = if rng.uniform() < x - f { 1 } else { 0 };
+    f as u64 + extra
+}
+
+/// Splits `total` into parts proportional to `weights`, exactly summing to `total`
+/// (systematic rounding with one random offset). Writes the parts into `out`.
+pub fn split_proportional(rng: &mut SimRng, total: u64, weights: &[f64], out: &mut [u64]) {
+    debug_assert_eq!(weights.len(), out.len());
+    let sum: f64 = weights.iter().sum();
+    out.iter_mut().for_each(|o| *o = 0);
+    if total == 0 || sum <= 0.0 {
+        if total > 0 {
+            // Nothing to weigh by: put everything in the first slot that exists.
+            if let Some(o) = out.first_mut() {
+                *o = total;
+            }
+        }
+        return;
+    }
+    let u = rng.uniform();
+    let scale = total as f64 / sum;
+    let mut cum = 0.0f64;
+    let mut prev = 0u64;
+    let last = weights.len() - 1;
+    for (i, w) in weights.iter().enumerate() {
+        cum += w * scale;
+        let upto = if i == last { total } else { (libm::floor(cum + u) as u64).min(total) };
+        let upto = upto.max(prev);
+        out[i] = upto - prev;
+        prev = upto;
+    }
+}
+
+/// Splits `total` among parts with the given capacities (`counts`), proportionally and never
+/// giving a part more than its capacity. Used to choose which versions leave a group of clients.
+pub fn split_bounded(rng: &mut SimRng, total: u64, counts: &[u64], out: &mut [u64]) {
+    let avail: u64 = counts.iter().sum();
+    let total = total.min(avail);
+    let w: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+    split_proportional(rng, total, &w, out);
+    // Rounding can overshoot a part by one; move the excess to parts with room.
+    let mut excess = 0u64;
+    for (o, &c) in out.iter_mut().zip(counts) {
+        if *o > c {
+            excess += *o - c;
+            *o = c;
+        }
+    }
+    for (o, &c) in out.iter_mut().zip(counts) {
+        if excess == 0 {
+            break;
+        }
+        let room = c - *o;
+        let m = room.min(excess);
+        *o += m;
+        excess -= m;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_stream() {
+        let mut a = SimRng::new(7);
+        let mut b = SimRng::new(7);
+        for _ in 0..100 {
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+        assert_ne!(SimRng::new(7).next_u64(), SimRng::new(8).next_u64());
+    }
+
+    #[test]
+    fn binomial_stays_in_range_and_has_the_right_mean() {
+        let mut r = SimRng::new(1);
+        for &(n, p) in &[(10u64, 0.3), (1000, 0.01), (1_000_000, 0.2), (50, 0.9), (23_000_000, 0.0001)] {
+            let mut sum = 0.0;
+            let k = 2000;
+            for _ in 0..k {
+                let x = r.binomial(n, p);
+                assert!(x <= n);
+                sum += x as f64;
+            }
+            let mean = sum / k as f64;
+            let expect = n as f64 * p;
+            let sd = (n as f64 * p * (1.0 - p)).sqrt();
+            assert!((mean - expect).abs() < 4.0 * sd / (k as f64).sqrt() + 0.5, "n={n} p={p} mean={mean}");
+        }
+    }
+
+    #[test]
+    fn split_proportional_is_exact() {
+        let mut r = SimRng::new(3);
+        let w = [1.0, 2.0, 0.0, 3.5, 0.25];
+        let mut out = [0u64; 5];
+        for total in [0u64, 1, 7, 1000, 123_456_789] {
+            split_proportional(&mut r, total, &w, &mut out);
+            assert_eq!(out.iter().sum::<u64>(), total);
+            assert_eq!(out[2], 0);
+        }
+    }
+
+    #[test]
+    fn split_bounded_respects_counts() {
+        let mut r = SimRng::new(4);
+        let counts = [3u64, 0, 10];
+        let mut out = [0u64; 3];
+        for total in 0..=13 {
+            split_bounded(&mut r, total, &counts, &mut out);
+            assert_eq!(out.iter().sum::<u64>(), total);
+            for (o, c) in out.iter().zip(counts) {
+                assert!(*o <= c);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! A whole run, start to end: what the CLI's `run` prints and the tests check. Shared by the CLI
+//! and the page so both produce the same object and the same hash.
+
+use serde_json::{json, Value};
+
+use crate::model::params::ParamError;
+use crate::model::{Params, World};
+use crate::scenarios::{self, Scenario};
+
+/// The default seed.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Longest run, in simulated hours.
+pub const MAX_HOURS: f64 = 720.0;
+
+/// A finished run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// The world at the end (its params, series, events and summary).
+    pub world: World,
+}
+
+impl RunResult {
+    /// The run as the JSON object `run --format json` prints.
+    pub fn to_json(&self) -> Value {
+        let w = &self.world;
+        json!({
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "params": w.params().to_json(),
+            "series": w.series().to_json(),
+            "events": w.events(),
+            "summary": w.summary(),
+            "hash": w.series().hash_hex(),
+        })
+    }
+}
+
+/// Finds a scenario or says which exist.
+pub fn scenario(name: &str) -> Result<Scenario, ParamError> {
+    scenarios::find(name)
+        .ok_or_else(|| ParamError::new("scenario", format!("unknown scenario '{name}'; allowed: {}", scenarios::names().join(", "))))
+}
+
+/// Checks a duration in hours.
+pub fn check_hours(h: f64) -> Result<f64, ParamError> {
+    if h.is_finite() && h > 0.0 && h <= MAX_HOURS {
+        Ok(h)
+    } else {
+        Err(ParamError::new("hours", format!("{h} is out of range; allowed: more than 0 and at most {MAX_HOURS}")))
+    }
+}
+
+/// A world for a scenario, parameters and seed, with the scenario's narration.
+pub fn world(s: &Scenario, params: Params, seed: u64) -> Result<World, ParamError> {
+    let mut w = World::new(params, seed)?;
+    w.set_texts(s.texts.clone());
+    Ok(w)
+}
+
+/// Runs `params` (a scenario's, possibly edited) for `hours` simulated hours.
+pub fn run(s: &Scenario, params: Params, seed: u64, hours: f64) -> Result<RunResult, ParamError> {
+    let hours = check_hours(hours)?;
+    let mut w = world(s, params, seed)?;
+    w.run_until(hours * 3600.0);
+    Ok(RunResult { scenario: s.name.to_string(), seed, world: w })
+}

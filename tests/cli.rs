@@ -1,0 +1,181 @@
+//! The command-line interface as a user meets it: output shapes, and one-line errors with exit
+//! code 2 for every kind of bad input.
+
+use std::process::{Command, Output};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_supernode-sim")).args(args).output().expect("the binary runs")
+}
+
+fn bad(args: &[&str], must_mention: &[&str]) {
+    let out = cli(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: exit {:?}, stderr {err}", out.status.code());
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: not one line: {err}");
+    assert!(err.starts_with("error: "), "{args:?}: {err}");
+    for m in must_mention {
+        assert!(err.contains(m), "{args:?}: '{m}' not in: {err}");
+    }
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+#[test]
+fn scenarios_lists_one_line_each() {
+    let out = cli(&["scenarios"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for s in supernode_sim::scenarios::names() {
+        assert_eq!(text.lines().filter(|l| l.starts_with(s)).count(), 1, "{s}");
+    }
+}
+
+#[test]
+fn params_prints_every_documented_key() {
+    let out = cli(&["params", "--scenario", "skype-2010"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in supernode_sim::model::params::FIELDS {
+        let mut cur = &v;
+        for part in f.key.split('.') {
+            cur = &cur[part];
+        }
+        assert!(!cur.is_null(), "{} missing", f.key);
+    }
+}
+
+#[test]
+fn run_json_has_the_documented_shape() {
+    let out = cli(&[
+        "run",
+        "--scenario",
+        "baseline",
+        "--hours",
+        "0.5",
+        "--set",
+        "clients.total=20000",
+        "--set",
+        "supernodes.count=100",
+        "--seed",
+        "4",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(keys, ["scenario", "seed", "params", "series", "events", "summary", "hash"]);
+    assert_eq!(v["seed"], 4);
+    assert_eq!(v["params"]["clients"]["total"], 20000);
+    assert_eq!(v["series"]["t_s"].as_array().unwrap().len(), 30);
+    for k in [
+        "trigger_t_s",
+        "supernodes_lost_first_hour_fraction",
+        "peak_sn_load_ratio",
+        "min_clients_online_fraction",
+        "time_to_90pct_recovery_s",
+        "total_connect_attempts",
+    ] {
+        assert!(v["summary"].get(k).is_some(), "summary.{k}");
+    }
+    assert_eq!(v["hash"].as_str().unwrap().len(), 16);
+}
+
+#[test]
+fn run_csv_and_out_file() {
+    let dir = std::env::temp_dir().join(format!("snsim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("series.csv");
+    let out = cli(&[
+        "run",
+        "--scenario",
+        "baseline",
+        "--hours",
+        "0.25",
+        "--set",
+        "clients.total=5000",
+        "--set",
+        "supernodes.count=50",
+        "--format",
+        "csv",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("t_s,clients_online,clients_total"));
+    assert_eq!(lines.count(), 15);
+}
+
+#[test]
+fn params_file_overrides_and_set_applies_after_it() {
+    let dir = std::env::temp_dir().join(format!("snsim-cli-p-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("p.json");
+    std::fs::write(&path, r#"{"clients": {"total": 3000}, "supernodes": {"count": 40}, "retry": {"policy": "fixed"}}"#).unwrap();
+    let out =
+        cli(&["run", "--scenario", "baseline", "--hours", "0.1", "--params", path.to_str().unwrap(), "--set", "retry.policy=full-jitter"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["params"]["clients"]["total"], 3000);
+    assert_eq!(v["params"]["retry"]["policy"], "full-jitter");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    bad(&["run", "--scenario", "nope"], &["scenario", "skype-2010"]);
+    bad(&["params", "--scenario", "nope"], &["scenario"]);
+    bad(&["run", "--set", "no.such.key=1"], &["no.such.key", "unknown"]);
+    bad(&["run", "--set", "retry.policy=sometimes"], &["retry.policy", "full-jitter"]);
+    bad(&["run", "--set", "clients.buggy_fraction=1.5"], &["clients.buggy_fraction", "0 to 1"]);
+    bad(&["run", "--set", "clients.buggy_fraction=NaN"], &["clients.buggy_fraction"]);
+    bad(&["run", "--set", "supernodes.count=-3"], &["supernodes.count"]);
+    bad(&["run", "--set", "supernodes.count=1e30"], &["supernodes.count"]);
+    bad(&["run", "--set", "supernodes.operator_hosted=maybe"], &["supernodes.operator_hosted"]);
+    bad(&["run", "--set", "retry.policy"], &["KEY=VALUE"]);
+    bad(&["run", "--set", "retry.cap_s=0.5"], &["retry.cap_s", "retry.base_s"]);
+    bad(&["run", "--hours", "0"], &["hours", "720"]);
+    bad(&["run", "--hours", "721"], &["hours", "720"]);
+    bad(&["run", "--hours", "-1"], &["hours"]);
+    bad(&["run", "--hours", "NaN"], &["hours"]);
+    bad(&["run", "--hours", "inf"], &["hours"]);
+    bad(&["run", "--format", "xml"], &["format", "json", "csv"]);
+    bad(&["run", "--seed", "abc"], &["seed"]);
+    bad(&["run", "--params", "/definitely/not/here.json"], &["--params", "cannot read"]);
+    bad(&["bench", "--ticks", "0"], &["--ticks"]);
+    bad(&["frobnicate"], &["frobnicate"]);
+}
+
+#[test]
+fn bad_params_files() {
+    let dir = std::env::temp_dir().join(format!("snsim-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: [(&str, &[u8], &[&str]); 5] = [
+        ("binary.json", &[0xff, 0xfe, 0x00, 0x41], &["UTF-8"]),
+        ("truncated.json", br#"{"mega": "#, &["not valid JSON"]),
+        ("wrong-type.json", br#"{"mega": {"count": "many"}}"#, &["mega.count", "whole number"]),
+        ("unknown.json", br#"{"mega": {"cont": 3}}"#, &["mega.cont", "unknown"]),
+        ("array.json", b"[1, 2]", &["JSON object"]),
+    ];
+    for (name, bytes, mention) in cases {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        bad(&["run", "--params", p.to_str().unwrap()], mention);
+    }
+}
+
+#[test]
+fn bench_prints_one_line() {
+    let out = cli(&["bench", "--scenario", "baseline", "--ticks", "50"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.starts_with("baseline: ") && text.contains("ticks/s") && text.contains("23000000 clients, 48000 supernodes"), "{text}");
+}
+
+#[test]
+fn keys_cover_every_field() {
+    let out = cli(&["keys", "--markdown"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for f in supernode_sim::model::params::FIELDS {
+        assert!(text.contains(&format!("`{}`", f.key)), "{}", f.key);
+    }
+}
