@@ -58,6 +58,7 @@ pub fn network_2010() -> Params {
             capacity_per_s: 100_000.0,
             max_clients: 30_000,
             release_s: 31.0 * H,
+            release_ramp_s: 4.0 * H,
         },
         fix: FixParams { start_s: 3.0 * H, rollout_per_h: 0.0 },
         login: LoginParams { capacity_per_s: 1e9, refusal_cost_fraction: 0.0 },
@@ -92,7 +93,8 @@ pub fn skype_2010() -> Scenario {
             .with("trigger-end", "The offline-message servers catch up: no more crashes. But the survivors are already drowning in reconnections.")
             .with("mega-deploy", "Skype's engineers start bringing up dedicated 'mega-supernodes', some of them repurposed offline-IM and group-video servers.")
             .with("fix-start", "Users are told to update: the fixed version (5.0.0.156) starts replacing the buggy one.")
-            .with("mega-release", "The repurposed servers go back to offline instant messages and group video, the last features to return."),
+            .with("mega-release", "The crisis is over: the repurposed servers start going back to offline instant messages and group video.")
+            .with("mega-release-done", "Offline instant messages and group video calling are back, the last features to return."),
     }
 }
 

@@ -179,3 +179,11 @@ fn keys_cover_every_field() {
         assert!(text.contains(&format!("`{}`", f.key)), "{}", f.key);
     }
 }
+
+#[test]
+fn readme_documents_every_key() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for f in supernode_sim::model::params::FIELDS {
+        assert!(readme.contains(&format!("`{}`", f.key)), "README lacks {}", f.key);
+    }
+}

@@ -214,7 +214,8 @@ pub struct Summary {
     pub supernode_crashes: u64,
     /// Times a supernode's failsafe made it drop the role over the run.
     pub failsafe_shutdowns: u64,
-    /// Client crashes over the run.
+    /// Client crash events over the run (a relaunched client can crash again while the trigger
+    /// lasts, so this counts events, not distinct clients).
     pub client_crashes: u64,
     /// Simulated time covered, in seconds.
     pub duration_s: f64,

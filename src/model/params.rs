@@ -259,8 +259,10 @@ pub struct MegaParams {
     pub capacity_per_s: f64,
     /// Most clients one mega-supernode holds.
     pub max_clients: u32,
-    /// When the repurposed servers go back to offline IM and group video, in seconds.
+    /// When the repurposed servers start going back to offline IM and group video, in seconds.
     pub release_s: f64,
+    /// Time over which they go back, one after another, in seconds.
+    pub release_ramp_s: f64,
 }
 
 /// A fixed client version pushed to users on the buggy one.
@@ -521,7 +523,8 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { key: "mega.ramp_s", unit: "s", kind: TIME, doc: "Time over which the mega-supernodes come up one after another." },
     FieldSpec { key: "mega.capacity_per_s", unit: "load units/s", kind: FieldKind::Float { min: 1.0, max: 1e9 }, doc: "Capacity of one mega-supernode." },
     FieldSpec { key: "mega.max_clients", unit: "clients", kind: FieldKind::Int { min: 1, max: 1_000_000 }, doc: "Most clients one mega-supernode holds." },
-    FieldSpec { key: "mega.release_s", unit: "s", kind: TIME, doc: "When repurposed servers return to offline IM and group video (those features come back last)." },
+    FieldSpec { key: "mega.release_s", unit: "s", kind: TIME, doc: "When repurposed servers start returning to offline IM and group video (those features come back last)." },
+    FieldSpec { key: "mega.release_ramp_s", unit: "s", kind: TIME, doc: "Time over which the repurposed servers return, one after another." },
     FieldSpec { key: "fix.start_s", unit: "s", kind: TIME, doc: "When a fixed client version starts to roll out." },
     FieldSpec { key: "fix.rollout_per_h", unit: "1/h", kind: FieldKind::Float { min: 0.0, max: 100.0 }, doc: "Share of remaining buggy clients that update per hour (0 = intervention off)." },
     FieldSpec { key: "login.capacity_per_s", unit: "sign-ins/s", kind: FieldKind::Float { min: 1.0, max: 1e9 }, doc: "Sign-ins the login service completes per second." },

@@ -973,10 +973,10 @@ impl World {
                 self.emit_once("mega-complete", format!("All {} mega-supernodes are up.", m.count));
             }
         }
-        // Repurposed servers go back to their own job one after another, over the same ramp.
+        // Repurposed servers go back to their own job one after another.
         let n_rep = libm::round(m.repurposed_fraction * m.count as f64) as usize;
         if n_rep > 0 && now_s >= m.release_s && now_s >= m.deploy_s {
-            let frac = if m.ramp_s > 0.0 { ((now_s - m.release_s) / m.ramp_s).clamp(0.0, 1.0) } else { 1.0 };
+            let frac = if m.release_ramp_s > 0.0 { ((now_s - m.release_s) / m.release_ramp_s).clamp(0.0, 1.0) } else { 1.0 };
             let target = (libm::ceil(n_rep as f64 * frac) as usize).min(n_rep);
             if self.megas_released == 0 && target > 0 {
                 self.emit_once("mega-release", "The repurposed servers start going back to offline IM and group video.".into());
