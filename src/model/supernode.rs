@@ -131,29 +131,17 @@ impl Supernodes {
             s.max_by_kind[0] = s.max_by_kind[0].max(slots);
             s.buggy[i] = !p.supernodes.operator_hosted && r.uniform() < p.clients.buggy_fraction;
         }
-        let repurposed = libm::round(p.mega.repurposed_fraction * megas as f64) as usize;
-        for j in 0..megas {
-            let i = peers + j;
-            let mut r = SimRng::new(derive_seed(seed, MEGA_STREAM, j as u64));
-            // Mega-supernodes sit on a ring around the peers, where they are easy to see.
-            let ang = (j as f64 + 0.5) / megas as f64 * 2.0 * core::f64::consts::PI;
-            let rad = 0.2 + 0.02 * r.uniform();
-            s.x[i] = (0.5 + rad * libm::cos(ang)) as f32;
-            s.y[i] = (0.5 + rad * libm::sin(ang)) as f32;
-            let h = &mut s.hot[i];
-            h.state = SnState::Off as u8;
-            h.kind = if j < repurposed { SnKind::Repurposed as u8 } else { SnKind::Mega as u8 };
-            h.capacity_per_s = p.mega.capacity_per_s as f32;
-            h.max_clients = p.mega.max_clients;
-        }
-        s.link(seed);
+        s.link_peers(seed);
+        s.set_megas(p, seed);
+        debug_assert_eq!(s.len(), n);
         s
     }
 
-    /// Overlay links: mostly to supernodes nearby (in a space-filling-curve order, so links are
-    /// short when drawn), plus one long random link each, as in a small-world overlay.
-    fn link(&mut self, seed: u64) {
-        let n = self.len();
+    /// Overlay links among peers: mostly to peers nearby (in a space-filling-curve order, so
+    /// links are short when drawn), plus one long random link each, as in a small-world overlay.
+    /// Mega-supernodes do not change the peers' links.
+    fn link_peers(&mut self, seed: u64) {
+        let n = self.peers;
         let k = self.neighbours_per;
         if n == 0 || k == 0 {
             return;
@@ -175,6 +163,47 @@ impl Supernodes {
                     order[q] as usize
                 };
                 self.neighbours[i * k + j] = if nb == i { order[(p + 1) % n] } else { nb as u32 };
+            }
+        }
+    }
+
+    /// (Re)builds the mega-supernodes of `p`, all off until deployed. Each one's position and
+    /// links depend only on the seed and its own index, so how many there are changes nothing
+    /// about the peers.
+    pub fn set_megas(&mut self, p: &Params, seed: u64) {
+        let peers = self.peers;
+        let k = self.neighbours_per;
+        self.hot.truncate(peers);
+        self.buggy.truncate(peers);
+        self.back_at.truncate(peers);
+        self.x.truncate(peers);
+        self.y.truncate(peers);
+        self.neighbours.truncate(peers * k);
+        let megas = p.mega.count as usize;
+        let repurposed = libm::round(p.mega.repurposed_fraction * megas as f64) as usize;
+        self.max_by_kind[1] = p.mega.max_clients;
+        self.max_by_kind[2] = p.mega.max_clients;
+        for j in 0..megas {
+            let mut r = SimRng::new(derive_seed(seed, MEGA_STREAM, j as u64));
+            // Mega-supernodes sit on a ring around the peers' centre, where they are easy to see.
+            let ang = (j as f64 + 0.5) / megas as f64 * 2.0 * core::f64::consts::PI;
+            let rad = 0.2 + 0.02 * r.uniform();
+            self.x.push((0.5 + rad * libm::cos(ang)) as f32);
+            self.y.push((0.5 + rad * libm::sin(ang)) as f32);
+            self.hot.push(Sn {
+                clients: 0,
+                max_clients: p.mega.max_clients,
+                capacity_per_s: p.mega.capacity_per_s as f32,
+                accept: 0.0,
+                overload_s: 0,
+                state: SnState::Off as u8,
+                kind: if j < repurposed { SnKind::Repurposed as u8 } else { SnKind::Mega as u8 },
+            });
+            self.buggy.push(false);
+            self.back_at.push(0);
+            for _ in 0..k {
+                let nb = if peers > 0 { r.below(peers as u64) as u32 } else { j as u32 };
+                self.neighbours.push(nb);
             }
         }
     }

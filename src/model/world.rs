@@ -497,7 +497,13 @@ impl World {
     pub fn set_params(&mut self, p: Params) -> Result<(), ParamError> {
         p.validate()?;
         let o = &self.params;
-        let fixed: [(&str, bool); 11] = [
+        // Mega-supernodes can be redefined as long as none has been deployed: until then they
+        // change nothing, so the run so far is the same as if they had been there all along.
+        let megas_changed = p.mega.count != o.mega.count
+            || p.mega.capacity_per_s != o.mega.capacity_per_s
+            || p.mega.max_clients != o.mega.max_clients
+            || p.mega.repurposed_fraction != o.mega.repurposed_fraction;
+        let fixed: [(&str, bool); 9] = [
             ("clients.total", p.clients.total != o.clients.total),
             ("clients.buggy_fraction", p.clients.buggy_fraction != o.clients.buggy_fraction),
             ("supernodes.count", p.supernodes.count != o.supernodes.count),
@@ -506,12 +512,13 @@ impl World {
             ("supernodes.capacity_spread", p.supernodes.capacity_spread != o.supernodes.capacity_spread),
             ("supernodes.max_clients", p.supernodes.max_clients != o.supernodes.max_clients),
             ("supernodes.neighbours", p.supernodes.neighbours != o.supernodes.neighbours),
-            ("mega.count", p.mega.count != o.mega.count),
-            ("mega.capacity_per_s", p.mega.capacity_per_s != o.mega.capacity_per_s || p.mega.max_clients != o.mega.max_clients),
-            ("mega.repurposed_fraction", p.mega.repurposed_fraction != o.mega.repurposed_fraction),
+            ("mega.count", megas_changed && self.megas_deployed > 0),
         ];
         if let Some((k, _)) = fixed.iter().find(|(_, changed)| *changed) {
             return Err(ParamError::new(*k, "fixes the network's makeup; it takes effect when the run restarts"));
+        }
+        if megas_changed {
+            self.sn.set_megas(&p, self.seed);
         }
         if p.retry.policy != o.retry.policy {
             self.policy = p.retry.policy;
@@ -661,7 +668,8 @@ impl World {
         // left (churn, the trigger). When few clients move, drawing their supernodes one by one
         // is cheaper than a pass over all of them; otherwise a pass spreads them by systematic
         // rounding. Down supernodes hold no clients and accept nothing.
-        let n_sn = self.sn.len() as f64;
+        // Supernodes that can hold clients: peers and mega-supernodes deployed so far.
+        let n_sn = (self.sn.peers + self.megas_deployed) as f64;
         let prev_hs = self.prev_contacts_per_sn as f64;
         if to_attach > 0 && self.prev_accept_sum > 0.0 && (to_attach as f64) * prev_hs * 4.0 < self.prev_accept_sum {
             attached = self.attach_sampled(to_attach, prev_hs);
@@ -720,27 +728,33 @@ impl World {
             sn.accept = k;
             k
         };
-        for (chunk_no, chunk) in self.sn.hot.chunks_mut(1024).enumerate() {
-            // Four partial sums in f32 per chunk keep the loop from waiting on one addition
-            // chain; the order is fixed, so the result is the same on every platform.
-            let mut acc = [0.0f32; 4];
-            let mut any_hit = false;
-            let mut quads = chunk.chunks_exact_mut(4);
-            for q in &mut quads {
-                let [a, b, c, d] = q else { unreachable!() };
-                acc[0] += visit(a, &mut overloaded, &mut any_hit);
-                acc[1] += visit(b, &mut overloaded, &mut any_hit);
-                acc[2] += visit(c, &mut overloaded, &mut any_hit);
-                acc[3] += visit(d, &mut overloaded, &mut any_hit);
-            }
-            for sn in quads.into_remainder() {
-                acc[0] += visit(sn, &mut overloaded, &mut any_hit);
-            }
-            accept_sum += ((acc[0] + acc[1]) + (acc[2] + acc[3])) as f64;
-            if any_hit {
-                for (j, sn) in chunk.iter().enumerate() {
-                    if sn.state == SnState::Up as u8 && sn.overload_s >= sustain {
-                        failsafe_hits.push(chunk_no * 1024 + j);
+        // Peers and mega-supernodes are summed separately so that mega-supernodes waiting to be
+        // deployed change no bit of the peers' sums.
+        let peers = self.sn.peers;
+        let (peer_part, mega_part) = self.sn.hot.split_at_mut(peers);
+        for (base, part) in [(0, peer_part), (peers, mega_part)] {
+            for (chunk_no, chunk) in part.chunks_mut(1024).enumerate() {
+                // Four partial sums in f32 per chunk keep the loop from waiting on one addition
+                // chain; the order is fixed, so the result is the same on every platform.
+                let mut acc = [0.0f32; 4];
+                let mut any_hit = false;
+                let mut quads = chunk.chunks_exact_mut(4);
+                for q in &mut quads {
+                    let [a, b, c, d] = q else { unreachable!() };
+                    acc[0] += visit(a, &mut overloaded, &mut any_hit);
+                    acc[1] += visit(b, &mut overloaded, &mut any_hit);
+                    acc[2] += visit(c, &mut overloaded, &mut any_hit);
+                    acc[3] += visit(d, &mut overloaded, &mut any_hit);
+                }
+                for sn in quads.into_remainder() {
+                    acc[0] += visit(sn, &mut overloaded, &mut any_hit);
+                }
+                accept_sum += ((acc[0] + acc[1]) + (acc[2] + acc[3])) as f64;
+                if any_hit {
+                    for (j, sn) in chunk.iter().enumerate() {
+                        if sn.state == SnState::Up as u8 && sn.overload_s >= sustain {
+                            failsafe_hits.push(base + chunk_no * 1024 + j);
+                        }
                     }
                 }
             }
@@ -824,7 +838,9 @@ impl World {
     /// Attaches `count` connections to supernodes drawn in proportion to what each accepted
     /// last tick (rejection sampling under the bound `max_accept`). Returns how many attached.
     fn attach_sampled(&mut self, count: u64, max_accept: f64) -> u64 {
-        let n = self.sn.len() as u64;
+        // Only supernodes that have ever been deployed can accept (mega-supernodes come up in
+        // index order), so mega-supernodes still waiting change nothing.
+        let n = (self.sn.peers + self.megas_deployed) as u64;
         let max_tries = count * 64 + 1024;
         let (mut done, mut tries) = (0u64, 0u64);
         while done < count && tries < max_tries {
@@ -845,11 +861,9 @@ impl World {
     }
 
     /// Expected draws per removed client when sampling supernodes by their clients: each class
-    /// (peers, mega-supernodes) is sampled under its own bound on clients per supernode.
+    /// (peers, serving mega-supernodes) is sampled under its own bound on clients per supernode.
     fn removal_draws_per_client(&self, online_on_sns: u64) -> f64 {
-        let megas = (self.sn.len() - self.sn.peers) as f64;
-        // Draws are made under the class's largest limit.
-        let slots = self.sn.peers as f64 * self.sn.max_by_kind[0] as f64 + megas * self.sn.max_by_kind[1] as f64;
+        let slots = self.sn.peers as f64 * self.sn.max_by_kind[0] as f64 + self.counts.mega_up as f64 * self.sn.max_by_kind[1] as f64;
         slots / online_on_sns.max(1) as f64
     }
 
