@@ -1,22 +1,66 @@
 # supernode-sim: `make test` (what CI runs) and `make serve` (the page).
+# Everything the tests need is installed here, idempotently: the wasm32 target, wasm-bindgen-cli
+# and wasm-pack (from crates.io, pinned), npm packages (from package-lock.json), Debian's Chromium.
 SHELL := /bin/bash
 PORT ?= 8000
+WASM_BINDGEN_VERSION := 0.2.129
+WASM_PACK_VERSION := 0.15.1
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: test rust-test serve bench
+.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web clean
 
-## test: formatting, lints and every test
-test: rust-test
+## test: formatting, lints, Rust tests, then the browser tests against the built page
+test: rust-test web-test
 
-rust-test:
+rust-test: wasm-target
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 	cargo test
 
-## serve: build and serve the page
-serve:
-	@echo "The page is not built yet (see issue 3); the CLI works: cargo run --release -- run --scenario skype-2010"
+web-test: pkg node-tools chromium
+	node --test --test-concurrency=1 tests/e2e/
 
-## bench: native speed at real scale
+## serve: build the page and serve it at http://127.0.0.1:$(PORT)/
+serve: pkg
+	@echo "Serving supernode-sim at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1
+
+## pkg: the WebAssembly build (wasm-pack, pinned wasm-bindgen, wasm-opt from npm's binaryen)
+pkg: wasm-tools node-tools
+	wasm-pack build --target web --mode no-install --release
+
+tools: wasm-tools node-tools chromium
+
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+wasm-tools: wasm-target
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (a few minutes, once)"; \
+	  cargo install --locked wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@if [ "$$(wasm-pack --version 2>/dev/null)" != "wasm-pack $(WASM_PACK_VERSION)" ]; then \
+	  echo "Installing wasm-pack $(WASM_PACK_VERSION) (a few minutes, once)"; \
+	  cargo install --locked wasm-pack --version $(WASM_PACK_VERSION); fi
+
+node-tools: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's Chromium"; $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }
+
+## bench: native speed at real scale, then the page's frame times in headless Chromium
 bench:
 	cargo bench --bench step
 	cargo run --release -- bench --scenario skype-2010
+
+bench-web: pkg node-tools chromium
+	node tests/bench/page-bench.mjs
+
+clean:
+	rm -rf pkg target node_modules

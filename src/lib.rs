@@ -3,10 +3,13 @@
 //! December 2010 and September 2015 outages.
 //!
 //! The [`model`] is pure Rust and deterministic; the native CLI (`src/bin`) and the WebAssembly
-//! page glue (`web`, wasm32 only) are thin layers over it.
+//! page glue (`web`, wasm32 only) are thin layers over it. [`render`] draws a frame as pixels.
 
 pub mod model;
+pub mod render;
 pub mod run;
 pub mod scenarios;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use model::{Params, World};

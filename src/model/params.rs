@@ -639,17 +639,34 @@ impl Params {
         Ok(p)
     }
 
-    /// These parameters with the keys of `overrides` (a possibly partial JSON object, as in a
-    /// `--params` file or the page's `params` attribute) replaced. Unknown keys are errors.
+    /// These parameters with the keys of `overrides` replaced: a possibly partial JSON object,
+    /// nested as `params` prints it (a `--params` file) or with dotted keys (`{"mega.count": 0}`,
+    /// as the page's `params` attribute and URLs give it). A value may be text for a number or
+    /// a boolean (`"0.5"`, `"true"`), as URLs carry them. Unknown keys are errors.
     pub fn merged(&self, overrides: &Value) -> Result<Params, ParamError> {
-        if !overrides.is_object() {
+        let Value::Object(map) = overrides else {
             return Err(ParamError::new("params", format!("expected a JSON object, got {}", describe(overrides))));
+        };
+        let mut entries = Vec::new();
+        for (k, v) in map {
+            if v.is_object() {
+                let mut keys = Vec::new();
+                leaf_keys(v, k, &mut keys);
+                for key in keys {
+                    let leaf = lookup(overrides, &key).cloned().unwrap_or(Value::Null);
+                    entries.push((key, leaf));
+                }
+            } else {
+                entries.push((k.clone(), v.clone()));
+            }
         }
-        let mut keys = Vec::new();
-        leaf_keys(overrides, "", &mut keys);
         let mut base = self.to_json();
-        for key in keys {
-            let v = lookup(overrides, &key).cloned().unwrap_or(Value::Null);
+        for (key, v) in entries {
+            let spec = field_spec(&key).ok_or_else(|| unknown_key(&key))?;
+            let v = match (&v, spec.kind) {
+                (Value::String(t), FieldKind::Int { .. } | FieldKind::Float { .. } | FieldKind::Bool) => value_from_text(spec, t)?,
+                _ => v,
+            };
             set_in(&mut base, &key, v)?;
         }
         Params::from_json(&base)
@@ -659,19 +676,7 @@ impl Params {
     /// parameters give it: numbers, `true`/`false` and names are understood.
     pub fn with_text(&self, key: &str, text: &str) -> Result<Params, ParamError> {
         let spec = field_spec(key).ok_or_else(|| unknown_key(key))?;
-        let t = text.trim();
-        let v = match spec.kind {
-            FieldKind::Int { .. } | FieldKind::Float { .. } => match serde_json::from_str::<Value>(t) {
-                Ok(v @ Value::Number(_)) => v,
-                _ => return Err(ParamError::new(key, format!("'{text}' is not a number; allowed: {}", spec.kind.allowed()))),
-            },
-            FieldKind::Bool => match t {
-                "true" | "1" | "on" | "yes" => Value::Bool(true),
-                "false" | "0" | "off" | "no" => Value::Bool(false),
-                _ => return Err(ParamError::new(key, format!("'{text}' is not true or false"))),
-            },
-            FieldKind::Enum(_) => Value::String(t.to_string()),
-        };
+        let v = value_from_text(spec, text)?;
         let mut base = self.to_json();
         set_in(&mut base, key, v)?;
         Params::from_json(&base)
@@ -710,6 +715,24 @@ impl Params {
         }
         Ok(())
     }
+}
+
+/// A field's value from text: a number, `true`/`false` (or on/off, yes/no, 1/0), or a name.
+fn value_from_text(spec: &FieldSpec, text: &str) -> Result<Value, ParamError> {
+    let key = spec.key;
+    let t = text.trim();
+    Ok(match spec.kind {
+        FieldKind::Int { .. } | FieldKind::Float { .. } => match serde_json::from_str::<Value>(t) {
+            Ok(v @ Value::Number(_)) => v,
+            _ => return Err(ParamError::new(key, format!("'{text}' is not a number; allowed: {}", spec.kind.allowed()))),
+        },
+        FieldKind::Bool => match t {
+            "true" | "1" | "on" | "yes" => Value::Bool(true),
+            "false" | "0" | "off" | "no" => Value::Bool(false),
+            _ => return Err(ParamError::new(key, format!("'{text}' is not true or false"))),
+        },
+        FieldKind::Enum(_) => Value::String(t.to_string()),
+    })
 }
 
 fn unknown_key(key: &str) -> ParamError {
@@ -789,5 +812,18 @@ mod tests {
         assert!(p.merged(&serde_json::json!({"mega": {"cont": 0}})).is_err());
         assert!(p.merged(&serde_json::json!([1, 2])).is_err());
         assert!(p.merged(&serde_json::json!({"retry": {"policy": 3}})).is_err());
+    }
+
+    #[test]
+    fn merge_takes_dotted_keys_and_text_values() {
+        let p = scenarios::find("skype-2010").unwrap().params.clone();
+        let q =
+            p.merged(&serde_json::json!({"mega.count": "0", "retry.policy": "full-jitter", "supernodes.operator_hosted": "true"})).unwrap();
+        assert_eq!(q.mega.count, 0);
+        assert_eq!(q.retry.policy, RetryPolicy::FullJitter);
+        assert!(q.supernodes.operator_hosted);
+        let e = p.merged(&serde_json::json!({"mega.count": "many"})).unwrap_err();
+        assert_eq!(e.field, "mega.count");
+        assert!(p.merged(&serde_json::json!({"mega.cont": 1})).unwrap_err().message.contains("unknown"));
     }
 }

@@ -1,0 +1,215 @@
+// The app page as a user meets it, in Debian's Chromium: it loads cleanly, draws, plays,
+// shows the 2010 cascade, answers the keyboard, reports bad input and keeps running, and its
+// run hashes the same as the CLI's.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { serve, browser, openPage, ready, snapshot, canvasColours, SHOTS, ROOT } from './harness.mjs';
+
+let server;
+let ctx;
+
+before(async () => {
+  server = await serve();
+  ctx = await browser();
+});
+
+after(async () => {
+  await ctx?.close();
+  server?.stop();
+});
+
+test('the page loads with no console errors and draws the network in several colours', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?seed=2`);
+  await ready(page);
+  await page.waitForTimeout(1500);
+  const colours = await canvasColours(page);
+  assert.ok(colours >= 6, `only ${colours} colours on the canvas`);
+  const s = await snapshot(page);
+  assert.equal(s.scenario, 'skype-2010');
+  assert.equal(s.seed, 2);
+  assert.ok(s.supernodes_up > 40000, `supernodes up: ${s.supernodes_up}`);
+  await page.screenshot({ path: join(SHOTS, 'page-start.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Play advances simulated time and Pause stops it', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?t=0&speed=600`);
+  await ready(page);
+  const t0 = (await snapshot(page)).t_s;
+  const play = page.locator('supernode-sim >> button.play');
+  assert.equal(await play.getAttribute('aria-pressed'), 'false');
+  await play.click();
+  await page.waitForTimeout(1500);
+  const t1 = (await snapshot(page)).t_s;
+  assert.ok(t1 > t0 + 300, `time went from ${t0} to ${t1}`);
+  await play.click();
+  const t2 = (await snapshot(page)).t_s;
+  await page.waitForTimeout(700);
+  assert.equal((await snapshot(page)).t_s, t2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the 2010 scenario shows supernodes going down, the chart filling and the narration', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?t=10800`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 10800, null, { timeout: 60000 });
+  await page.waitForTimeout(400);
+  const s = await snapshot(page);
+  assert.ok(s.supernodes_crashed > 10000, `crashed: ${s.supernodes_crashed}`);
+  assert.ok(s.supernodes_shut_down > 1000, `shut down: ${s.supernodes_shut_down}`);
+  assert.ok(s.samples >= 180, `samples: ${s.samples}`);
+  // The chart has drawn lines (pixels in the series' colours, not just the background).
+  const chartInk = await page.evaluate(() => {
+    const c = document.querySelector('supernode-sim').shadowRoot.querySelector('canvas.chart');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+    return ink;
+  });
+  assert.ok(chartInk > 2000, `chart ink: ${chartInk}`);
+  const log = await page.locator('supernode-sim >> ol.log li').allTextContents();
+  assert.ok(log.some((l) => l.includes('T+0:00') && l.includes('offline-message servers')), log.join('\n'));
+  assert.ok(log.some((l) => /supernodes are down/.test(l)), log.join('\n'));
+  assert.equal(await page.locator('supernode-sim >> ol.log').getAttribute('aria-live'), 'polite');
+  await page.screenshot({ path: join(SHOTS, 'page-cascade.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: space, arrow right, + and -, r and ?', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?t=0&speed=60`);
+  await ready(page);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  const pressed = () => page.locator('supernode-sim >> button.play').getAttribute('aria-pressed');
+  await page.keyboard.press('Space');
+  assert.equal(await pressed(), 'true');
+  await page.keyboard.press('Space');
+  assert.equal(await pressed(), 'false');
+  const t0 = (await snapshot(page)).t_s;
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await snapshot(page)).t_s, t0 + 60);
+  const speed0 = (await snapshot(page)).speed;
+  await page.keyboard.press('+');
+  const speed1 = (await snapshot(page)).speed;
+  assert.ok(speed1 > speed0, `${speed0} -> ${speed1}`);
+  await page.keyboard.press('-');
+  await page.keyboard.press('-');
+  assert.ok((await snapshot(page)).speed < speed0);
+  assert.equal(await page.locator('supernode-sim >> #speed').inputValue(), String((await snapshot(page)).speed));
+  await page.keyboard.press('r');
+  assert.equal((await snapshot(page)).t_s, 0);
+  await page.keyboard.press('?');
+  assert.ok(await page.locator('supernode-sim >> .help').isVisible());
+  await page.screenshot({ path: join(SHOTS, 'page-help.png') });
+  await page.keyboard.press('Escape');
+  assert.ok(!(await page.locator('supernode-sim >> .help').isVisible()));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('out-of-range input shows a message naming the field, and the page keeps running', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?seed=-5&speed=99999&p.clients.buggy_fraction=1.7`);
+  await ready(page);
+  const msgs = await page.locator('supernode-sim >> ul.errors li').allTextContents();
+  assert.ok(msgs.some((m) => m.startsWith('seed:') && m.includes('whole number')), msgs.join('\n'));
+  assert.ok(msgs.some((m) => m.startsWith('speed:') && m.includes('1440')), msgs.join('\n'));
+  assert.ok(msgs.some((m) => m.includes('clients.buggy_fraction') && m.includes('from 0 to 1')), msgs.join('\n'));
+  const t0 = (await snapshot(page)).t_s;
+  await page.waitForTimeout(800);
+  assert.ok((await snapshot(page)).t_s > t0, 'the simulation stopped');
+  // A bad value through the API is refused with the field's range; the run goes on.
+  const err = await page.evaluate(() => {
+    try {
+      document.querySelector('supernode-sim').setParams({ 'failsafe.threshold': 0.2 });
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.match(err, /failsafe\.threshold.*from 1 to 1000/);
+  // Typing a bad seed shows a message and keeps the old seed.
+  const seed = page.locator('supernode-sim >> #seed');
+  await seed.fill('1.5');
+  await seed.press('Enter');
+  await seed.blur();
+  const after = await page.locator('supernode-sim >> ul.errors li').allTextContents();
+  assert.ok(after.some((m) => m.includes("seed: '1.5'")), after.join('\n'));
+  await page.screenshot({ path: join(SHOTS, 'page-bad-input.png') });
+  const t1 = (await snapshot(page)).t_s;
+  await page.waitForTimeout(800);
+  assert.ok((await snapshot(page)).t_s > t1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('sliders and intervention buttons change the run', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?t=14400&p.mega.count=0`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 14400, null, { timeout: 60000 });
+  await page.locator('supernode-sim >> button.play').click(); // pause
+  // The retry policy applies live.
+  await page.locator('supernode-sim >> select[data-key="retry.policy"]').selectOption('exponential');
+  assert.equal((await snapshot(page)).retry_policy, 'exponential');
+  // Deploy mega-supernodes now: they come up and the narration says so.
+  await page.locator('supernode-sim >> button[data-act="megas"]').click();
+  await page.locator('supernode-sim >> button.step').click();
+  await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < 20; i++) await page.locator('supernode-sim >> button.step').click();
+  const s = await snapshot(page);
+  assert.ok(s.mega_up > 0, `mega up: ${s.mega_up}`);
+  const log = await page.locator('supernode-sim >> ol.log li').allTextContents();
+  assert.ok(log.some((l) => l.includes('mega-supernodes')), log.join('\n'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('clicking a supernode crashes it, clicking again restores it', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?t=0&p.clients.total=20000&p.supernodes.count=40`);
+  await ready(page);
+  const pos = await page.evaluate(() => {
+    const el = document.querySelector('supernode-sim');
+    const info = JSON.parse(el.sim.supernode(0));
+    const c = el.shadowRoot.querySelector('canvas.overlay');
+    const r = c.getBoundingClientRect();
+    const dpr = c.width / r.width;
+    return { x: r.left + info.x / dpr, y: r.top + info.y / dpr };
+  });
+  await page.mouse.click(pos.x, pos.y);
+  let s = await snapshot(page);
+  assert.equal(s.supernodes_crashed, 1);
+  await page.mouse.click(pos.x, pos.y);
+  s = await snapshot(page);
+  assert.equal(s.supernodes_crashed, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('phone width: the page is usable at 375 px', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?seed=1`, { viewport: { width: 375, height: 800 } });
+  await ready(page);
+  await page.waitForTimeout(1000);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px`);
+  assert.ok(await page.locator('supernode-sim >> button.play').isVisible());
+  await page.screenshot({ path: join(SHOTS, 'page-phone.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the browser run hashes the same as the CLI for the same scenario and seed', async () => {
+  const cli = execFileSync('cargo', ['run', '--release', '--quiet', '--', 'run', '--scenario', 'skype-2010', '--seed', '3', '--hours', '4'], { cwd: ROOT, maxBuffer: 1 << 28 });
+  const expected = JSON.parse(cli.toString()).hash;
+  const { page, errors } = await openPage(ctx, `${server.base}/www/blank.html`);
+  const got = await page.evaluate(async () => {
+    const m = await import('/pkg/supernode_sim.js');
+    await m.default({ module_or_path: '/pkg/supernode_sim_bg.wasm' });
+    return m.run_hash('skype-2010', 3, '', 4);
+  });
+  assert.equal(got, expected);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,284 @@
+// The live chart: two panels over simulated time.
+//   top:    clients online (millions, left axis) and supernodes up (thousands, right axis)
+//   bottom: connection attempts per second (log, left) and supernode load ratio (log, right)
+// A vertical cursor marks the current time; hovering shows every value at that time.
+// Drawn with Canvas2D: four paths per frame, whatever the number of points.
+
+const SERIES = [
+  { key: 'clients_online', label: 'Clients online', unit: 'M', panel: 0, axis: 'left', scale: 1e-6, color: '--c-clients' },
+  { key: 'supernodes_up', label: 'Supernodes up', unit: 'k', panel: 0, axis: 'right', scale: 1e-3, color: '--c-supernodes' },
+  { key: 'connect_attempts_per_s', label: 'Connection attempts', unit: '/s', panel: 1, axis: 'left', log: true, color: '--c-attempts' },
+  { key: 'sn_load_ratio', label: 'Supernode load', unit: '× pre-incident', panel: 1, axis: 'right', log: true, color: '--c-load' },
+];
+
+export const CHART_SERIES = SERIES;
+
+function fmt(v, digits = 1) {
+  if (!Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1e9) return (v / 1e9).toFixed(digits) + 'G';
+  if (a >= 1e6) return (v / 1e6).toFixed(digits) + 'M';
+  if (a >= 1e4) return (v / 1e3).toFixed(0) + 'k';
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+export function formatValue(s, v) {
+  if (s.key === 'clients_online') return (v / 1e6).toFixed(2) + ' M';
+  if (s.key === 'supernodes_up') return Math.round(v).toLocaleString('en-US');
+  if (s.key === 'connect_attempts_per_s') return fmt(v) + ' /s';
+  if (s.key === 'sn_load_ratio') return fmt(v) + '×';
+  return fmt(v);
+}
+
+export function formatClock(tS, triggerS) {
+  const d = tS - triggerS;
+  const sign = d < 0 ? '−' : '+';
+  const m = Math.floor(Math.abs(d) / 60);
+  return `T${sign}${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+}
+
+export class Chart {
+  constructor(canvas, readout, host) {
+    this.canvas = canvas;
+    this.readout = readout;
+    this.host = host;
+    this.ctx = canvas.getContext('2d');
+    this.t = [];
+    this.data = Object.fromEntries(SERIES.map((s) => [s.key, []]));
+    this.now = 0;
+    this.trigger = 0;
+    this.horizonS = 48 * 3600;
+    this.hoverX = null;
+    this.colors = {};
+    this.dirty = true;
+    canvas.addEventListener('pointermove', (e) => {
+      const r = canvas.getBoundingClientRect();
+      this.hoverX = e.clientX - r.left;
+      this.dirty = true;
+      this.draw();
+    });
+    canvas.addEventListener('pointerleave', () => {
+      this.hoverX = null;
+      this.dirty = true;
+      this.draw();
+      this.readout.textContent = 'Point at the chart to read values.';
+    });
+  }
+
+  reset(triggerS, horizonS) {
+    this.t = [];
+    for (const s of SERIES) this.data[s.key] = [];
+    this.trigger = triggerS;
+    this.horizonS = horizonS;
+    this.now = 0;
+    this.dirty = true;
+  }
+
+  append(t, cols) {
+    for (let i = 0; i < t.length; i++) this.t.push(t[i]);
+    for (const s of SERIES) {
+      const c = cols[s.key];
+      for (let i = 0; i < c.length; i++) this.data[s.key].push(c[i]);
+    }
+    if (t.length) this.dirty = true;
+  }
+
+  setNow(tS) {
+    if (tS !== this.now) {
+      this.now = tS;
+      this.dirty = true;
+    }
+  }
+
+  readColors() {
+    const cs = getComputedStyle(this.host);
+    for (const s of SERIES) this.colors[s.key] = cs.getPropertyValue(s.color).trim() || '#888';
+    this.colors.axis = cs.getPropertyValue('--fg-muted').trim() || '#666';
+    this.colors.grid = cs.getPropertyValue('--grid').trim() || '#ddd';
+    this.colors.fg = cs.getPropertyValue('--fg').trim() || '#222';
+    this.colors.cursor = cs.getPropertyValue('--c-cursor').trim() || '#c00';
+    this.colors.bg = cs.getPropertyValue('--panel').trim() || '#fff';
+    this.dirty = true;
+  }
+
+  layout() {
+    const dpr = window.devicePixelRatio || 1;
+    const r = this.canvas.getBoundingClientRect();
+    const w = Math.max(1, Math.round(r.width * dpr));
+    const h = Math.max(1, Math.round(r.height * dpr));
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.dirty = true;
+    }
+    return { w: r.width, h: r.height, dpr };
+  }
+
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const { w, h, dpr } = this.layout();
+    const ctx = this.ctx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const padL = 44, padR = 44, padT = 22, gap = 34, padB = 30;
+    const ph = Math.max(20, (h - padT - padB - gap) / 2);
+    const panels = [
+      { y: padT, h: ph },
+      { y: padT + ph + gap, h: ph },
+    ];
+    const x0 = padL, x1 = Math.max(padL + 10, w - padR);
+    const tMax = Math.max(this.horizonS, this.now, this.t.length ? this.t[this.t.length - 1] : 0);
+    const xOf = (t) => x0 + (t / tMax) * (x1 - x0);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.lineWidth = 1;
+
+    // Axis ranges.
+    const ranges = {};
+    for (const s of SERIES) {
+      const d = this.data[s.key];
+      if (s.log) {
+        let mx = 1;
+        for (const v of d) if (v > mx) mx = v;
+        const top = Math.pow(10, Math.ceil(Math.log10(Math.max(10, mx))));
+        const bottom = s.key === 'sn_load_ratio' ? 0.1 : 1;
+        ranges[s.key] = { lo: Math.log10(bottom), hi: Math.log10(top), log: true };
+      } else {
+        let mx = 0;
+        for (const v of d) if (v > mx) mx = v;
+        mx = mx * s.scale;
+        const step = niceStep(mx / 4 || 1);
+        ranges[s.key] = { lo: 0, hi: Math.max(step, Math.ceil(mx / step) * step) };
+      }
+    }
+    const yOf = (s, v, p) => {
+      const r = ranges[s.key];
+      let u = s.log ? Math.log10(Math.max(v, Math.pow(10, r.lo))) : v * s.scale;
+      const f = (u - r.lo) / (r.hi - r.lo || 1);
+      return p.y + p.h - Math.min(1, Math.max(0, f)) * p.h;
+    };
+
+    // Grids, axes and labels.
+    ctx.strokeStyle = this.colors.grid;
+    ctx.fillStyle = this.colors.axis;
+    for (const [pi, p] of panels.entries()) {
+      ctx.strokeRect(x0 + 0.5, p.y + 0.5, x1 - x0, p.h);
+      for (const s of SERIES.filter((s) => s.panel === pi)) {
+        const r = ranges[s.key];
+        const ticks = s.log ? range(Math.round(r.lo), Math.round(r.hi)).map((e) => Math.pow(10, e)) : niceTicks(r.lo, r.hi);
+        ctx.textAlign = s.axis === 'left' ? 'right' : 'left';
+        ctx.fillStyle = this.colors[s.key];
+        for (const v of ticks) {
+          const y = s.log ? yOf(s, v, p) : p.y + p.h - ((v - r.lo) / (r.hi - r.lo)) * p.h;
+          if (s.axis === 'left') {
+            ctx.strokeStyle = this.colors.grid;
+            ctx.beginPath();
+            ctx.moveTo(x0, Math.round(y) + 0.5);
+            ctx.lineTo(x1, Math.round(y) + 0.5);
+            ctx.stroke();
+          }
+          const label = s.log ? fmt(v, 0) : (Number.isInteger(v) ? String(v) : v.toFixed(1));
+          ctx.fillText(label, s.axis === 'left' ? x0 - 4 : x1 + 4, y + 3);
+        }
+        // The axis' unit above it.
+        ctx.textAlign = s.axis === 'left' ? 'right' : 'left';
+        ctx.fillText(s.unit.split(' ')[0], s.axis === 'left' ? x0 - 4 : x1 + 4, p.y - 9);
+      }
+    }
+    // Time axis (hours).
+    ctx.fillStyle = this.colors.axis;
+    ctx.textAlign = 'center';
+    const hours = tMax / 3600;
+    const hStep = hours <= 6 ? 1 : hours <= 24 ? 3 : hours <= 72 ? 6 : hours <= 240 ? 24 : 72;
+    for (let hh = 0; hh <= hours + 1e-9; hh += hStep) {
+      const x = xOf(hh * 3600);
+      ctx.fillText(`${hh}h`, x, h - padB + 14);
+    }
+    ctx.fillText('simulated time (hours from start)', (x0 + x1) / 2, h - 4);
+    // Trigger marker.
+    if (this.trigger > 0 && this.trigger <= tMax) {
+      const x = Math.round(xOf(this.trigger)) + 0.5;
+      ctx.strokeStyle = this.colors.axis;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, panels[0].y);
+      ctx.lineTo(x, panels[1].y + panels[1].h);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillText('T', x, panels[0].y + 10);
+    }
+    // The series: one path each.
+    ctx.lineWidth = 1.6;
+    for (const s of SERIES) {
+      const d = this.data[s.key];
+      const p = panels[s.panel];
+      if (!d.length) continue;
+      ctx.strokeStyle = this.colors[s.key];
+      ctx.beginPath();
+      const stride = Math.max(1, Math.floor(d.length / ((x1 - x0) * 2)));
+      for (let i = 0; i < d.length; i += stride) {
+        const x = xOf(this.t[i]);
+        const y = yOf(s, d[i], p);
+        if (i === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      }
+      ctx.stroke();
+    }
+    // Cursor at the current time.
+    const cx = Math.round(xOf(this.now)) + 0.5;
+    ctx.strokeStyle = this.colors.cursor;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(cx, panels[0].y);
+    ctx.lineTo(cx, panels[1].y + panels[1].h);
+    ctx.stroke();
+    // Hover read-out.
+    if (this.hoverX !== null && this.t.length) {
+      const tH = ((this.hoverX - x0) / (x1 - x0)) * tMax;
+      let i = lowerBound(this.t, tH);
+      if (i >= this.t.length) i = this.t.length - 1;
+      const x = Math.round(xOf(this.t[i])) + 0.5;
+      ctx.strokeStyle = this.colors.fg;
+      ctx.lineWidth = 1;
+      ctx.setLineDash([2, 2]);
+      ctx.beginPath();
+      ctx.moveTo(x, panels[0].y);
+      ctx.lineTo(x, panels[1].y + panels[1].h);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      const parts = SERIES.map((s) => `${s.label}: ${formatValue(s, this.data[s.key][i])}`);
+      this.readout.textContent = `${formatClock(this.t[i], this.trigger)} (${(this.t[i] / 3600).toFixed(2)} h) — ${parts.join(' · ')}`;
+    }
+  }
+}
+
+function niceStep(x) {
+  const e = Math.pow(10, Math.floor(Math.log10(x)));
+  const f = x / e;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
+}
+
+function niceTicks(lo, hi) {
+  const step = niceStep((hi - lo) / 4 || 1);
+  const out = [];
+  for (let v = lo; v <= hi + step * 1e-9; v += step) out.push(Math.round(v * 1e6) / 1e6);
+  return out;
+}
+
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+
+function lowerBound(arr, x) {
+  let lo = 0, hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

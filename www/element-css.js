@@ -1,0 +1,126 @@
+// Styles of the <supernode-sim> element, inside its shadow root: nothing leaks in or out.
+export const CSS = `
+:host {
+  --bg: #fbfbf8; --panel: #ffffff; --fg: #1f2328; --fg-muted: #5b6470; --border: #d8dbe0; --grid: #eceef1;
+  --accent: #1d4ed8; --accent-fg: #ffffff; --danger: #b42336; --ok: #15803d;
+  --sn-up: #2a9d8f; --sn-overloaded: #e9a23b; --sn-shut-down: #8d6cab; --sn-crashed: #d1495b; --sn-mega: #1d4ed8;
+  --sn-halo: #2a9d8f; --sn-link: #6b7280; --attempt-ok: #16a34a; --attempt-failed: #dc2626;
+  --c-clients: #0f766e; --c-supernodes: #7c3aed; --c-attempts: #c2410c; --c-load: #be123c; --c-cursor: #1d4ed8;
+  display: block; position: relative; box-sizing: border-box; color: var(--fg); background: var(--bg);
+  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border: 1px solid var(--border);
+  border-radius: 10px; overflow: hidden; contain: content;
+}
+@media (prefers-color-scheme: dark) {
+  :host {
+    --bg: #0f1115; --panel: #161a20; --fg: #e6e8eb; --fg-muted: #9aa4b1; --border: #2a313b; --grid: #222831;
+    --accent: #60a5fa; --accent-fg: #0b1220; --danger: #f87171; --ok: #4ade80;
+    --sn-up: #34d1bf; --sn-overloaded: #fbbf24; --sn-shut-down: #b197fc; --sn-crashed: #fb7185; --sn-mega: #60a5fa;
+    --sn-halo: #2dd4bf; --sn-link: #94a3b8; --attempt-ok: #4ade80; --attempt-failed: #f87171;
+    --c-clients: #2dd4bf; --c-supernodes: #a78bfa; --c-attempts: #fb923c; --c-load: #fb7185; --c-cursor: #60a5fa;
+  }
+}
+*, *::before, *::after { box-sizing: border-box; }
+[hidden] { display: none !important; }
+button, select, input { font: inherit; color: inherit; }
+button {
+  background: var(--panel); border: 1px solid var(--border); border-radius: 6px; padding: 4px 10px; cursor: pointer;
+  min-height: 32px;
+}
+button:hover { border-color: var(--accent); }
+button:focus-visible, select:focus-visible, input:focus-visible, canvas:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+button.primary { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); min-width: 76px; }
+select, input[type=number] { background: var(--panel); border: 1px solid var(--border); border-radius: 6px; padding: 4px 6px; min-height: 32px; }
+input[type=number] { width: 7.5em; }
+label { color: var(--fg-muted); font-size: 12px; }
+.toolbar { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; padding: 10px 12px; border-bottom: 1px solid var(--border); background: var(--panel); }
+.toolbar .field { display: flex; flex-direction: column; gap: 2px; }
+.toolbar .buttons { display: flex; gap: 6px; align-items: end; }
+.clock { margin-left: auto; text-align: right; font-variant-numeric: tabular-nums; }
+.clock .big { font-size: 18px; font-weight: 600; }
+.clock .small { color: var(--fg-muted); font-size: 12px; }
+.body { display: grid; grid-template-columns: minmax(0, 1.35fr) minmax(0, 1fr); gap: 0; }
+.stage { position: relative; min-height: var(--stage-height, 520px); border-right: 1px solid var(--border); }
+.stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; cursor: crosshair; touch-action: manipulation; }
+.caption {
+  position: absolute; left: 12px; right: 12px; bottom: 12px; padding: 8px 12px; border-radius: 8px;
+  background: color-mix(in srgb, var(--panel) 88%, transparent); border: 1px solid var(--border);
+  box-shadow: 0 2px 10px rgb(0 0 0 / 0.12); font-size: 14px; transition: opacity 0.6s; pointer-events: none;
+}
+.caption time { font-weight: 600; margin-right: 6px; font-variant-numeric: tabular-nums; }
+.caption.faded { opacity: 0; }
+.legend {
+  position: absolute; top: 8px; left: 8px; margin: 0; padding: 6px 8px; list-style: none; font-size: 12px; display: grid;
+  grid-template-columns: auto auto; gap: 2px 12px; background: color-mix(in srgb, var(--panel) 85%, transparent);
+  border: 1px solid var(--border); border-radius: 8px; pointer-events: none;
+}
+.legend li { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.sw { width: 10px; height: 10px; border-radius: 50%; display: inline-block; flex: none; }
+.sw.halo { border-radius: 2px; opacity: 0.5; }
+.sw.dot { width: 6px; height: 6px; }
+.tip {
+  position: absolute; z-index: 3; pointer-events: none; padding: 6px 8px; border-radius: 6px; font-size: 12px;
+  background: var(--panel); border: 1px solid var(--border); box-shadow: 0 2px 8px rgb(0 0 0 / 0.15); max-width: 240px;
+}
+.side { display: flex; flex-direction: column; min-width: 0; }
+.readouts { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 1px; background: var(--border); border-bottom: 1px solid var(--border); }
+.readouts div { background: var(--panel); padding: 6px 10px; }
+.readouts .v { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.readouts .k { font-size: 11px; color: var(--fg-muted); }
+.chart-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px 0; font-size: 12px; margin: 0; list-style: none; }
+.chart-legend li { display: flex; align-items: center; gap: 5px; }
+.chart-legend .ln { width: 14px; height: 3px; border-radius: 2px; display: inline-block; }
+.chart { width: 100%; height: 250px; display: block; }
+.readout { font-size: 12px; color: var(--fg-muted); padding: 0 10px 6px; min-height: 2.6em; font-variant-numeric: tabular-nums; }
+.log-wrap { border-top: 1px solid var(--border); flex: 1; min-height: 120px; display: flex; flex-direction: column; }
+.log-wrap h3 { margin: 0; padding: 6px 10px; font-size: 12px; color: var(--fg-muted); font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }
+.log { list-style: none; margin: 0; padding: 0 10px 8px; overflow-y: auto; max-height: 190px; font-size: 13px; flex: 1; }
+.log li { padding: 3px 0; border-bottom: 1px dashed var(--grid); }
+.log time { font-weight: 600; font-variant-numeric: tabular-nums; margin-right: 4px; }
+.log li.trigger time, .log li.bad time { color: var(--danger); }
+.log li.good time { color: var(--ok); }
+.controls { border-top: 1px solid var(--border); background: var(--panel); }
+.controls > summary { padding: 8px 12px; cursor: pointer; font-weight: 600; }
+.params { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 10px 16px; padding: 4px 12px 10px; }
+.param { display: flex; flex-direction: column; gap: 2px; }
+.param .top { display: flex; justify-content: space-between; gap: 8px; }
+.param output { font-variant-numeric: tabular-nums; font-size: 12px; }
+.param input[type=range] { width: 100%; }
+.param .msg, .notice { color: var(--danger); font-size: 12px; }
+.actions { display: flex; flex-wrap: wrap; gap: 8px; padding: 0 12px 12px; align-items: center; }
+.actions .hint { color: var(--fg-muted); font-size: 12px; }
+.errors { margin: 0; padding: 8px 12px; background: color-mix(in srgb, var(--danger) 12%, var(--panel)); border-bottom: 1px solid var(--danger); font-size: 13px; }
+.errors li { margin-left: 16px; }
+.fatal {
+  position: absolute; inset: 0; z-index: 5; display: flex; align-items: center; justify-content: center; padding: 24px;
+  background: color-mix(in srgb, var(--bg) 92%, transparent);
+}
+.fatal div { max-width: 520px; background: var(--panel); border: 1px solid var(--danger); border-radius: 10px; padding: 16px 18px; }
+.fatal h2 { margin: 0 0 6px; font-size: 16px; color: var(--danger); }
+.fatal pre { white-space: pre-wrap; font-size: 12px; color: var(--fg-muted); max-height: 160px; overflow: auto; }
+.help {
+  position: absolute; inset: 0; z-index: 4; display: flex; align-items: flex-start; justify-content: center; padding: 24px;
+  background: color-mix(in srgb, var(--bg) 80%, transparent); overflow: auto;
+}
+.help > div { max-width: 640px; background: var(--panel); border: 1px solid var(--border); border-radius: 10px; padding: 14px 18px; box-shadow: 0 8px 30px rgb(0 0 0 / 0.2); }
+.help h2 { margin: 0 0 8px; font-size: 17px; }
+.help h3 { margin: 12px 0 4px; font-size: 14px; }
+.help table { border-collapse: collapse; font-size: 13px; }
+.help td { padding: 2px 10px 2px 0; vertical-align: top; }
+.help kbd { border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; font: 12px ui-monospace, monospace; background: var(--bg); }
+.help p, .help li { font-size: 13px; }
+.progress { position: absolute; top: 50%; left: 50%; transform: translate(-50%, -50%); padding: 10px 14px; border-radius: 8px; background: var(--panel); border: 1px solid var(--border); z-index: 3; font-variant-numeric: tabular-nums; }
+:host([controls="minimal"]) .toolbar .field.scenario, :host([controls="minimal"]) .toolbar .field.seed,
+:host([controls="minimal"]) .toolbar .reset, :host([controls="minimal"]) .controls, :host([controls="minimal"]) .log-wrap { display: none; }
+:host([controls="minimal"]) .body, :host([controls="none"]) .body { grid-template-columns: minmax(0, 1fr); }
+:host([controls="minimal"]) .side { display: none; }
+:host([controls="none"]) .toolbar, :host([controls="none"]) .side, :host([controls="none"]) .controls { display: none; }
+:host([controls="none"]) .stage, :host([controls="minimal"]) .stage { border-right: 0; }
+@media (max-width: 760px) {
+  .body { grid-template-columns: minmax(0, 1fr); }
+  .stage { border-right: 0; min-height: var(--stage-height-narrow, 360px); }
+  .clock { margin-left: 0; text-align: left; width: 100%; }
+  .readouts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .legend { grid-template-columns: auto; font-size: 11px; }
+}
+@container (max-width: 500px) { .legend { display: none; } }
+`;

@@ -1,0 +1,1038 @@
+// <supernode-sim>: the simulation as a custom element. The app page (index.html) is one of
+// these with full controls; blog posts embed as many as they like. All instances share one
+// WebAssembly module. JS owns the DOM and requestAnimationFrame; per frame it calls the
+// simulation once to step and once to draw (one putImageData).
+//
+// Attributes (observed live): scenario, seed, speed, time, autoplay, controls (full | minimal |
+// none), params (JSON of overrides), height, keyboard (global: shortcuts work anywhere on the
+// page). Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot().
+// Events: tick, narration, statechange.
+
+import init, { Sim, scenarios_json, fields_json, check_param, check_params } from '../pkg/supernode_sim.js';
+import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
+import { CSS } from './element-css.js';
+
+/** Speeds offered, in simulated seconds per real second. */
+export const SPEEDS = [
+  { v: 1, label: 'real time' },
+  { v: 10, label: '10×' },
+  { v: 60, label: '1 min/s' },
+  { v: 600, label: '10 min/s' },
+  { v: 1440, label: '1 day/min' },
+];
+const DEFAULT_SPEED = 1440;
+const MAX_SPEED = 1440;
+const STEP_S = 60;
+/** Most ticks one frame may run; past that the simulation runs slower than asked. */
+const MAX_TICKS_PER_FRAME = 96;
+const MAX_TIME_S = 720 * 3600;
+
+let wasm = null;
+/** Loads the WebAssembly module once for every instance on the page. */
+export function loadWasm() {
+  wasm ??= init({ module_or_path: new URL('../pkg/supernode_sim_bg.wasm', import.meta.url) }).then(() => ({
+    scenarios: JSON.parse(scenarios_json()),
+    fields: JSON.parse(fields_json()),
+  }));
+  return wasm;
+}
+
+/** The parameters that have a slider, with what they mean in the real incident. */
+const CONTROLS = [
+  {
+    key: 'clients.buggy_fraction', label: 'Clients on the affected version', step: 0.01, min: 0, max: 1,
+    show: (v) => `${Math.round(v * 100)}%`,
+    tip: '2010: about half of all users ran Skype for Windows 5.0.0.152, which crashed on delayed replies from the offline-message servers. 2015: the client versions that could not process the new configuration. Changing it restarts the run.',
+  },
+  {
+    key: 'supernodes.capacity_per_s', label: 'Supernode capacity', step: 100, min: 200, max: 6000,
+    show: (v) => `${Math.round(v)} load units/s`,
+    tip: 'Work one supernode can do per second. Supernodes were ordinary home PCs with a public address; one load unit is one client\'s keep-alive and presence for a second. Changing it restarts the run.',
+  },
+  {
+    key: 'failsafe.threshold', label: 'Failsafe threshold', step: 0.1, min: 1, max: 10,
+    show: (v) => `${v.toFixed(1)}× capacity`,
+    tip: 'Overloaded supernodes dropped the supernode role (a failsafe), which handed their clients to the survivors. A higher threshold keeps them serving under more load. Applies at once.',
+  },
+  {
+    key: 'retry.policy', label: 'Retry policy', type: 'select',
+    tip: 'How disconnected clients space their reconnection attempts: immediately, a fixed delay, exponential backoff, or backoff with jitter (AWS, "Exponential Backoff And Jitter"). Applies at once.',
+  },
+  {
+    key: 'host_cache.size', label: 'Host-cache size', step: 1, min: 1, max: 50,
+    show: (v) => `${Math.round(v)} entries`,
+    tip: 'Supernode addresses a client remembers (a first login seeds 7). During a collapse most entries point to dead supernodes; a larger cache finds a live one more often. Applies at once.',
+  },
+  {
+    key: 'mega.count', label: 'Mega-supernodes', step: 50, min: 0, max: 5000,
+    show: (v) => `${Math.round(v)}`,
+    tip: 'Dedicated high-capacity supernodes Skype brought up to restore the network: "hundreds" (Threatpost) to "thousands" (Tweakers), some of them repurposed offline-IM and group-video servers. 0 turns this intervention off.',
+  },
+  {
+    key: 'mega.deploy_s', label: 'Mega-supernodes from', step: 900, min: 0, max: 48 * 3600,
+    show: (v) => `${(v / 3600).toFixed(2)} h`,
+    tip: 'When the mega-supernodes start coming up (simulated hours from the start; the trigger is at 1 h).',
+  },
+];
+
+const TEMPLATE = `
+<ul class="errors" role="alert" hidden></ul>
+<div class="toolbar" part="toolbar">
+  <div class="field scenario"><label for="scenario">Scenario</label><select id="scenario"></select></div>
+  <div class="buttons">
+    <button class="primary play" type="button" aria-pressed="false" title="Play or pause the simulation (Space)">Play</button>
+    <button class="step" type="button" title="Advance one simulated minute (→)">Step</button>
+    <button class="reset" type="button" title="Start the scenario again from the beginning with this seed (R)">Reset</button>
+  </div>
+  <div class="field speed"><label for="speed">Speed</label><select id="speed" title="How fast simulated time runs: from real time up to a simulated day per real minute (+ / −)"></select></div>
+  <div class="field seed"><label for="seed">Seed</label><input id="seed" type="number" min="0" step="1" inputmode="numeric" title="The random seed: the same scenario, parameters and seed give the same run, bit for bit"></div>
+  <button class="help-btn" type="button" title="Keyboard shortcuts and what the picture shows (?)" aria-haspopup="dialog">?</button>
+  <div class="clock" aria-live="off"><div class="big">T−1:00</div><div class="small">simulated 0:00 · paused</div></div>
+</div>
+<div class="body">
+  <div class="stage">
+    <canvas class="overlay" tabindex="0" role="img" aria-label="The supernode overlay"></canvas>
+    <ul class="legend" aria-label="Legend">
+      <li><span class="sw" style="background:var(--sn-up)"></span>supernode up (size = load)</li>
+      <li><span class="sw" style="background:var(--sn-overloaded)"></span>overloaded</li>
+      <li><span class="sw" style="background:var(--sn-shut-down)"></span>shut down (failsafe)</li>
+      <li><span class="sw" style="background:var(--sn-crashed)"></span>crashed</li>
+      <li><span class="sw" style="background:var(--sn-mega)"></span>mega-supernode</li>
+      <li><span class="sw halo" style="background:var(--sn-halo)"></span>clients (shade)</li>
+      <li><span class="sw dot" style="background:var(--attempt-ok)"></span>connection attempt ok</li>
+      <li><span class="sw dot" style="background:var(--attempt-failed)"></span>attempt refused</li>
+    </ul>
+    <div class="caption faded" aria-hidden="true"></div>
+    <div class="tip" hidden></div>
+    <div class="progress" hidden role="status"></div>
+  </div>
+  <div class="side">
+    <div class="readouts">
+      <div title="Clients connected to a supernode, and their share of the clients that want to be online"><div class="v" data-r="online">–</div><div class="k">clients online</div></div>
+      <div title="Supernodes serving (peers and mega-supernodes)"><div class="v" data-r="up">–</div><div class="k">supernodes up</div></div>
+      <div title="Connection attempts per second: one per client per try through its host cache"><div class="v" data-r="attempts">–</div><div class="k">connection attempts</div></div>
+      <div title="Mean load offered to a serving supernode, relative to the moment of the trigger (published 2010: about 100×)"><div class="v" data-r="load">–</div><div class="k">load per supernode</div></div>
+      <div title="Share of sampled lookups (a client searching for a user through the overlay) that succeed"><div class="v" data-r="lookup">–</div><div class="k">lookups succeed</div></div>
+      <div title="Supernodes crashed / shut down by their failsafe"><div class="v" data-r="down">–</div><div class="k">crashed / failsafe</div></div>
+    </div>
+    <ul class="chart-legend"></ul>
+    <canvas class="chart" aria-label="Chart of clients online, supernodes up, connection attempts and supernode load over simulated time" role="img"></canvas>
+    <div class="readout" aria-live="off">Point at the chart to read values.</div>
+    <div class="log-wrap">
+      <h3 id="log-title">What happens</h3>
+      <ol class="log" aria-live="polite" aria-relevant="additions" aria-labelledby="log-title"></ol>
+    </div>
+  </div>
+</div>
+<details class="controls" open>
+  <summary>Parameters and interventions</summary>
+  <div class="params"></div>
+  <div class="actions">
+    <button type="button" data-act="megas" title="Bring up mega-supernodes now (1,000 if none are set), as Skype did in December 2010">Deploy mega-supernodes now</button>
+    <button type="button" data-act="fix" title="Push a fixed client version now: buggy clients update at the set rate (2010: users were asked to update to 5.0.0.156)">Push the fixed version now</button>
+    <span class="hint">Click a supernode to crash it, or to restore it if it is down.</span>
+    <span class="notice" role="status"></span>
+  </div>
+</details>
+<div class="help" role="dialog" aria-modal="true" aria-labelledby="help-title" hidden>
+  <div>
+    <h2 id="help-title">How to read and drive the simulation</h2>
+    <p>Every dot is a <strong>supernode</strong>, an ordinary Skype client with a public address that also serves other clients. The shade around it shows its clients; moving dots are <strong>connection attempts</strong>, green when they succeed, red when refused.</p>
+    <h3>Keyboard</h3>
+    <table>
+      <tr><td><kbd>Space</kbd></td><td>play / pause</td></tr>
+      <tr><td><kbd>→</kbd></td><td>step one simulated minute</td></tr>
+      <tr><td><kbd>+</kbd> <kbd>−</kbd></td><td>faster / slower</td></tr>
+      <tr><td><kbd>R</kbd></td><td>reset</td></tr>
+      <tr><td><kbd>?</kbd></td><td>this help (<kbd>Esc</kbd> closes it)</td></tr>
+    </table>
+    <h3>Scenarios</h3>
+    <ul class="help-scenarios"></ul>
+    <h3>What to watch</h3>
+    <p>When the trigger hits, supernodes crash (red). Their clients reconnect to the survivors, whose load grows (bigger, orange dots) until their failsafe makes them drop the role (purple). Each one that drops hands its clients to the rest: a positive feedback loop. Once most clients are retrying, any supernode that comes back is swamped again — the failure outlives its trigger. Dedicated mega-supernodes (blue ring) have the capacity to take the storm.</p>
+    <p><button type="button" class="close-help">Close</button></p>
+  </div>
+</div>
+<div class="fatal" role="alert" hidden><div><h2>The simulation stopped</h2><p class="fatal-msg"></p><pre class="fatal-detail"></pre><button type="button" class="reload">Reload the page</button></div></div>
+`;
+
+function hex(css) {
+  const s = css.trim();
+  if (/^#[0-9a-f]{6}$/i.test(s)) return parseInt(s.slice(1), 16);
+  if (/^#[0-9a-f]{3}$/i.test(s)) return parseInt(s.slice(1).split('').map((c) => c + c).join(''), 16);
+  const m = s.match(/rgba?\((\d+)[ ,]+(\d+)[ ,]+(\d+)/);
+  if (m) return (Number(m[1]) << 16) | (Number(m[2]) << 8) | Number(m[3]);
+  return 0x888888;
+}
+
+function fmtInt(n) {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function fmtClients(n) {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : fmtInt(n);
+}
+
+function simulatedClock(tS) {
+  const m = Math.floor(tS / 60);
+  const d = Math.floor(m / 1440);
+  const hh = Math.floor((m % 1440) / 60);
+  const mm = String(m % 60).padStart(2, '0');
+  return d > 0 ? `day ${d + 1}, ${hh}:${mm}` : `${hh}:${mm}`;
+}
+
+export class SupernodeSimElement extends HTMLElement {
+  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height'];
+
+  #root;
+  #els = {};
+  #meta = null;
+  #sim = null;
+  #ctx = null;
+  #chart = null;
+  #playing = false;
+  #speed = DEFAULT_SPEED;
+  #carry = 0;
+  #raf = 0;
+  #last = 0;
+  #connected = false;
+  #started = false;
+  #visible = true;
+  #pageVisible = true;
+  #samplesSeen = 0;
+  #eventsSeen = 0;
+  #captionTimer = 0;
+  #hover = -1;
+  #selected = -1;
+  #perf = [];
+  #uiTick = 0;
+  #errors = new Map();
+  #seekTarget = null;
+  #reducedMotion = null;
+  #darkQuery = null;
+  #resizeObs = null;
+  #interObs = null;
+  #stageSize = { w: 0, h: 0, dpr: 1 };
+  #framesDrawn = 0;
+  #lastTickEvent = -1;
+  #dead = false;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = CSS;
+    this.#root.append(style);
+    const tpl = document.createElement('template');
+    tpl.innerHTML = TEMPLATE; // static markup only: no attribute or URL text goes through innerHTML
+    this.#root.append(tpl.content.cloneNode(true));
+    const q = (s) => this.#root.querySelector(s);
+    Object.assign(this.#els, {
+      errors: q('.errors'), scenario: q('#scenario'), play: q('.play'), step: q('.step'), reset: q('.reset'),
+      speed: q('#speed'), seed: q('#seed'), help: q('.help'), helpBtn: q('.help-btn'), clockBig: q('.clock .big'),
+      clockSmall: q('.clock .small'), stage: q('.stage'), canvas: q('canvas.overlay'), caption: q('.caption'),
+      tip: q('.tip'), progress: q('.progress'), chart: q('canvas.chart'), readout: q('.readout'), log: q('.log'),
+      params: q('.params'), notice: q('.actions .notice'), fatal: q('.fatal'), chartLegend: q('.chart-legend'),
+      helpScenarios: q('.help-scenarios'),
+    });
+    this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    for (const s of SPEEDS) {
+      const o = document.createElement('option');
+      o.value = String(s.v);
+      o.textContent = s.label;
+      this.#els.speed.append(o);
+    }
+    for (const s of CHART_SERIES) {
+      const li = document.createElement('li');
+      const ln = document.createElement('span');
+      ln.className = 'ln';
+      ln.style.background = `var(${s.color})`;
+      li.append(ln, document.createTextNode(`${s.label} (${s.unit}${s.log ? ', log' : ''})`));
+      this.#els.chartLegend.append(li);
+    }
+    this.#wire();
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  connectedCallback() {
+    this.#connected = true;
+    this.#applyHeight();
+    if (!this.#started) {
+      this.#started = true;
+      loadWasm()
+        .then((meta) => {
+          this.#meta = meta;
+          this.#fillStatic();
+          this.#build();
+        })
+        .catch((e) => this.#fatal('Could not load the simulation (its WebAssembly module failed to load).', e));
+    }
+    this.#resizeObs ??= new ResizeObserver(() => this.#layout());
+    this.#resizeObs.observe(this.#els.stage);
+    this.#interObs ??= new IntersectionObserver((entries) => {
+      for (const e of entries) this.#visible = e.isIntersecting;
+      this.#kick();
+    });
+    this.#interObs.observe(this);
+    this._onVisibility ??= () => {
+      this.#pageVisible = document.visibilityState === 'visible';
+      this.#last = 0;
+      this.#kick();
+    };
+    document.addEventListener('visibilitychange', this._onVisibility);
+    this._onKeyGlobal ??= (e) => {
+      if (this.getAttribute('keyboard') === 'global' && !e.composedPath().includes(this)) this.#onKey(e);
+    };
+    document.addEventListener('keydown', this._onKeyGlobal);
+    this.#reducedMotion ??= matchMedia('(prefers-reduced-motion: reduce)');
+    this.#darkQuery ??= matchMedia('(prefers-color-scheme: dark)');
+    this._onTheme ??= () => this.#readPalette();
+    this.#darkQuery.addEventListener('change', this._onTheme);
+    this.#kick();
+  }
+
+  disconnectedCallback() {
+    this.#connected = false;
+    this.#resizeObs?.disconnect();
+    this.#interObs?.disconnect();
+    document.removeEventListener('visibilitychange', this._onVisibility);
+    document.removeEventListener('keydown', this._onKeyGlobal);
+    this.#darkQuery?.removeEventListener('change', this._onTheme);
+    if (this.#raf) cancelAnimationFrame(this.#raf);
+    this.#raf = 0;
+  }
+
+  attributeChangedCallback(name, oldV, newV) {
+    if (oldV === newV) return;
+    if (name === 'height') return this.#applyHeight();
+    if (name === 'controls') return this.#layout();
+    if (!this.#meta) return; // read when the module is ready
+    if (name === 'speed') return this.#setSpeedFromAttr();
+    if (name === 'autoplay') return newV !== null ? this.play() : undefined;
+    if (name === 'time') return this.#seekFromAttr();
+    // scenario, seed, params: a new run.
+    this.#build();
+  }
+
+  // ---- public API ------------------------------------------------------------------------
+
+  /** Starts (or resumes) the simulation. */
+  play() {
+    if (!this.#sim || this.#dead) return;
+    if (this.#sim.time_s() >= MAX_TIME_S) return;
+    this.#playing = true;
+    this.#syncPlay();
+    this.#emit('statechange', this.#state());
+    this.#kick();
+  }
+
+  /** Pauses it. */
+  pause() {
+    this.#playing = false;
+    this.#syncPlay();
+    this.#emit('statechange', this.#state());
+    this.#kick();
+  }
+
+  /** Starts the scenario again from time 0 with the same seed and parameters. */
+  reset() {
+    if (!this.#meta) return;
+    const params = this.#sim ? this.#sim.overrides() : null;
+    this.#newRun(params);
+  }
+
+  /** Goes to simulated time `t_s` (seconds): forward by running, backward by replaying. */
+  seek(tS) {
+    const t = Number(tS);
+    if (!Number.isFinite(t) || t < 0 || t > MAX_TIME_S) throw new RangeError(`seek: ${tS} is not allowed; allowed: 0 to ${MAX_TIME_S} simulated seconds`);
+    if (!this.#sim) return;
+    if (t < this.#sim.time_s()) this.#newRun(this.#sim.overrides());
+    this.#seekTarget = t;
+    this.#kick();
+  }
+
+  /** Changes parameters (an object of dotted keys, or nested as `params` prints). Changes to the
+   * network's makeup restart the run; the others apply from now on. Throws on a bad value. */
+  setParams(obj) {
+    if (!this.#sim) throw new Error('setParams: the simulation is not loaded yet');
+    const flat = flatten(obj);
+    let restart = false;
+    for (const [k, v] of Object.entries(flat)) {
+      const live = this.#sim.set_param(k, typeof v === 'string' ? v : JSON.stringify(v));
+      if (!live) restart = true;
+    }
+    if (restart) this.#newRun(this.#sim.overrides(), true);
+    this.#syncControls();
+    this.#emit('statechange', this.#state());
+  }
+
+  /** The current time and figures as a plain object. */
+  snapshot() {
+    if (!this.#sim) return null;
+    const s = JSON.parse(this.#sim.stats());
+    return {
+      scenario: this.#sim.scenario(), seed: this.#sim.seed(), playing: this.#playing, speed: this.#speed,
+      hash: this.#sim.hash(), overrides: JSON.parse(this.#sim.overrides()), ...s,
+    };
+  }
+
+  /** Frame times (step + draw, ms) of the last frames, for benchmarks. */
+  perfSamples() {
+    return this.#perf.slice();
+  }
+
+  /** Frames drawn so far (a frame that is not drawn costs nothing). */
+  get framesDrawn() {
+    return this.#framesDrawn;
+  }
+
+  /** The simulation handle (for tests and the benchmark page). */
+  get sim() {
+    return this.#sim;
+  }
+
+  // ---- building a run --------------------------------------------------------------------
+
+  #fillStatic() {
+    const sel = this.#els.scenario;
+    sel.textContent = '';
+    for (const s of this.#meta.scenarios) {
+      const o = document.createElement('option');
+      o.value = s.name;
+      o.textContent = s.name;
+      o.title = `${s.title}. ${s.summary}`;
+      sel.append(o);
+      const li = document.createElement('li');
+      const b = document.createElement('strong');
+      b.textContent = s.name;
+      li.append(b, document.createTextNode(` — ${s.title}. ${s.summary} (${s.source})`));
+      this.#els.helpScenarios.append(li);
+    }
+    this.#buildControls();
+  }
+
+  #buildControls() {
+    const host = this.#els.params;
+    host.textContent = '';
+    const fields = Object.fromEntries(this.#meta.fields.map((f) => [f.key, f]));
+    for (const c of CONTROLS) {
+      const f = fields[c.key];
+      const wrap = document.createElement('div');
+      wrap.className = 'param';
+      wrap.title = c.tip;
+      const top = document.createElement('div');
+      top.className = 'top';
+      const label = document.createElement('label');
+      const id = `p-${c.key.replace(/\W/g, '-')}`;
+      label.htmlFor = id;
+      label.textContent = c.label;
+      const out = document.createElement('output');
+      out.htmlFor = id;
+      top.append(label, out);
+      let input;
+      if (c.type === 'select') {
+        input = document.createElement('select');
+        for (const o of f.kind.options) {
+          const op = document.createElement('option');
+          op.value = o;
+          op.textContent = o;
+          input.append(op);
+        }
+      } else {
+        input = document.createElement('input');
+        input.type = 'range';
+        input.min = String(c.min);
+        input.max = String(c.max);
+        input.step = String(c.step);
+      }
+      input.id = id;
+      input.dataset.key = c.key;
+      input.setAttribute('aria-describedby', `${id}-msg`);
+      const msg = document.createElement('div');
+      msg.className = 'msg';
+      msg.id = `${id}-msg`;
+      msg.setAttribute('role', 'status');
+      input.addEventListener('input', () => {
+        if (c.show) out.textContent = c.show(Number(input.value));
+      });
+      input.addEventListener('change', () => this.#onParam(c, input, msg));
+      wrap.append(top, input, msg);
+      host.append(wrap);
+      c.input = input;
+      c.out = out;
+    }
+  }
+
+  #syncControls() {
+    if (!this.#sim) return;
+    const p = JSON.parse(this.#sim.params());
+    for (const c of CONTROLS) {
+      if (!c.input) continue;
+      const v = c.key.split('.').reduce((o, k) => o?.[k], p);
+      c.input.value = String(v);
+      c.out.textContent = c.show ? c.show(Number(v)) : String(v);
+    }
+    this.#els.seed.value = String(this.#sim.seed());
+    this.#els.scenario.value = this.#sim.scenario();
+  }
+
+  #onParam(c, input, msg) {
+    msg.textContent = '';
+    try {
+      const live = this.#sim.set_param(c.key, String(input.value));
+      if (!live) {
+        this.#newRun(this.#sim.overrides(), true);
+        this.#notice(`${c.label} changes the network itself: the run restarted from the beginning with the new value.`);
+      } else {
+        this.#notice(`${c.label} set to ${c.show ? c.show(Number(input.value)) : input.value}, from now on.`);
+      }
+      this.#emit('statechange', this.#state());
+    } catch (e) {
+      msg.textContent = messageOf(e);
+      this.#syncControls();
+    }
+  }
+
+  #notice(text) {
+    this.#els.notice.textContent = text;
+    clearTimeout(this._noticeTimer);
+    this._noticeTimer = setTimeout(() => (this.#els.notice.textContent = ''), 6000);
+  }
+
+  /** Reads the attributes and starts a run. Bad values are reported inside this instance and
+   * replaced by defaults, so the instance still works. */
+  #build() {
+    this.#errors.clear();
+    const scenarios = this.#meta.scenarios.map((s) => s.name);
+    let scenario = this.getAttribute('scenario') ?? 'skype-2010';
+    if (!scenarios.includes(scenario)) {
+      this.#errors.set('scenario', `scenario: '${scenario}' is not a scenario; allowed: ${scenarios.join(', ')}. Showing skype-2010.`);
+      scenario = 'skype-2010';
+    }
+    let seed = 1;
+    const seedAttr = this.getAttribute('seed');
+    if (seedAttr !== null) {
+      const n = Number(seedAttr);
+      if (seedAttr.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+        this.#errors.set('seed', `seed: '${seedAttr}' is not allowed; allowed: a whole number from 0 to ${Number.MAX_SAFE_INTEGER}. Using 1.`);
+      } else seed = n;
+    }
+    let overrides = '';
+    const pAttr = this.getAttribute('params');
+    if (pAttr !== null && pAttr.trim() !== '') {
+      try {
+        const obj = JSON.parse(pAttr);
+        if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error('expected a JSON object');
+        overrides = JSON.stringify(obj);
+        check_params(scenario, overrides); // throws with the field and its range
+
+      } catch (e) {
+        this.#errors.set('params', `params: ${messageOf(e)}. Using the scenario's parameters.`);
+        overrides = '';
+      }
+    }
+    this.#scenario = scenario;
+    this.#seed = seed;
+    this.#setSpeedFromAttr();
+    this.#newRun(overrides);
+    this.#seekFromAttr();
+    if (this.hasAttribute('autoplay')) this.play();
+  }
+
+  #scenario = 'skype-2010';
+  #seed = 1;
+
+  #setSpeedFromAttr() {
+    const a = this.getAttribute('speed');
+    this.#errors.delete('speed');
+    if (a !== null) {
+      const n = Number(a);
+      if (a.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_SPEED) {
+        this.#errors.set('speed', `speed: '${a}' is not allowed; allowed: simulated seconds per real second, more than 0 and at most ${MAX_SPEED} (a day per minute). Using ${DEFAULT_SPEED}.`);
+        this.#speed = DEFAULT_SPEED;
+      } else this.#speed = n;
+    }
+    this.#syncSpeed();
+    this.#showErrors();
+  }
+
+  #seekFromAttr() {
+    const a = this.getAttribute('time');
+    this.#errors.delete('time');
+    if (a !== null && a.trim() !== '') {
+      const n = Number(a);
+      if (!Number.isFinite(n) || n < 0 || n > MAX_TIME_S) {
+        this.#errors.set('time', `time: '${a}' is not allowed; allowed: simulated seconds from 0 to ${MAX_TIME_S}. Starting at 0.`);
+      } else this.seek(n);
+    }
+    this.#showErrors();
+  }
+
+  #showErrors() {
+    const ul = this.#els.errors;
+    ul.textContent = '';
+    for (const m of this.#errors.values()) {
+      const li = document.createElement('li');
+      li.textContent = m;
+      ul.append(li);
+    }
+    ul.hidden = this.#errors.size === 0;
+  }
+
+  #newRun(overrides, keepPlaying = false) {
+    const wasPlaying = this.#playing;
+    try {
+      this.#sim?.free();
+    } catch {
+      /* already gone */
+    }
+    this.#sim = null;
+    try {
+      this.#sim = new Sim(this.#scenario, this.#seed, overrides || '');
+    } catch (e) {
+      this.#errors.set('run', messageOf(e));
+      this.#showErrors();
+      this.#sim = new Sim(this.#scenario, this.#seed, '');
+    }
+    this.#playing = keepPlaying && wasPlaying;
+    this.#carry = 0;
+    this.#samplesSeen = 0;
+    this.#eventsSeen = 0;
+    this.#selected = -1;
+    this.#hover = -1;
+    this.#seekTarget = null;
+    this.#els.log.textContent = '';
+    this.#els.caption.classList.add('faded');
+    this.#els.tip.hidden = true;
+    const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
+    this.#chart ??= new Chart(this.#els.chart, this.#els.readout, this);
+    this.#chart.reset(this.#sim.trigger_s(), Math.max((scen?.default_hours ?? 48) * 3600, 3600));
+    this.#chart.readColors();
+    this.#readPalette();
+    this.#layout();
+    this.#syncControls();
+    this.#syncPlay();
+    this.#showErrors();
+    this.#updateUi(true);
+    this.#emit('statechange', this.#state());
+    this.#kick();
+  }
+
+  // ---- drawing loop ----------------------------------------------------------------------
+
+  #kick() {
+    if (!this.#raf && this.#connected && this.#sim && !this.#dead) this.#raf = requestAnimationFrame((ts) => this.#frame(ts));
+  }
+
+  #frame(ts) {
+    this.#raf = 0;
+    if (!this.#sim || this.#dead) return;
+    // Off-screen or in a hidden tab: no ticks, no drawing. It resumes where it was.
+    if (!this.#visible || !this.#pageVisible) {
+      this.#last = 0;
+      return;
+    }
+    const dt = this.#last ? Math.min((ts - this.#last) / 1000, 0.25) : 0;
+    this.#last = ts;
+    try {
+      const t0 = performance.now();
+      let ran = 0;
+      if (this.#seekTarget !== null) {
+        // Catching up to a time: run in slices so the page stays responsive.
+        const remaining = this.#seekTarget - this.#sim.time_s();
+        const deadline = t0 + 25;
+        while (this.#sim.time_s() < this.#seekTarget && performance.now() < deadline) this.#sim.step(Math.min(600, remaining));
+        if (this.#sim.time_s() >= this.#seekTarget) {
+          this.#seekTarget = null;
+          this.#els.progress.hidden = true;
+        } else {
+          this.#els.progress.hidden = false;
+          this.#els.progress.textContent = `Replaying to ${formatClock(this.#seekTarget, this.#sim.trigger_s())}… ${Math.floor((100 * this.#sim.time_s()) / this.#seekTarget)}%`;
+        }
+      } else if (this.#playing) {
+        this.#carry += this.#speed * dt;
+        let n = Math.floor(this.#carry);
+        this.#carry -= n;
+        if (n > MAX_TICKS_PER_FRAME) {
+          n = MAX_TICKS_PER_FRAME;
+          this.#carry = 0;
+        }
+        if (n > 0) ran = this.#sim.step(n);
+        if (this.#sim.time_s() >= MAX_TIME_S) this.pause();
+      }
+      const motion = !this.#reducedMotion?.matches;
+      this.#sim.draw(this.#ctx, dt, motion, this.#playing && ran > 0);
+      this.#drawMarks();
+      const t1 = performance.now();
+      if (this.#seekTarget === null) {
+        this.#perf.push(t1 - t0);
+        if (this.#perf.length > 1200) this.#perf.splice(0, this.#perf.length - 1200);
+      }
+      this.#framesDrawn++;
+      if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
+      this.#updateUi(false);
+      if (this.#sim.time_s() !== this.#lastTickEvent) {
+        this.#lastTickEvent = this.#sim.time_s();
+        this.#emit('tick', { t_s: this.#lastTickEvent });
+      }
+    } catch (e) {
+      return this.#fatal('The simulation hit an internal error and cannot continue.', e);
+    }
+    if (this.#playing || this.#seekTarget !== null) this.#kick();
+  }
+
+  /** The supernode the pointer is on, drawn as one shape on top of the picture. */
+  #drawMarks() {
+    for (const i of [this.#hover, this.#selected]) {
+      if (i < 0) continue;
+      const info = JSON.parse(this.#sim.supernode(i));
+      if (!info) continue;
+      const ctx = this.#ctx;
+      const dpr = this.#stageSize.dpr;
+      ctx.beginPath();
+      ctx.arc(info.x, info.y, 7 * dpr, 0, Math.PI * 2);
+      ctx.lineWidth = 2 * dpr;
+      ctx.strokeStyle = getComputedStyle(this).getPropertyValue('--fg');
+      ctx.stroke();
+    }
+  }
+
+  #updateUi(force) {
+    if (!this.#sim) return;
+    this.#uiTick++;
+    if (!force && this.#uiTick % 4 !== 0) return;
+    const s = JSON.parse(this.#sim.stats());
+    const trig = s.trigger_s;
+    this.#els.clockBig.textContent = formatClock(s.t_s, trig);
+    const speedLabel = SPEEDS.find((x) => x.v === this.#speed)?.label ?? `${this.#speed}×`;
+    this.#els.clockSmall.textContent = `simulated ${simulatedClock(s.t_s)} · ${this.#playing ? speedLabel : 'paused'}`;
+    const r = this.#els.readouts;
+    r.online.textContent = `${fmtClients(s.clients_online)} (${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}%)`;
+    r.up.textContent = `${fmtInt(s.supernodes_up)}${s.mega_up ? ` (${fmtInt(s.mega_up)} mega)` : ''}`;
+    r.attempts.textContent = `${formatValue(CHART_SERIES[2], s.connect_attempts_per_s)}`;
+    r.load.textContent = s.samples ? `${formatValue(CHART_SERIES[3], s.sn_load_ratio)}` : '–';
+    r.lookup.textContent = s.samples ? `${Math.round(100 * s.lookup_success)}%` : '–';
+    r.down.textContent = `${fmtInt(s.supernodes_crashed)} / ${fmtInt(s.supernodes_shut_down)}`;
+    // New samples for the chart.
+    if (s.samples > this.#samplesSeen) {
+      const from = this.#samplesSeen;
+      const cols = {};
+      for (const c of CHART_SERIES) cols[c.key] = this.#sim.column(c.key, from);
+      this.#chart.append(this.#sim.column('t_s', from), cols);
+      this.#samplesSeen = s.samples;
+    }
+    this.#chart.setNow(s.t_s);
+    this.#chart.draw();
+    // New narration.
+    if (s.events > this.#eventsSeen) {
+      const evs = JSON.parse(this.#sim.events(this.#eventsSeen));
+      this.#eventsSeen = s.events;
+      for (const e of evs) this.#narrate(e, trig);
+    }
+  }
+
+  #narrate(e, trig) {
+    const li = document.createElement('li');
+    const t = document.createElement('time');
+    t.textContent = formatClock(e.t_s, trig);
+    li.append(t, document.createTextNode(`— ${e.text}`));
+    if (e.kind.startsWith('trigger')) li.className = 'trigger';
+    else if (/^(sn-lost|online-below|load-|first-failsafe)/.test(e.kind)) li.className = 'bad';
+    else if (/^(recovered|mega|fix|rebalance|admission|retry-switch)/.test(e.kind)) li.className = 'good';
+    this.#els.log.append(li);
+    this.#els.log.scrollTop = this.#els.log.scrollHeight;
+    const cap = this.#els.caption;
+    cap.textContent = '';
+    const ct = document.createElement('time');
+    ct.textContent = formatClock(e.t_s, trig);
+    cap.append(ct, document.createTextNode(e.text));
+    cap.classList.remove('faded');
+    clearTimeout(this.#captionTimer);
+    this.#captionTimer = setTimeout(() => cap.classList.add('faded'), 7000);
+    this.#emit('narration', { t_s: e.t_s, kind: e.kind, text: e.text, label: formatClock(e.t_s, trig) });
+  }
+
+  #layout() {
+    if (!this.#sim) return;
+    const c = this.#els.canvas;
+    const r = this.#els.stage.getBoundingClientRect();
+    const dpr = Math.min(window.devicePixelRatio || 1, 3);
+    const w = Math.max(1, Math.round(r.width * dpr));
+    const h = Math.max(1, Math.round(r.height * dpr));
+    if (c.width !== w || c.height !== h || this.#stageSize.dpr !== dpr) {
+      c.width = w;
+      c.height = h;
+      this.#stageSize = { w, h, dpr };
+      this.#sim.resize(w, h, dpr);
+      this.#ctx = c.getContext('2d');
+    }
+    this.#ctx ??= c.getContext('2d');
+    this.#chart?.layout();
+    if (this.#chart) this.#chart.dirty = true;
+    this.#kick();
+  }
+
+  #applyHeight() {
+    const a = this.getAttribute('height');
+    this.#errors.delete('height');
+    if (a === null || a.trim() === '') {
+      this.style.removeProperty('--stage-height');
+    } else {
+      const m = a.trim().match(/^(\d+(?:\.\d+)?)(px)?$/);
+      if (!m || Number(m[1]) < 120 || Number(m[1]) > 4000) {
+        this.#errors.set('height', `height: '${a}' is not allowed; allowed: the picture's height in pixels, 120 to 4000.`);
+      } else {
+        this.style.setProperty('--stage-height', `${Number(m[1])}px`);
+        this.style.setProperty('--stage-height-narrow', `${Number(m[1])}px`);
+      }
+    }
+    if (this.#meta) this.#showErrors();
+    this.#layout();
+  }
+
+  #readPalette() {
+    if (!this.#sim) return;
+    const cs = getComputedStyle(this);
+    const names = ['--bg', '--sn-up', '--sn-overloaded', '--sn-shut-down', '--sn-crashed', '--sn-mega', '--sn-halo', '--sn-link', '--attempt-ok', '--attempt-failed'];
+    this.#sim.set_palette(new Uint32Array(names.map((n) => hex(cs.getPropertyValue(n)))));
+    this.#chart?.readColors();
+    this.#kick();
+  }
+
+  // ---- input -----------------------------------------------------------------------------
+
+  #wire() {
+    const e = this.#els;
+    e.play.addEventListener('click', () => (this.#playing ? this.pause() : this.play()));
+    e.step.addEventListener('click', () => this.#step());
+    e.reset.addEventListener('click', () => this.reset());
+    e.speed.addEventListener('change', () => {
+      this.#speed = Number(e.speed.value);
+      this.#emit('statechange', this.#state());
+      this.#updateUi(true);
+    });
+    e.seed.addEventListener('change', () => {
+      const n = Number(e.seed.value);
+      if (!Number.isSafeInteger(n) || n < 0) {
+        this.#errors.set('seed', `seed: '${e.seed.value}' is not allowed; allowed: a whole number from 0 to ${Number.MAX_SAFE_INTEGER}.`);
+        this.#showErrors();
+        e.seed.value = String(this.#seed);
+        return;
+      }
+      this.#errors.delete('seed');
+      this.#seed = n;
+      this.#newRun(this.#sim?.overrides() ?? '');
+    });
+    e.scenario.addEventListener('change', () => {
+      this.#scenario = e.scenario.value;
+      this.#newRun('');
+    });
+    e.helpBtn.addEventListener('click', () => this.#toggleHelp(true));
+    this.#root.querySelector('.close-help').addEventListener('click', () => this.#toggleHelp(false));
+    this.#root.querySelector('.reload').addEventListener('click', () => location.reload());
+    for (const b of this.#root.querySelectorAll('[data-act]')) {
+      b.addEventListener('click', () => {
+        try {
+          this.#sim.intervene(b.dataset.act);
+          this.#notice(`${b.textContent}: done at ${formatClock(this.#sim.time_s(), this.#sim.trigger_s())}.`);
+          this.#syncControls();
+          this.#emit('statechange', this.#state());
+          this.#kick();
+        } catch (err) {
+          this.#notice(messageOf(err));
+        }
+      });
+    }
+    this.addEventListener('keydown', (ev) => this.#onKey(ev));
+    const c = e.canvas;
+    c.addEventListener('pointermove', (ev) => this.#onPointer(ev));
+    c.addEventListener('pointerleave', () => {
+      this.#hover = -1;
+      e.tip.hidden = true;
+      this.#kick();
+    });
+    c.addEventListener('click', (ev) => this.#onClick(ev));
+  }
+
+  #step() {
+    if (!this.#sim) return;
+    this.pause();
+    this.#sim.step(STEP_S);
+    this.#updateUi(true);
+    this.#kick();
+  }
+
+  #onKey(ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const tag = (ev.composedPath()[0]?.tagName || '').toLowerCase();
+    const typing = tag === 'input' || tag === 'select' || tag === 'textarea';
+    if (ev.key === 'Escape' && !this.#els.help.hidden) {
+      this.#toggleHelp(false);
+      ev.preventDefault();
+      return;
+    }
+    if (typing) return;
+    switch (ev.key) {
+      case ' ':
+        if (tag === 'button') return; // a focused button handles space itself
+        ev.preventDefault();
+        this.#playing ? this.pause() : this.play();
+        break;
+      case 'ArrowRight':
+        ev.preventDefault();
+        this.#step();
+        break;
+      case '+':
+      case '=':
+        ev.preventDefault();
+        this.#nudgeSpeed(1);
+        break;
+      case '-':
+      case '_':
+        ev.preventDefault();
+        this.#nudgeSpeed(-1);
+        break;
+      case 'r':
+      case 'R':
+        ev.preventDefault();
+        this.reset();
+        break;
+      case '?':
+        ev.preventDefault();
+        this.#toggleHelp(this.#els.help.hidden);
+        break;
+      default:
+    }
+  }
+
+  #nudgeSpeed(d) {
+    let i = SPEEDS.findIndex((s) => s.v >= this.#speed);
+    if (i < 0) i = SPEEDS.length - 1;
+    if (SPEEDS[i].v !== this.#speed && d < 0) i = Math.max(0, i);
+    else i = Math.min(SPEEDS.length - 1, Math.max(0, i + d));
+    this.#speed = SPEEDS[i].v;
+    this.#syncSpeed();
+    this.#updateUi(true);
+    this.#emit('statechange', this.#state());
+  }
+
+  #toggleHelp(show) {
+    this.#els.help.hidden = !show;
+    if (show) this.#root.querySelector('.close-help').focus();
+    else this.focus();
+  }
+
+  #canvasPoint(ev) {
+    const r = this.#els.canvas.getBoundingClientRect();
+    const dpr = this.#stageSize.dpr;
+    return { x: (ev.clientX - r.left) * dpr, y: (ev.clientY - r.top) * dpr, cssX: ev.clientX - r.left, cssY: ev.clientY - r.top };
+  }
+
+  #onPointer(ev) {
+    if (!this.#sim) return;
+    const p = this.#canvasPoint(ev);
+    const i = this.#sim.hit(p.x, p.y);
+    this.#hover = i;
+    const tip = this.#els.tip;
+    if (i < 0) {
+      tip.hidden = true;
+    } else {
+      const s = JSON.parse(this.#sim.supernode(i));
+      tip.textContent = `Supernode #${s.index} (${s.kind}): ${s.state}. ${fmtInt(s.clients)} of ${fmtInt(s.max_clients)} clients; load ${fmtInt(s.load_per_s)} of ${fmtInt(s.capacity_per_s)} units/s. Click to ${s.state.startsWith('up') || s.state === 'overloaded' ? 'crash' : 'restore'} it.`;
+      tip.hidden = false;
+      tip.style.left = `${Math.min(p.cssX + 12, this.#els.stage.clientWidth - 250)}px`;
+      tip.style.top = `${Math.max(4, p.cssY - 48)}px`;
+    }
+    this.#kick();
+  }
+
+  #onClick(ev) {
+    if (!this.#sim) return;
+    const p = this.#canvasPoint(ev);
+    const i = this.#sim.hit(p.x, p.y);
+    if (i < 0) return;
+    const before = JSON.parse(this.#sim.supernode(i));
+    const what = this.#sim.toggle(i);
+    if (!what) return;
+    this.#selected = i;
+    const text = what === 'crashed'
+      ? `You crashed supernode #${i}: its ${fmtInt(before.clients)} clients reconnect to the others.`
+      : `You restored supernode #${i}: it serves again.`;
+    this.#notice(text);
+    this.#narrate({ t_s: this.#sim.time_s(), kind: `user-${what}`, text }, this.#sim.trigger_s());
+    this.#emit('statechange', this.#state());
+    this.#kick();
+  }
+
+  // ---- small helpers ---------------------------------------------------------------------
+
+  #syncPlay() {
+    this.#els.play.textContent = this.#playing ? 'Pause' : 'Play';
+    this.#els.play.setAttribute('aria-pressed', String(this.#playing));
+    this.#updateUi(true);
+  }
+
+  #syncSpeed() {
+    const sel = this.#els.speed;
+    if (![...sel.options].some((o) => Number(o.value) === this.#speed)) {
+      const o = document.createElement('option');
+      o.value = String(this.#speed);
+      o.textContent = `${this.#speed}×`;
+      sel.append(o);
+    }
+    sel.value = String(this.#speed);
+  }
+
+  #state() {
+    return { playing: this.#playing, scenario: this.#scenario, seed: this.#seed, speed: this.#speed, t_s: this.#sim?.time_s() ?? 0 };
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  #fatal(msg, err) {
+    this.#dead = true;
+    this.#playing = false;
+    if (this.#raf) cancelAnimationFrame(this.#raf);
+    this.#raf = 0;
+    this.#els.fatal.hidden = false;
+    this.#root.querySelector('.fatal-msg').textContent = msg;
+    this.#root.querySelector('.fatal-detail').textContent = messageOf(err);
+    console.error(msg, err);
+  }
+}
+
+function messageOf(e) {
+  if (e == null) return 'unknown error';
+  if (typeof e === 'string') return e;
+  return e.message || String(e);
+}
+
+/** `{a: {b: 1}}` → `{'a.b': 1}`; dotted keys pass through. */
+function flatten(obj, prefix = '', out = {}) {
+  for (const [k, v] of Object.entries(obj ?? {})) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v, key, out);
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** `{'a.b': 1}` → `{a: {b: 1}}` (nested objects pass through). */
+function unflatten(obj) {
+  const out = {};
+  for (const [k, v] of Object.entries(flatten(obj))) {
+    const parts = k.split('.');
+    let cur = out;
+    for (const p of parts.slice(0, -1)) cur = cur[p] ??= {};
+    cur[parts[parts.length - 1]] = v;
+  }
+  return out;
+}
+
+export { flatten, unflatten, check_param, check_params };
+
+if (!customElements.get('supernode-sim')) customElements.define('supernode-sim', SupernodeSimElement);
