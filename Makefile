@@ -9,7 +9,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web clean
+.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web screenshot clean
 
 ## test: formatting, lints, Rust tests, then the browser tests against the built page
 test: rust-test web-test
@@ -58,6 +58,9 @@ chromium:
 bench:
 	cargo bench --bench step
 	cargo run --release -- bench --scenario skype-2010
+
+screenshot: pkg node-tools chromium
+	node tests/bench/screenshot.mjs
 
 bench-web: pkg node-tools chromium
 	node tests/bench/page-bench.mjs

@@ -203,11 +203,9 @@ impl Frame {
 
     fn clear(&mut self, c: u32) {
         let [r, g, b] = rgb(c);
-        for px in self.pixels.chunks_exact_mut(4) {
-            px[0] = r;
-            px[1] = g;
-            px[2] = b;
-            px[3] = 255;
+        let px = [r, g, b, 255];
+        for p in self.pixels.chunks_exact_mut(4) {
+            p.copy_from_slice(&px);
         }
     }
 
@@ -230,6 +228,18 @@ impl Frame {
         }
         let i = ((y as u32 * self.width + x as u32) * 4) as usize;
         self.pixels[i..i + 3].copy_from_slice(&c);
+    }
+
+    /// A small solid square (2 CSS pixels), cheaper than a disc for the many down supernodes.
+    fn square(&mut self, cx: f32, cy: f32, dpr: f32, c: [u8; 3]) {
+        let n = (2.0 * dpr).round().max(1.0) as i32;
+        let x0 = (cx - n as f32 / 2.0).round() as i32;
+        let y0 = (cy - n as f32 / 2.0).round() as i32;
+        for y in y0..y0 + n {
+            for x in x0..x0 + n {
+                self.put(x, y, c);
+            }
+        }
     }
 
     fn disc(&mut self, cx: f32, cy: f32, r: f32, c: [u8; 3]) {
@@ -274,23 +284,32 @@ impl Frame {
             }
             *d += c as f32 + 1e-3;
         }
-        // A cell at the mean density of a healthy network is shaded at about a third.
+        // A cell at the mean density of a healthy network is shaded at about a third. The
+        // background under the halo is uniform, so each cell is one solid colour: blend once,
+        // fill its rows.
         let reference = (world.params().clients.total as f32 / occupied.max(1) as f32).max(1.0);
-        let col = rgb(pal.halo);
+        let halo = rgb(pal.halo);
+        let bg = rgb(pal.background);
+        let w = self.width as usize;
         for cy in 0..rows {
+            let y0 = (cy as f32 * cell) as usize;
+            let y1 = (((cy + 1) as f32 * cell) as usize).min(self.height as usize);
             for cx in 0..cols {
                 let d = self.density[cy * cols + cx];
                 if d < 1.0 {
                     continue;
                 }
                 let a = (0.33 * (d / reference).sqrt()).min(0.6);
-                let x0 = (cx as f32 * cell) as i32;
-                let y0 = (cy as f32 * cell) as i32;
-                let x1 = (((cx + 1) as f32 * cell) as i32).min(self.width as i32);
-                let y1 = (((cy + 1) as f32 * cell) as i32).min(self.height as i32);
+                let mut px = [0u8, 0, 0, 255];
+                for k in 0..3 {
+                    px[k] = (bg[k] as f32 + (halo[k] as f32 - bg[k] as f32) * a) as u8;
+                }
+                let x0 = (cx as f32 * cell) as usize;
+                let x1 = (((cx + 1) as f32 * cell) as usize).min(w);
                 for y in y0..y1 {
-                    for x in x0..x1 {
-                        self.blend(x, y, col, a);
+                    let row = &mut self.pixels[(y * w + x0) * 4..(y * w + x1) * 4];
+                    for p in row.chunks_exact_mut(4) {
+                        p.copy_from_slice(&px);
                     }
                 }
             }
@@ -431,8 +450,9 @@ impl Frame {
                         self.disc(x, y, r, c);
                     }
                 }
-                s if s == SnState::ShutDown as u8 => self.put(x as i32, y as i32, shut),
-                s if s == SnState::Crashed as u8 => self.put(x as i32, y as i32, crashed),
+                // Down supernodes stay visible as small marks, so the damage can be seen.
+                s if s == SnState::ShutDown as u8 => self.square(x, y, d, shut),
+                s if s == SnState::Crashed as u8 => self.square(x, y, d, crashed),
                 _ => {}
             }
         }

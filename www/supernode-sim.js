@@ -25,6 +25,9 @@ const MAX_SPEED = 1440;
 const STEP_S = 60;
 /** Most ticks one frame may run; past that the simulation runs slower than asked. */
 const MAX_TICKS_PER_FRAME = 96;
+/** Time one frame may spend stepping, in ms, so that step + draw fit a 60 fps frame. When the
+ * simulation is heavy (the 2010 collapse), it then runs slower than the speed asked for. */
+const STEP_BUDGET_MS = 9;
 const MAX_TIME_S = 720 * 3600;
 
 let wasm = null;
@@ -216,6 +219,8 @@ export class SupernodeSimElement extends HTMLElement {
   #framesDrawn = 0;
   #lastTickEvent = -1;
   #dead = false;
+  #msPerTick = 0.3;
+  #simRate = 0;
 
   constructor() {
     super();
@@ -655,11 +660,17 @@ export class SupernodeSimElement extends HTMLElement {
         this.#carry += this.#speed * dt;
         let n = Math.floor(this.#carry);
         this.#carry -= n;
-        if (n > MAX_TICKS_PER_FRAME) {
-          n = MAX_TICKS_PER_FRAME;
+        const budget = Math.max(1, Math.min(MAX_TICKS_PER_FRAME, Math.floor(STEP_BUDGET_MS / this.#msPerTick)));
+        if (n > budget) {
+          n = budget;
           this.#carry = 0;
         }
-        if (n > 0) ran = this.#sim.step(n);
+        if (n > 0) {
+          ran = this.#sim.step(n);
+          const el = performance.now() - t0;
+          if (ran > 0) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, el / ran);
+        }
+        if (dt > 0) this.#simRate = 0.95 * this.#simRate + 0.05 * (ran / dt);
         if (this.#sim.time_s() >= MAX_TIME_S) this.pause();
       }
       const motion = !this.#reducedMotion?.matches;
@@ -707,7 +718,9 @@ export class SupernodeSimElement extends HTMLElement {
     const trig = s.trigger_s;
     this.#els.clockBig.textContent = formatClock(s.t_s, trig);
     const speedLabel = SPEEDS.find((x) => x.v === this.#speed)?.label ?? `${this.#speed}×`;
-    this.#els.clockSmall.textContent = `simulated ${simulatedClock(s.t_s)} · ${this.#playing ? speedLabel : 'paused'}`;
+    const slowed = this.#playing && this.#simRate > 0 && this.#simRate < 0.8 * this.#speed;
+    const rate = slowed ? ` (slowed to ${Math.round((100 * this.#simRate) / this.#speed)}% while the network is busiest)` : '';
+    this.#els.clockSmall.textContent = `simulated ${simulatedClock(s.t_s)} · ${this.#playing ? speedLabel + rate : 'paused'}`;
     const r = this.#els.readouts;
     r.online.textContent = `${fmtClients(s.clients_online)} (${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}%)`;
     r.up.textContent = `${fmtInt(s.supernodes_up)}${s.mega_up ? ` (${fmtInt(s.mega_up)} mega)` : ''}`;

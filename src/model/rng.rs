@@ -5,18 +5,26 @@
 //! for bit natively and in WebAssembly.
 
 use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use rand_pcg::Pcg32;
 
-/// The run's random number generator: a 128-bit PCG (portable, fast, seeded).
+/// The run's random number generator: PCG32 (64-bit state, 32-bit output). Portable, seeded,
+/// and built from 64-bit arithmetic only, which WebAssembly runs as fast as native code does
+/// (128-bit generators need a slow emulated multiply there).
 #[derive(Clone, Debug)]
 pub struct SimRng {
-    inner: Pcg64Mcg,
+    inner: Pcg32,
 }
 
 impl SimRng {
     /// A generator for `seed`; the same seed always gives the same stream.
     pub fn new(seed: u64) -> Self {
-        Self { inner: Pcg64Mcg::seed_from_u64(seed) }
+        Self { inner: Pcg32::seed_from_u64(seed) }
+    }
+
+    /// A raw 32-bit draw.
+    #[inline]
+    pub fn next_u32(&mut self) -> u32 {
+        self.inner.next_u32()
     }
 
     /// A raw 64-bit draw.
@@ -31,12 +39,23 @@ impl SimRng {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// A uniform draw in `[0, 1)` with 32 bits of precision, for accept/reject tests in hot
+    /// loops.
+    #[inline]
+    pub fn uniform32(&mut self) -> f64 {
+        self.next_u32() as f64 * (1.0 / 4_294_967_296.0)
+    }
+
     /// A uniform integer in `[0, n)`; `n` must be positive.
     #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
         debug_assert!(n > 0);
-        // Lemire's multiply-shift; the tiny bias (< n / 2^64) does not matter here.
-        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        // Lemire's multiply-shift; the tiny bias (< n / 2^32) does not matter here.
+        if n <= u32::MAX as u64 {
+            (self.next_u32() as u64 * n) >> 32
+        } else {
+            ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        }
     }
 
     /// A standard normal draw (Box–Muller, libm functions).
@@ -113,27 +132,30 @@ pub fn stochastic_round(rng: &mut SimRng, x: f64) -> u64 {
 /// (systematic rounding with one random offset). Writes the parts into `out`.
 pub fn split_proportional(rng: &mut SimRng, total: u64, weights: &[f64], out: &mut [u64]) {
     debug_assert_eq!(weights.len(), out.len());
-    let sum: f64 = weights.iter().sum();
+    split_by(rng, total, weights.len(), |i| weights[i], out);
+}
+
+/// Systematic rounding of `total` over `n` parts with weights `w(i)`, without allocating.
+fn split_by(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, out: &mut [u64]) {
     out.iter_mut().for_each(|o| *o = 0);
-    if total == 0 || sum <= 0.0 {
-        if total > 0 {
-            // Nothing to weigh by: put everything in the first slot that exists.
-            if let Some(o) = out.first_mut() {
-                *o = total;
-            }
-        }
+    if total == 0 || n == 0 {
+        return;
+    }
+    let sum: f64 = (0..n).map(&w).sum();
+    if sum <= 0.0 {
+        // Nothing to weigh by: everything goes to the first part.
+        out[0] = total;
         return;
     }
     let u = rng.uniform();
     let scale = total as f64 / sum;
     let mut cum = 0.0f64;
     let mut prev = 0u64;
-    let last = weights.len() - 1;
-    for (i, w) in weights.iter().enumerate() {
-        cum += w * scale;
-        let upto = if i == last { total } else { (libm::floor(cum + u) as u64).min(total) };
+    for (i, o) in out.iter_mut().enumerate().take(n) {
+        cum += w(i) * scale;
+        let upto = if i + 1 == n { total } else { (libm::floor(cum + u) as u64).min(total) };
         let upto = upto.max(prev);
-        out[i] = upto - prev;
+        *o = upto - prev;
         prev = upto;
     }
 }
@@ -143,8 +165,7 @@ pub fn split_proportional(rng: &mut SimRng, total: u64, weights: &[f64], out: &m
 pub fn split_bounded(rng: &mut SimRng, total: u64, counts: &[u64], out: &mut [u64]) {
     let avail: u64 = counts.iter().sum();
     let total = total.min(avail);
-    let w: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
-    split_proportional(rng, total, &w, out);
+    split_by(rng, total, counts.len(), |i| counts[i] as f64, out);
     // Rounding can overshoot a part by one; move the excess to parts with room.
     let mut excess = 0u64;
     for (o, &c) in out.iter_mut().zip(counts) {

@@ -23,6 +23,11 @@ pub const V_FIXED: usize = 2;
 
 const DYNAMICS_STREAM: u64 = 10;
 
+/// How much more one draw of a random supernode costs than one step of a pass over all of them
+/// (a random memory access against a sequential one, measured natively and in WebAssembly).
+/// Clients are moved by drawing their supernodes only when that is cheaper than a pass.
+const SAMPLED_DRAW_COST: f64 = 4.0;
+
 /// What happened in the latest tick, for the page's live read-outs.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct TickStats {
@@ -671,7 +676,7 @@ impl World {
         // Supernodes that can hold clients: peers and mega-supernodes deployed so far.
         let n_sn = (self.sn.peers + self.megas_deployed) as f64;
         let prev_hs = self.prev_contacts_per_sn as f64;
-        if to_attach > 0 && self.prev_accept_sum > 0.0 && (to_attach as f64) * prev_hs * 4.0 < self.prev_accept_sum {
+        if to_attach > 0 && self.prev_accept_sum > 0.0 && (to_attach as f64) * prev_hs * SAMPLED_DRAW_COST < self.prev_accept_sum {
             attached = self.attach_sampled(to_attach, prev_hs);
         } else if to_attach > 0 {
             for sn in self.sn.hot.iter_mut() {
@@ -688,7 +693,7 @@ impl World {
         }
         let remove_n = libm::round(remove_f * online_total as f64) as u64;
         let on_sns = online_total + attached;
-        if remove_n > 0 && (remove_n as f64) * 4.0 * self.removal_draws_per_client(on_sns) < n_sn {
+        if remove_n > 0 && (remove_n as f64) * SAMPLED_DRAW_COST * self.removal_draws_per_client(on_sns) < n_sn {
             removed = self.remove_sampled(remove_n, on_sns);
         } else if rm_fixed > 0 {
             for sn in self.sn.hot.iter_mut() {
@@ -847,7 +852,7 @@ impl World {
             tries += 1;
             let i = self.rng.below(n) as usize;
             let a = self.sn.hot[i].accept as f64;
-            if a <= 0.0 || self.rng.uniform() * max_accept >= a {
+            if a <= 0.0 || self.rng.uniform32() * max_accept >= a {
                 continue;
             }
             let max_c = self.sn.max_clients(i);
@@ -898,7 +903,7 @@ impl World {
             tries += 1;
             let i = lo + self.rng.below(width) as usize;
             let c = self.sn.hot[i].clients;
-            if c > 0 && self.rng.uniform() * bound < c as f64 {
+            if c > 0 && self.rng.uniform32() * bound < c as f64 {
                 self.sn.hot[i].clients -= 1;
                 done += 1;
             }

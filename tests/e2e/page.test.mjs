@@ -54,14 +54,14 @@ test('Play advances simulated time and Pause stops it', async () => {
 });
 
 test('the 2010 scenario shows supernodes going down, the chart filling and the narration', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?t=10800`);
+  const { page, errors } = await openPage(ctx, `${server.base}/?t=13000`);
   await ready(page);
-  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 10800, null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 13000, null, { timeout: 90000 });
   await page.waitForTimeout(400);
   const s = await snapshot(page);
   assert.ok(s.supernodes_crashed > 10000, `crashed: ${s.supernodes_crashed}`);
   assert.ok(s.supernodes_shut_down > 1000, `shut down: ${s.supernodes_shut_down}`);
-  assert.ok(s.samples >= 180, `samples: ${s.samples}`);
+  assert.ok(s.samples >= 216, `samples: ${s.samples}`);
   // The chart has drawn lines (pixels in the series' colours, not just the background).
   const chartInk = await page.evaluate(() => {
     const c = document.querySelector('supernode-sim').shadowRoot.querySelector('canvas.chart');

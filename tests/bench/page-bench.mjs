@@ -1,0 +1,49 @@
+// Measures the real page in headless Chromium at 1280×720, at real scale (23 M clients, 48,000
+// supernodes) while replaying a simulated day per real minute: frame time (step + draw) median
+// and p95, ticks per second sustained, the wasm module's size raw and gzipped, and time from
+// navigation to the first drawn frame. A measurement, not a test: it prints, it does not assert.
+//
+//   node tests/bench/page-bench.mjs [seconds]      (make bench-web)
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { serve, browser, ROOT } from '../e2e/harness.mjs';
+
+const seconds = Number(process.argv[2] || 30);
+const wasm = readFileSync(join(ROOT, 'pkg', 'supernode_sim_bg.wasm'));
+const gz = gzipSync(wasm, { level: 9 });
+
+const server = await serve();
+const ctx = await browser();
+const page = await ctx.newPage();
+await page.setViewportSize({ width: 1280, height: 720 });
+await page.goto(`${server.base}/?seed=1&speed=1440`);
+await page.waitForFunction(() => document.querySelector('supernode-sim')?.firstFrameMs !== undefined, null, { timeout: 60000 });
+const firstFrame = await page.evaluate(() => document.querySelector('supernode-sim').firstFrameMs);
+const nav = await page.evaluate(() => {
+  const e = performance.getEntriesByType('navigation')[0];
+  return { domContentLoaded: e.domContentLoadedEventEnd, load: e.loadEventEnd };
+});
+// Measure over a steady window, after the first seconds.
+await page.waitForTimeout(2000);
+const start = await page.evaluate(() => ({ t: document.querySelector('supernode-sim').snapshot().t_s, wall: performance.now(), n: document.querySelector('supernode-sim').perfSamples().length, frames: document.querySelector('supernode-sim').framesDrawn }));
+await page.waitForTimeout(seconds * 1000);
+const end = await page.evaluate(() => ({ t: document.querySelector('supernode-sim').snapshot().t_s, wall: performance.now(), samples: document.querySelector('supernode-sim').perfSamples(), frames: document.querySelector('supernode-sim').framesDrawn }));
+await ctx.close();
+server.stop();
+
+const frames = end.frames - start.frames;
+const samples = end.samples.slice(-Math.min(frames, end.samples.length)).sort((a, b) => a - b);
+const q = (p) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
+const wall = (end.wall - start.wall) / 1000;
+const ticksPerS = (end.t - start.t) / wall;
+const rows = [
+  ['frames measured', `${samples.length} over ${wall.toFixed(1)} s (${(frames / wall).toFixed(1)} fps)`],
+  ['frame time (step + draw), median', `${q(0.5).toFixed(2)} ms`],
+  ['frame time (step + draw), p95', `${q(0.95).toFixed(2)} ms`],
+  ['ticks per second sustained', `${ticksPerS.toFixed(0)} (a day per minute is 1440)`],
+  ['simulated time covered', `${(start.t / 3600).toFixed(2)} h → ${(end.t / 3600).toFixed(2)} h`],
+  ['wasm size', `${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gz.length / 1024).toFixed(1)} KiB gzipped`],
+  ['navigation → first drawn frame', `${firstFrame.toFixed(0)} ms (DOMContentLoaded ${nav.domContentLoaded.toFixed(0)} ms)`],
+];
+for (const [k, v] of rows) console.log(`${k.padEnd(36)} ${v}`);
