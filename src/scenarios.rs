@@ -21,6 +21,19 @@ pub struct Scenario {
     pub params: Params,
     /// Narration of its scheduled events.
     pub texts: Texts,
+    /// The A/B comparison it suggests: one parameter, two values.
+    pub compare: Option<Compare>,
+}
+
+/// Two runs that differ in one parameter, compared from the same seed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compare {
+    /// The dotted parameter key.
+    pub key: &'static str,
+    /// Its value in run A.
+    pub a: &'static str,
+    /// Its value in run B.
+    pub b: &'static str,
 }
 
 const H: f64 = 3600.0;
@@ -95,6 +108,7 @@ pub fn skype_2010() -> Scenario {
             .with("fix-start", "Users are told to update: the fixed version (5.0.0.156) starts replacing the buggy one.")
             .with("mega-release", "The crisis is over: the repurposed servers start going back to offline instant messages and group video.")
             .with("mega-release-done", "Offline instant messages and group video calling are back, the last features to return."),
+        compare: Some(Compare { key: "mega.count", a: "0", b: "1000" }),
     }
 }
 
@@ -108,12 +122,158 @@ pub fn baseline() -> Scenario {
         default_hours: 24.0,
         params: network_2010(),
         texts: Texts::new(),
+        compare: None,
+    }
+}
+
+/// The September 2015 network: about 10,000 operator-hosted supernodes with about 4,100 users
+/// each, a central sign-in service and backend services for messaging, presence and contact
+/// lists; Skype for Web and for Business on separate infrastructure.
+pub fn network_2015() -> Params {
+    let mut p = network_2010();
+    p.clients =
+        ClientParams { total: 40_000_000, buggy_fraction: 0.25, relaunch_mean_s: 1800.0, keepalive_s: 60.0, session_mean_s: 8.0 * H };
+    p.supernodes = SupernodeParams {
+        count: 10_000,
+        operator_hosted: true,
+        capacity_per_s: 20_000.0,
+        capacity_spread: 0.0,
+        max_clients: 6_000,
+        neighbours: 8,
+        restart_mean_s: 1.0 * H,
+    };
+    p.load = LoadParams { per_client_per_s: 1.0, login_cost: 50.0, refusal_cost: 10.0 };
+    p.retry = RetryParams { policy: RetryPolicy::Exponential, base_s: 1.0, cap_s: 300.0, switch_s: 0.0, switch_to: RetrySwitch::None };
+    p.trigger = TriggerParams { kind: TriggerKind::None, start_s: 1.0 * H, end_s: 4.0 * H, hazard_per_h: 3600.0, rollout_s: 60.0 };
+    p.mega.count = 0;
+    p.fix.rollout_per_h = 0.0;
+    p.login = LoginParams { capacity_per_s: 35_000.0, refusal_cost_fraction: 0.3 };
+    p.services = ServicesParams {
+        messaging: ServiceParams { capacity_per_s: 150_000.0, per_client_per_s: 0.002, per_attempt: 8.0 },
+        presence: ServiceParams { capacity_per_s: 200_000.0, per_client_per_s: 0.002, per_attempt: 10.0 },
+        contacts: ServiceParams { capacity_per_s: 120_000.0, per_client_per_s: 0.001, per_attempt: 8.0 },
+        offline_im: ServiceParams { capacity_per_s: 1e9, per_client_per_s: 0.001, per_attempt: 0.0 },
+        web: WebParams { clients: 3_000_000, capacity_per_s: 100_000.0, per_client_per_s: 0.01, shared: false },
+    };
+    p.rebalance = RebalanceParams { start_s: 13.0 * H, ramp_s: 1.5 * H, capacity_factor: 3.0 };
+    p
+}
+
+/// `skype-2015`: the September 2015 reconnect storm.
+pub fn skype_2015() -> Scenario {
+    let mut p = network_2015();
+    p.trigger.kind = TriggerKind::ConfigPush;
+    Scenario {
+        name: "skype-2015",
+        title: "September 2015: the reconnect storm",
+        summary: "A configuration change some clients cannot process disconnects them; their reconnections overload sign-in, messaging, presence and contacts for 12-15 h, while Skype for Web keeps working.",
+        source: "Microsoft's post (via mspoweruser.com), IBTimes, ITProPortal, RCP Mag, Numerama; Ars Technica 2012 for the supernode counts.",
+        default_hours: 24.0,
+        params: p,
+        texts: Texts::new()
+            .with("trigger-start", "09:20 GMT: a larger-than-usual configuration change starts rolling out. Some client versions cannot process it and disconnect; their users' Skype starts reconnecting.")
+            .with("trigger-end", "The configuration change is rolled back: no more disconnections. But millions of clients are still trying to sign in, and the sign-in service stays overloaded.")
+            .with("login-overloaded", "Sign-in fails for most users: “We're a bit overloaded right now.” ({pct} of sign-in attempts succeed)")
+            .with("rebalance-start", "Engineers re-balance the traffic load across the infrastructure.")
+            .with("rebalance-done", "Re-balancing is complete.")
+            .with("login-ok", "Sign-in works again ({pct} of attempts succeed). Microsoft reported full restoration at 23:53 GMT."),
+        compare: Some(Compare { key: "services.web.shared", a: "false", b: "true" }),
+    }
+}
+
+/// The storm the lessons use: the 2015 network at a tenth of its scale (quick to run twice).
+fn lesson_storm() -> Params {
+    let mut p = scaled(&network_2015(), 0.1);
+    p.trigger.kind = TriggerKind::ConfigPush;
+    p.rebalance.capacity_factor = 1.0;
+    p
+}
+
+/// `lesson-jitter`: the same storm under immediate retry, exponential backoff and full jitter.
+pub fn lesson_jitter() -> Scenario {
+    let mut p = lesson_storm();
+    p.trigger.rollout_s = 0.0;
+    p.trigger.end_s = p.trigger.start_s + 0.5 * H;
+    p.retry.policy = RetryPolicy::Exponential;
+    Scenario {
+        name: "lesson-jitter",
+        title: "Lesson: backoff and jitter",
+        summary: "A configuration push disconnects a quarter of the clients at once. Compare immediate retry, exponential backoff and full jitter: who gets back in, and at what cost.",
+        source: "Lesson. Formulas: AWS Architecture Blog, Exponential Backoff And Jitter (2015).",
+        default_hours: 12.0,
+        params: p,
+        texts: Texts::new()
+            .with("trigger-start", "A configuration push disconnects a quarter of the clients in the same second. Watch the connection attempts: with exponential backoff and no jitter they come back in synchronized waves, each one bigger than the sign-in service can take.")
+            .with("trigger-end", "The configuration is rolled back after 30 minutes. Whether the clients get back in now depends only on how they retry: try the retry policy, or compare immediate retry with full jitter (A/B)."),
+        compare: Some(Compare { key: "retry.policy", a: "immediate", b: "full-jitter" }),
+    }
+}
+
+/// `lesson-metastable`: the trigger is removed but the overload goes on, until load is cut hard.
+pub fn lesson_metastable() -> Scenario {
+    let mut p = lesson_storm();
+    p.trigger.end_s = p.trigger.start_s + 0.5 * H;
+    p.retry.policy = RetryPolicy::Immediate;
+    p.admission.logins_per_s = 300.0;
+    p.admission.start_s = p.trigger.start_s + 4.0 * H;
+    Scenario {
+        name: "lesson-metastable",
+        title: "Lesson: a metastable failure",
+        summary: "The trigger lasts 30 minutes, the outage hours: retries keep the sign-in service overloaded until admission control cuts the load hard.",
+        source: "Lesson. Bronson et al., Metastable Failures in Distributed Systems (HotOS 2021); Huang et al. (OSDI 2022).",
+        default_hours: 8.0,
+        params: p,
+        texts: Texts::new()
+            .with("trigger-start", "A configuration push disconnects a quarter of the clients. They retry immediately, every second.")
+            .with("trigger-end", "The trigger is gone: the configuration is rolled back. Yet nothing recovers — refused sign-ins still cost the service work, the retries keep it above capacity, and its goodput stays near zero. This is a metastable failure.")
+            .with("admission-on", "Admission control: only {n} sign-ins per second are let through; the rest are turned away at nearly no cost. With its load cut hard, the service works again, and the clients get back in.")
+            .with("login-ok", "Sign-in works again ({pct} of attempts succeed)."),
+        compare: Some(Compare { key: "retry.policy", a: "immediate", b: "full-jitter" }),
+    }
+}
+
+/// `lesson-admission-control`: rate-limited sign-ins bring a collapsed network back.
+pub fn lesson_admission_control() -> Scenario {
+    let mut p = lesson_storm();
+    p.retry.policy = RetryPolicy::Exponential;
+    p.retry.cap_s = 60.0;
+    p.trigger.end_s = p.trigger.start_s + 1.0 * H;
+    p.admission.logins_per_s = 400.0;
+    p.admission.start_s = p.trigger.start_s + 2.0 * H;
+    Scenario {
+        name: "lesson-admission-control",
+        title: "Lesson: admission control",
+        summary: "A storm that outlives its trigger, ended by letting fewer sign-ins through: a rate limit in front of the service keeps its goodput up.",
+        source: "Lesson. Admission control / load shedding; Bronson et al. (HotOS 2021).",
+        default_hours: 8.0,
+        params: p,
+        texts: Texts::new()
+            .with("trigger-end", "The configuration is rolled back, but the sign-in service stays overloaded: every refused attempt costs it work.")
+            .with("admission-on", "Admission control switches on: {n} sign-ins per second are let through and the rest are refused cheaply at the edge. Fewer attempts reach the service, so more of them succeed."),
+        compare: Some(Compare { key: "admission.logins_per_s", a: "0", b: "400" }),
+    }
+}
+
+/// `lesson-bulkhead`: the same storm with web clients on shared vs separate infrastructure.
+pub fn lesson_bulkhead() -> Scenario {
+    let mut p = lesson_storm();
+    p.services.web.shared = true;
+    p.trigger.end_s = p.trigger.start_s + 2.0 * H;
+    Scenario {
+        name: "lesson-bulkhead",
+        title: "Lesson: bulkheads",
+        summary: "In 2015 Skype for Web kept working because it ran on separate infrastructure. Here web clients share the backend: the storm takes them down too. Compare both (A/B).",
+        source: "Lesson. Facts: IBTimes and Numerama (2015) on Skype for Web and for Business.",
+        default_hours: 8.0,
+        params: p,
+        texts: Texts::new().with("trigger-start", "The reconnect storm starts. In this version Skype for Web shares the messaging, presence and contacts backend with the desktop clients — no bulkhead."),
+        compare: Some(Compare { key: "services.web.shared", a: "false", b: "true" }),
     }
 }
 
 /// Every scenario, in the order the picker shows them.
 pub fn all() -> Vec<Scenario> {
-    vec![skype_2010(), baseline()]
+    vec![skype_2010(), skype_2015(), baseline(), lesson_jitter(), lesson_metastable(), lesson_admission_control(), lesson_bulkhead()]
 }
 
 /// The scenario called `name`.

@@ -64,7 +64,7 @@ pub struct Sample {
     pub sn_load_ratio: f64,
     /// Share of sampled lookups (for users who want to be online) that found their target.
     pub lookup_success: f64,
-    /// Share of sign-in attempts that succeeded.
+    /// Share of sign-in attempts that succeeded over the last 5 minutes.
     pub availability_login: f64,
     /// Share of messages delivered (messaging backend served × recipient found).
     pub availability_messaging: f64,

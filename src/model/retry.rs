@@ -47,17 +47,22 @@ pub fn decorrelated_prev_s(base_s: f64, cap_s: f64, attempt: usize) -> f64 {
     p
 }
 
+/// How long an attempt itself takes beyond the policy's delay, at most, in seconds (name
+/// lookup, TCP and crypto handshakes, timeouts): it varies from client to client, so even
+/// clients that retry on the same schedule drift apart a little.
+pub const ATTEMPT_TIME_S: f64 = 1.0;
+
 /// The delay before the next attempt of a client that has failed `attempt + 1` times.
 pub fn delay(policy: RetryPolicy, r: &RetryParams, attempt: usize) -> Delay {
     let (base, cap) = (r.base_s, r.cap_s);
     let point = |s: f64| {
         let t = ticks(s);
-        Delay { lo_ticks: t, hi_ticks: t, at_cap_fraction: 0.0, cap_ticks: t }
+        Delay { lo_ticks: t, hi_ticks: ticks(s + ATTEMPT_TIME_S), at_cap_fraction: 0.0, cap_ticks: t }
     };
     let range = |lo: f64, hi: f64| {
         let lo_t = ticks(lo);
-        let hi_t = ticks(hi).max(lo_t);
-        Delay { lo_ticks: lo_t, hi_ticks: hi_t, at_cap_fraction: 0.0, cap_ticks: hi_t }
+        let hi_t = ticks(hi + ATTEMPT_TIME_S).max(lo_t);
+        Delay { lo_ticks: lo_t, hi_ticks: hi_t, at_cap_fraction: 0.0, cap_ticks: ticks(hi) }
     };
     match policy {
         RetryPolicy::Immediate => point(0.0),
@@ -284,17 +289,20 @@ mod tests {
     #[test]
     fn policies_follow_the_published_formulas() {
         let r = params(RetryPolicy::Exponential, 2.0, 60.0);
-        assert_eq!(delay(RetryPolicy::Immediate, &r, 3).hi_ticks, 1);
+        // Every window also spans the time an attempt takes (ATTEMPT_TIME_S = 2 s).
+        assert_eq!(delay(RetryPolicy::Immediate, &r, 3).lo_ticks, 1);
+        assert_eq!(delay(RetryPolicy::Immediate, &r, 3).hi_ticks, 2);
         assert_eq!(delay(RetryPolicy::Fixed, &r, 3).lo_ticks, 2);
         assert_eq!(delay(RetryPolicy::Exponential, &r, 0).lo_ticks, 2);
         assert_eq!(delay(RetryPolicy::Exponential, &r, 3).lo_ticks, 16);
+        assert_eq!(delay(RetryPolicy::Exponential, &r, 3).hi_ticks, 18);
         assert_eq!(delay(RetryPolicy::Exponential, &r, 10).lo_ticks, 60);
         let f = delay(RetryPolicy::FullJitter, &r, 3);
-        assert_eq!((f.lo_ticks, f.hi_ticks), (1, 16));
+        assert_eq!((f.lo_ticks, f.hi_ticks), (1, 18));
         let e = delay(RetryPolicy::EqualJitter, &r, 3);
-        assert_eq!((e.lo_ticks, e.hi_ticks), (8, 16));
+        assert_eq!((e.lo_ticks, e.hi_ticks), (8, 18));
         let d = delay(RetryPolicy::DecorrelatedJitter, &r, 10);
-        assert_eq!(d.hi_ticks, 60);
+        assert_eq!(d.cap_ticks, 60);
         assert!(d.at_cap_fraction > 0.0);
     }
 }

@@ -23,6 +23,17 @@ pub const V_FIXED: usize = 2;
 
 const DYNAMICS_STREAM: u64 = 10;
 
+/// Minutes over which sign-in availability is measured (one retry cycle of a 5-minute cap, so
+/// that waves of retries and the quiet between them count together).
+const LOGIN_WINDOW_MIN: usize = 5;
+
+/// Minutes over which service availability is averaged for the narration.
+const NARRATION_WINDOW_MIN: usize = 10;
+
+/// Weight of the current second in the backend services' moving average of sign-in attempts
+/// (a time constant of five minutes: their queues take minutes to drain).
+const SERVICE_SMOOTHING: f64 = 1.0 / 300.0;
+
 /// How much more one draw of a random supernode costs than one step of a pass over all of them
 /// (a random memory access against a sequential one, measured natively and in WebAssembly).
 /// Clients are moved by drawing their supernodes only when that is cheaper than a pass.
@@ -85,6 +96,8 @@ struct Milestones {
     recovered: [bool; 2],
     first_failsafe: bool,
     scheduled: Vec<&'static str>,
+    /// Services currently narrated as failing: sign-in, messaging/presence/contacts, web.
+    failing: [bool; 3],
 }
 
 const SN_LOST_STEPS: [f64; 5] = [0.10, 0.25, 0.50, 0.75, 0.90];
@@ -129,6 +142,12 @@ pub struct World {
     attach_scale: f64,
     /// Sum of `accept` over supernodes in the last tick.
     prev_accept_sum: f64,
+    /// Sign-in attempts per second as the backend services see them (moving average).
+    tries_smoothed: f64,
+    /// Successful and all sign-in attempts of the last few minutes.
+    login_recent: [(f64, f64); LOGIN_WINDOW_MIN],
+    /// Availability of sign-in, core services and web over the last few minutes.
+    avail_recent: [[f64; 3]; NARRATION_WINDOW_MIN],
     /// Connection attempts that reached each serving supernode in the last tick.
     prev_contacts_per_sn: f32,
     wheel: RetryWheel,
@@ -191,6 +210,9 @@ impl World {
             connecting_total: 0,
             attach_scale: 0.0,
             prev_accept_sum: 0.0,
+            tries_smoothed: 0.0,
+            login_recent: [(0.0, 0.0); LOGIN_WINDOW_MIN],
+            avail_recent: [[1.0; 3]; NARRATION_WINDOW_MIN],
             prev_contacts_per_sn: 0.0,
             wheel: RetryWheel::new(),
             admission_tokens: 0.0,
@@ -383,8 +405,23 @@ impl World {
         Ok(())
     }
 
+    /// Logs an event; a scenario's own text for `kind` replaces the default. In it, `{pct}`
+    /// becomes the default text's first percentage and `{n}` its first number, so a scenario's
+    /// words keep the live figures.
     fn emit(&mut self, kind: &str, default_text: String) {
-        let text = self.texts.get(kind).map(|t| t.to_string()).unwrap_or(default_text);
+        let text = match self.texts.get(kind) {
+            Some(t) => {
+                let words: Vec<&str> = default_text.split_whitespace().collect();
+                let pct = words.iter().find(|w| w.ends_with('%')).copied().unwrap_or("");
+                let n = words
+                    .iter()
+                    .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit() && c != '.'))
+                    .find(|w| !w.is_empty() && w.parse::<f64>().is_ok())
+                    .unwrap_or("");
+                t.replace("{pct}", pct).replace("{n}", n)
+            }
+            None => default_text,
+        };
         self.events.push(Event { t_s: self.time_s(), kind: kind.to_string(), text });
     }
 
@@ -1070,7 +1107,10 @@ impl World {
     ) {
         let p = &self.params.services;
         let online = self.online_v.iter().sum::<u64>() as f64;
-        let tries = admitted as f64;
+        // Services queue requests, so they see sign-in attempts averaged over minutes,
+        // not second by second.
+        self.tries_smoothed += (admitted as f64 - self.tries_smoothed) * SERVICE_SMOOTHING;
+        let tries = self.tries_smoothed;
         let web_load = p.web.clients as f64 * p.web.per_client_per_s;
         let shared_web = if p.web.shared { web_load } else { 0.0 };
         let served = |s: &super::params::ServiceParams, extra: f64| {
@@ -1243,7 +1283,7 @@ impl World {
             sn_load_mean_per_s: load_mean,
             sn_load_ratio: ratio,
             lookup_success: self.lookup_success,
-            availability_login: if a.login_attempts > 0.0 { a.login_ok / a.login_attempts } else { 1.0 },
+            availability_login: self.login_window(a.login_ok, a.login_attempts),
             availability_messaging: a.messaging / n * self.lookup_success,
             availability_presence: a.presence / n * self.lookup_success,
             availability_contacts: a.contacts / n,
@@ -1253,7 +1293,76 @@ impl World {
         };
         self.series.push(&s);
         self.last_sample = Some(s);
+        self.narrate_services(&s);
         self.acc = MinuteAcc::default();
+    }
+
+    /// Share of sign-in attempts that succeeded over the last `LOGIN_WINDOW_MIN` minutes (1 if
+    /// there were none), with this minute's counts added.
+    fn login_window(&mut self, ok: f64, attempts: f64) -> f64 {
+        let i = self.series.len() % LOGIN_WINDOW_MIN;
+        self.login_recent[i] = (ok, attempts);
+        let (o, a) = self.login_recent.iter().fold((0.0, 0.0), |(o, a), &(x, y)| (o + x, a + y));
+        if a > 0.0 {
+            o / a
+        } else {
+            1.0
+        }
+    }
+
+    /// Narrates services going down and coming back, from their mean over the last
+    /// `NARRATION_WINDOW_MIN` minutes, with hysteresis (down below 50% served, back above 90%),
+    /// so that waves of retries do not make the log flicker.
+    fn narrate_services(&mut self, s: &Sample) {
+        let now =
+            [s.availability_login, s.availability_messaging.min(s.availability_presence).min(s.availability_contacts), s.availability_web];
+        let i = (self.series.len() - 1) % NARRATION_WINDOW_MIN;
+        self.avail_recent[i] = now;
+        let n = self.series.len().min(NARRATION_WINDOW_MIN) as f64;
+        let mut mean = [0.0f64; 3];
+        for row in &self.avail_recent[..self.series.len().min(NARRATION_WINDOW_MIN)] {
+            for k in 0..3 {
+                mean[k] += row[k] / n;
+            }
+        }
+        let core = mean[1];
+        let checks: [(f64, &str, &str, String, String); 3] = [
+            (
+                mean[0],
+                "login-overloaded",
+                "login-ok",
+                format!("Sign-in fails for most users: only {:.0}% of attempts succeed.", s.availability_login * 100.0),
+                format!("Sign-in works again: {:.0}% of attempts succeed.", s.availability_login * 100.0),
+            ),
+            (
+                core,
+                "services-down",
+                "services-up",
+                format!(
+                    "Messaging, presence and contact lists are failing (messaging {:.0}%, presence {:.0}%, contacts {:.0}% served).",
+                    s.availability_messaging * 100.0,
+                    s.availability_presence * 100.0,
+                    s.availability_contacts * 100.0
+                ),
+                "Messaging, presence and contact lists work again.".to_string(),
+            ),
+            (
+                mean[2],
+                "web-down",
+                "web-up",
+                format!("Skype for Web is failing too ({:.0}% served): it shares the overloaded backend.", s.availability_web * 100.0),
+                "Skype for Web works again.".to_string(),
+            ),
+        ];
+        for (k, (v, down_kind, up_kind, down_text, up_text)) in checks.into_iter().enumerate() {
+            if !self.milestones.failing[k] && v < 0.5 {
+                self.milestones.failing[k] = true;
+                self.emit(down_kind, down_text);
+            } else if self.milestones.failing[k] && v > 0.9 {
+                self.milestones.failing[k] = false;
+                self.emit(up_kind, up_text);
+            }
+        }
     }
 
     /// Samples lookups: a searching client (drawn among those online) looks for a user who wants
