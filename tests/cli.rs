@@ -187,3 +187,22 @@ fn readme_documents_every_key() {
         assert!(readme.contains(&format!("`{}`", f.key)), "README lacks {}", f.key);
     }
 }
+
+#[test]
+fn compare_prints_both_summaries_ratios_and_words() {
+    let out = cli(&["compare", "--scenario", "lesson-jitter", "--set-a", "retry.policy=immediate", "--set-b", "retry.policy=full-jitter", "--hours", "3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("A: retry.policy=immediate") && text.contains("B: retry.policy=full-jitter"), "{text}");
+    assert!(text.contains("total connection attempts") && text.contains("B/A"), "{text}");
+    assert!(text.contains("full-jitter: ") && text.contains("fewer connection attempts"), "{text}");
+    let out = cli(&["compare", "--scenario", "lesson-bulkhead", "--hours", "2", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["a"]["set"][0], "services.web.shared=false");
+    assert_eq!(v["b"]["set"][0], "services.web.shared=true");
+    assert!(v["ratios_b_over_a"]["total connection attempts"].is_number());
+    bad(&["compare", "--scenario", "baseline"], &["--set-a", "--set-b"]);
+    bad(&["compare", "--set-b", "retry.policy=sometimes"], &["retry.policy"]);
+    bad(&["compare", "--set-a", "retry.policy=fixed"], &["--set-b"]);
+}

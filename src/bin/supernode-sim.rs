@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use supernode_sim::model::params::{ParamError, FIELDS};
 use supernode_sim::model::Params;
 use supernode_sim::run::{self, DEFAULT_SEED};
-use supernode_sim::scenarios;
+use supernode_sim::{compare, scenarios};
 
 /// Simulate a two-tier peer-to-peer overlay (Skype's supernodes) falling over and coming back.
 #[derive(Parser, Debug)]
@@ -39,6 +39,8 @@ enum Command {
     },
     /// Run a scenario and print its series, events, summary and hash.
     Run(RunArgs),
+    /// Run a scenario twice from the same seed, differing in the given parameters, and compare.
+    Compare(CompareArgs),
     /// Measure simulation speed: ticks (simulated seconds) per second of wall time.
     Bench {
         /// Scenario name.
@@ -77,6 +79,37 @@ struct RunArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+struct CompareArgs {
+    /// Scenario name (see `scenarios`).
+    #[arg(long, default_value = "skype-2010")]
+    scenario: String,
+    /// A parameter of run A, as KEY=VALUE (repeatable). Defaults to the scenario's suggested
+    /// comparison when neither --set-a nor --set-b is given.
+    #[arg(long = "set-a", value_name = "KEY=VALUE")]
+    set_a: Vec<String>,
+    /// A parameter of run B, as KEY=VALUE (repeatable).
+    #[arg(long = "set-b", value_name = "KEY=VALUE")]
+    set_b: Vec<String>,
+    /// Seed of both runs.
+    #[arg(long, default_value_t = DEFAULT_SEED, allow_negative_numbers = true)]
+    seed: u64,
+    /// Simulated hours to run, more than 0 and at most 720 (default: the scenario's).
+    #[arg(long, value_name = "H", allow_negative_numbers = true)]
+    hours: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+    format: CompareFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    /// A table and a sentence.
+    Text,
+    /// Both runs' summaries, the ratios and the sentence as JSON.
+    Json,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -163,6 +196,7 @@ fn execute(cmd: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Run(args) => run_cmd(args),
+        Command::Compare(args) => compare_cmd(args),
         Command::Bench { scenario, ticks, seed } => {
             let s = run::scenario(&scenario)?;
             if ticks == 0 || ticks > (run::MAX_HOURS * 3600.0) as u64 {
@@ -201,6 +235,66 @@ fn read_params_file(path: &PathBuf) -> Result<serde_json::Value, Failure> {
     })
 }
 
+fn apply_sets(mut p: Params, sets: &[String], flag: &str) -> Result<Params, Failure> {
+    for kv in sets {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| Failure::Input(format!("{flag} '{kv}': expected KEY=VALUE, e.g. {flag} retry.policy=full-jitter")))?;
+        p = p.with_text(k.trim(), v)?;
+    }
+    Ok(p)
+}
+
+fn compare_cmd(a: CompareArgs) -> Result<(), Failure> {
+    let s = run::scenario(&a.scenario)?;
+    let (set_a, set_b) = if a.set_a.is_empty() && a.set_b.is_empty() {
+        let c = s.compare.as_ref().ok_or_else(|| {
+            Failure::Input(format!("{}: no suggested comparison; give --set-a KEY=VALUE and --set-b KEY=VALUE", s.name))
+        })?;
+        (vec![format!("{}={}", c.key, c.a)], vec![format!("{}={}", c.key, c.b)])
+    } else if a.set_b.is_empty() {
+        return Err(Failure::Input("--set-b: missing; give what run B changes, e.g. --set-b retry.policy=full-jitter".into()));
+    } else {
+        (a.set_a.clone(), a.set_b.clone())
+    };
+    let pa = apply_sets(s.params.clone(), &set_a, "--set-a")?;
+    let pb = apply_sets(s.params.clone(), &set_b, "--set-b")?;
+    let hours = run::check_hours(a.hours.unwrap_or(s.default_hours)).map_err(|e| Failure::Input(format!("--{e}")))?;
+    let ra = run::run(&s, pa, a.seed, hours)?;
+    let rb = run::run(&s, pb, a.seed, hours)?;
+    let (sa, sb) = (ra.world.summary(), rb.world.summary());
+    let label = |sets: &[String]| sets.iter().map(|kv| kv.split_once('=').map_or(kv.as_str(), |(_, v)| v)).collect::<Vec<_>>().join(", ");
+    let (la, lb) = (label(&set_a), label(&set_b));
+    let words = compare::in_words(&la, &lb, &sa, &sb);
+    let rows = compare::rows(&sa, &sb);
+    let text = match a.format {
+        CompareFormat::Json => {
+            let ratios: serde_json::Map<String, serde_json::Value> =
+                rows.iter().map(|r| (r.label.to_string(), r.ratio().map_or(serde_json::Value::Null, serde_json::Value::from))).collect();
+            let v = serde_json::json!({
+                "scenario": s.name, "seed": a.seed, "hours": hours,
+                "a": {"set": set_a, "summary": sa, "hash": ra.world.series().hash_hex()},
+                "b": {"set": set_b, "summary": sb, "hash": rb.world.series().hash_hex()},
+                "ratios_b_over_a": ratios,
+                "in_words": words,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&v).expect("serializes"))
+        }
+        CompareFormat::Text => {
+            let mut t = format!("{}, seed {}, {} h\nA: {}\nB: {}\n\n", s.name, a.seed, hours, set_a.join(" "), set_b.join(" "));
+            t.push_str(&format!("{:<36} {:>14} {:>14} {:>10}\n", "", "A", "B", "B/A"));
+            for r in &rows {
+                let ratio = r.ratio().map_or("–".to_string(), |x| if x != 0.0 && x.abs() < 0.01 { format!("{x:.2e}") } else { format!("{x:.3}") });
+                t.push_str(&format!("{:<36} {:>14} {:>14} {:>10}\n", r.label, r.show(r.a), r.show(r.b), ratio));
+            }
+            t.push_str(&format!("{:<36} {:>14} {:>14}\n\n{words}\n", "hash", ra.world.series().hash_hex(), rb.world.series().hash_hex()));
+            t
+        }
+    };
+    print!("{text}");
+    Ok(())
+}
+
 fn run_cmd(a: RunArgs) -> Result<(), Failure> {
     let s = run::scenario(&a.scenario)?;
     let mut p: Params = s.params.clone();
@@ -208,12 +302,7 @@ fn run_cmd(a: RunArgs) -> Result<(), Failure> {
         let v = read_params_file(path)?;
         p = p.merged(&v).map_err(|e| Failure::Input(format!("--params {}: {e}", path.display())))?;
     }
-    for kv in &a.set {
-        let (k, v) = kv
-            .split_once('=')
-            .ok_or_else(|| Failure::Input(format!("--set '{kv}': expected KEY=VALUE, e.g. --set retry.policy=full-jitter")))?;
-        p = p.with_text(k.trim(), v)?;
-    }
+    p = apply_sets(p, &a.set, "--set")?;
     let hours = run::check_hours(a.hours.unwrap_or(s.default_hours)).map_err(|e| Failure::Input(format!("--{e}")))?;
     let result = run::run(&s, p, a.seed, hours)?;
     let text = match a.format {
