@@ -68,7 +68,12 @@ fn count(v: f64) -> String {
 pub fn rows(a: &Summary, b: &Summary) -> Vec<Row> {
     vec![
         Row { label: "total connection attempts", a: Some(a.total_connect_attempts), b: Some(b.total_connect_attempts), unit: Unit::Count },
-        Row { label: "lowest clients online", a: Some(a.min_clients_online_fraction), b: Some(b.min_clients_online_fraction), unit: Unit::Share },
+        Row {
+            label: "lowest clients online",
+            a: Some(a.min_clients_online_fraction),
+            b: Some(b.min_clients_online_fraction),
+            unit: Unit::Share,
+        },
         Row { label: "back to 90% after the trigger", a: a.time_to_90pct_recovery_s, b: b.time_to_90pct_recovery_s, unit: Unit::Hours },
         Row { label: "peak supernode load", a: Some(a.peak_sn_load_ratio), b: Some(b.peak_sn_load_ratio), unit: Unit::Times },
         Row {
@@ -127,8 +132,18 @@ mod tests {
 
     #[test]
     fn words_say_who_does_better() {
-        let a = Summary { total_connect_attempts: 3.1e9, time_to_90pct_recovery_s: Some(12.0 * 3600.0), min_clients_online_fraction: 0.5, ..Summary::default() };
-        let b = Summary { total_connect_attempts: 1.0e9, time_to_90pct_recovery_s: Some(7.0 * 3600.0), min_clients_online_fraction: 0.5, ..Summary::default() };
+        let a = Summary {
+            total_connect_attempts: 3.1e9,
+            time_to_90pct_recovery_s: Some(12.0 * 3600.0),
+            min_clients_online_fraction: 0.5,
+            ..Summary::default()
+        };
+        let b = Summary {
+            total_connect_attempts: 1.0e9,
+            time_to_90pct_recovery_s: Some(7.0 * 3600.0),
+            min_clients_online_fraction: 0.5,
+            ..Summary::default()
+        };
         assert_eq!(in_words("exponential", "full-jitter", &a, &b), "full-jitter: 3.1× fewer connection attempts, back 5.0 h sooner.");
         let never = Summary { time_to_90pct_recovery_s: None, ..a.clone() };
         assert!(in_words("immediate", "full-jitter", &never, &b).contains("while immediate is not"));

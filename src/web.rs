@@ -93,6 +93,21 @@ pub fn run_hash(scenario: &str, seed: f64, overrides_json: &str, hours: f64) -> 
     Ok(r.world.series().hash_hex())
 }
 
+/// The difference between two runs' summaries (JSON, as `Sim::summary` returns them) in one
+/// sentence from B's point of view, as the CLI's `compare` says it.
+#[wasm_bindgen]
+pub fn compare_words(label_a: &str, label_b: &str, summary_a_json: &str, summary_b_json: &str) -> Result<String, JsError> {
+    let a: crate::model::Summary = serde_json::from_str(summary_a_json).map_err(js_err)?;
+    let b: crate::model::Summary = serde_json::from_str(summary_b_json).map_err(js_err)?;
+    Ok(crate::compare::in_words(label_a, label_b, &a, &b))
+}
+
+/// A scenario's suggested A/B comparison as JSON `{key, a, b}`, or `null`.
+#[wasm_bindgen]
+pub fn scenario_compare(scenario: &str) -> String {
+    scenarios::find(scenario).and_then(|s| s.compare).map_or("null".into(), |c| json!({"key": c.key, "a": c.a, "b": c.b}).to_string())
+}
+
 fn params_with(s: &Scenario, overrides_json: &str) -> Result<Params, JsError> {
     if overrides_json.trim().is_empty() {
         return Ok(s.params.clone());
@@ -222,7 +237,9 @@ impl Sim {
                     let count = if q.mega.count == 0 { "300".to_string() } else { q.mega.count.to_string() };
                     q.with_text("mega.count", &count)
                 });
+                // Servers already in the racks come up within minutes.
                 q.and_then(|q| q.with_text("mega.deploy_s", &t))
+                    .and_then(|q| q.with_text("mega.ramp_s", "600"))
                     .and_then(|q| q.with_text("mega.release_s", &format!("{}", crate::model::params::MAX_TIME_S)))
             }
             other => {

@@ -190,7 +190,17 @@ fn readme_documents_every_key() {
 
 #[test]
 fn compare_prints_both_summaries_ratios_and_words() {
-    let out = cli(&["compare", "--scenario", "lesson-jitter", "--set-a", "retry.policy=immediate", "--set-b", "retry.policy=full-jitter", "--hours", "3"]);
+    let out = cli(&[
+        "compare",
+        "--scenario",
+        "lesson-jitter",
+        "--set-a",
+        "retry.policy=immediate",
+        "--set-b",
+        "retry.policy=full-jitter",
+        "--hours",
+        "3",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("A: retry.policy=immediate") && text.contains("B: retry.policy=full-jitter"), "{text}");

@@ -1,14 +1,22 @@
-// The live chart: two panels over simulated time.
+// The live chart: three panels over simulated time.
 //   top:    clients online (millions, left axis) and supernodes up (thousands, right axis)
-//   bottom: connection attempts per second (log, left) and supernode load ratio (log, right)
-// A vertical cursor marks the current time; hovering shows every value at that time.
-// Drawn with Canvas2D: four paths per frame, whatever the number of points.
+//   middle: connection attempts per second (log, left) and supernode load ratio (log, right)
+//   bottom: availability of sign-in and the services (%)
+// A vertical cursor marks the current time; hovering shows every value at that time. In an A/B
+// comparison, run B is drawn dashed over run A. One path per series, whatever the points.
 
 const SERIES = [
   { key: 'clients_online', label: 'Clients online', unit: 'M', panel: 0, axis: 'left', scale: 1e-6, color: '--c-clients' },
   { key: 'supernodes_up', label: 'Supernodes up', unit: 'k', panel: 0, axis: 'right', scale: 1e-3, color: '--c-supernodes' },
   { key: 'connect_attempts_per_s', label: 'Connection attempts', unit: '/s', panel: 1, axis: 'left', log: true, color: '--c-attempts' },
   { key: 'sn_load_ratio', label: 'Supernode load', unit: '× pre-incident', panel: 1, axis: 'right', log: true, color: '--c-load' },
+  { key: 'availability_login', label: 'Sign-in', unit: '%', panel: 2, axis: 'left', scale: 100, fixed: [0, 100], color: '--c-login', avail: true },
+  { key: 'availability_messaging', label: 'Messaging', unit: '%', panel: 2, axis: 'left', scale: 100, fixed: [0, 100], color: '--c-messaging', avail: true },
+  { key: 'availability_presence', label: 'Presence', unit: '%', panel: 2, axis: 'left', scale: 100, fixed: [0, 100], color: '--c-presence', avail: true },
+  { key: 'availability_contacts', label: 'Contacts', unit: '%', panel: 2, axis: 'left', scale: 100, fixed: [0, 100], color: '--c-contacts', avail: true },
+  { key: 'availability_web', label: 'Web', unit: '%', panel: 2, axis: 'left', scale: 100, fixed: [0, 100], color: '--c-web', avail: true },
+  { key: 'availability_offline_im', label: 'Offline IM', unit: '%', panel: 2, axis: 'left', scale: 100, fixed: [0, 100], color: '--c-offline', avail: true },
+  { key: 'availability_group_video', label: 'Group video', unit: '%', panel: 2, axis: 'left', scale: 100, fixed: [0, 100], color: '--c-video', avail: true },
 ];
 
 export const CHART_SERIES = SERIES;
@@ -25,6 +33,7 @@ function fmt(v, digits = 1) {
 }
 
 export function formatValue(s, v) {
+  if (s.avail) return `${Math.round(v * 100)}%`;
   if (s.key === 'clients_online') return (v / 1e6).toFixed(2) + ' M';
   if (s.key === 'supernodes_up') return Math.round(v).toLocaleString('en-US');
   if (s.key === 'connect_attempts_per_s') return fmt(v) + ' /s';
@@ -47,6 +56,8 @@ export class Chart {
     this.ctx = canvas.getContext('2d');
     this.t = [];
     this.data = Object.fromEntries(SERIES.map((s) => [s.key, []]));
+    this.tB = null;
+    this.dataB = null;
     this.now = 0;
     this.trigger = 0;
     this.horizonS = 48 * 3600;
@@ -67,9 +78,11 @@ export class Chart {
     });
   }
 
-  reset(triggerS, horizonS) {
+  reset(triggerS, horizonS, withB = false) {
     this.t = [];
     for (const s of SERIES) this.data[s.key] = [];
+    this.tB = withB ? [] : null;
+    this.dataB = withB ? Object.fromEntries(SERIES.map((s) => [s.key, []])) : null;
     this.trigger = triggerS;
     this.horizonS = horizonS;
     this.now = 0;
@@ -81,6 +94,17 @@ export class Chart {
     for (const s of SERIES) {
       const c = cols[s.key];
       for (let i = 0; i < c.length; i++) this.data[s.key].push(c[i]);
+    }
+    if (t.length) this.dirty = true;
+  }
+
+  /** Adds samples of run B (drawn dashed). */
+  appendB(t, cols) {
+    if (!this.tB) return;
+    for (let i = 0; i < t.length; i++) this.tB.push(t[i]);
+    for (const s of SERIES) {
+      const c = cols[s.key];
+      for (let i = 0; i < c.length; i++) this.dataB[s.key].push(c[i]);
     }
     if (t.length) this.dirty = true;
   }
@@ -123,11 +147,12 @@ export class Chart {
     const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    const padL = 44, padR = 44, padT = 22, gap = 34, padB = 30;
-    const ph = Math.max(20, (h - padT - padB - gap) / 2);
+    const padL = 44, padR = 44, padT = 22, gap = 30, padB = 30;
+    const ph = Math.max(20, (h - padT - padB - 2 * gap) / 3);
     const panels = [
       { y: padT, h: ph },
       { y: padT + ph + gap, h: ph },
+      { y: padT + 2 * (ph + gap), h: ph },
     ];
     const x0 = padL, x1 = Math.max(padL + 10, w - padR);
     const tMax = Math.max(this.horizonS, this.now, this.t.length ? this.t[this.t.length - 1] : 0);
@@ -139,7 +164,9 @@ export class Chart {
     const ranges = {};
     for (const s of SERIES) {
       const d = this.data[s.key];
-      if (s.log) {
+      if (s.fixed) {
+        ranges[s.key] = { lo: s.fixed[0], hi: s.fixed[1] };
+      } else if (s.log) {
         let mx = 1;
         for (const v of d) if (v > mx) mx = v;
         const top = Math.pow(10, Math.ceil(Math.log10(Math.max(10, mx))));
@@ -165,11 +192,12 @@ export class Chart {
     ctx.fillStyle = this.colors.axis;
     for (const [pi, p] of panels.entries()) {
       ctx.strokeRect(x0 + 0.5, p.y + 0.5, x1 - x0, p.h);
-      for (const s of SERIES.filter((s) => s.panel === pi)) {
+      const inPanel = SERIES.filter((s) => s.panel === pi);
+      for (const s of inPanel.filter((s, i) => !s.avail || i === 0)) {
         const r = ranges[s.key];
         const ticks = s.log ? range(Math.round(r.lo), Math.round(r.hi)).map((e) => Math.pow(10, e)) : niceTicks(r.lo, r.hi);
         ctx.textAlign = s.axis === 'left' ? 'right' : 'left';
-        ctx.fillStyle = this.colors[s.key];
+        ctx.fillStyle = s.avail ? this.colors.axis : this.colors[s.key];
         for (const v of ticks) {
           const y = s.log ? yOf(s, v, p) : p.y + p.h - ((v - r.lo) / (r.hi - r.lo)) * p.h;
           if (s.axis === 'left') {
@@ -197,6 +225,7 @@ export class Chart {
       ctx.fillText(`${hh}h`, x, h - padB + 14);
     }
     ctx.fillText('simulated time (hours from start)', (x0 + x1) / 2, h - 4);
+    const bottom = panels[2].y + panels[2].h;
     // Trigger marker.
     if (this.trigger > 0 && this.trigger <= tMax) {
       const x = Math.round(xOf(this.trigger)) + 0.5;
@@ -204,35 +233,41 @@ export class Chart {
       ctx.setLineDash([3, 3]);
       ctx.beginPath();
       ctx.moveTo(x, panels[0].y);
-      ctx.lineTo(x, panels[1].y + panels[1].h);
+      ctx.lineTo(x, bottom);
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillText('T', x, panels[0].y + 10);
     }
-    // The series: one path each.
-    ctx.lineWidth = 1.6;
-    for (const s of SERIES) {
-      const d = this.data[s.key];
-      const p = panels[s.panel];
-      if (!d.length) continue;
-      ctx.strokeStyle = this.colors[s.key];
-      ctx.beginPath();
-      const stride = Math.max(1, Math.floor(d.length / ((x1 - x0) * 2)));
-      for (let i = 0; i < d.length; i += stride) {
-        const x = xOf(this.t[i]);
-        const y = yOf(s, d[i], p);
-        if (i === 0) ctx.moveTo(x, y);
-        else ctx.lineTo(x, y);
+    // The series: one path each (run B dashed over run A).
+    const runs = [[this.t, this.data, []]];
+    if (this.tB) runs.push([this.tB, this.dataB, [5, 4]]);
+    for (const [ts, data, dash] of runs) {
+      ctx.setLineDash(dash);
+      for (const s of SERIES) {
+        const d = data[s.key];
+        const p = panels[s.panel];
+        if (!d.length) continue;
+        ctx.lineWidth = s.avail ? 1.3 : 1.6;
+        ctx.strokeStyle = this.colors[s.key];
+        ctx.beginPath();
+        const stride = Math.max(1, Math.floor(d.length / ((x1 - x0) * 2)));
+        for (let i = 0; i < d.length; i += stride) {
+          const x = xOf(ts[i]);
+          const y = yOf(s, d[i], p);
+          if (i === 0) ctx.moveTo(x, y);
+          else ctx.lineTo(x, y);
+        }
+        ctx.stroke();
       }
-      ctx.stroke();
     }
+    ctx.setLineDash([]);
     // Cursor at the current time.
     const cx = Math.round(xOf(this.now)) + 0.5;
     ctx.strokeStyle = this.colors.cursor;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
     ctx.moveTo(cx, panels[0].y);
-    ctx.lineTo(cx, panels[1].y + panels[1].h);
+    ctx.lineTo(cx, bottom);
     ctx.stroke();
     // Hover read-out.
     if (this.hoverX !== null && this.t.length) {
@@ -245,10 +280,12 @@ export class Chart {
       ctx.setLineDash([2, 2]);
       ctx.beginPath();
       ctx.moveTo(x, panels[0].y);
-      ctx.lineTo(x, panels[1].y + panels[1].h);
+      ctx.lineTo(x, bottom);
       ctx.stroke();
       ctx.setLineDash([]);
-      const parts = SERIES.map((s) => `${s.label}: ${formatValue(s, this.data[s.key][i])}`);
+      const val = (data, s) => formatValue(s, data[s.key][i]);
+      const hasB = this.tB && i < this.tB.length;
+      const parts = SERIES.map((s) => `${s.label}: ${val(this.data, s)}${hasB ? ` / B ${val(this.dataB, s)}` : ''}`);
       this.readout.textContent = `${formatClock(this.t[i], this.trigger)} (${(this.t[i] / 3600).toFixed(2)} h) — ${parts.join(' · ')}`;
     }
   }

@@ -6,6 +6,8 @@ export const CSS = `
   --sn-up: #2a9d8f; --sn-overloaded: #e9a23b; --sn-shut-down: #8d6cab; --sn-crashed: #d1495b; --sn-mega: #1d4ed8;
   --sn-halo: #2a9d8f; --sn-link: #6b7280; --attempt-ok: #16a34a; --attempt-failed: #dc2626;
   --c-clients: #0f766e; --c-supernodes: #7c3aed; --c-attempts: #c2410c; --c-load: #be123c; --c-cursor: #1d4ed8;
+  --c-login: #1d4ed8; --c-messaging: #0f766e; --c-presence: #65a30d; --c-contacts: #a16207; --c-web: #7c3aed;
+  --c-offline: #be185d; --c-video: #64748b;
   display: block; position: relative; box-sizing: border-box; color: var(--fg); background: var(--bg);
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border: 1px solid var(--border);
   border-radius: 10px; overflow: hidden; contain: content;
@@ -17,6 +19,8 @@ export const CSS = `
     --sn-up: #34d1bf; --sn-overloaded: #fbbf24; --sn-shut-down: #b197fc; --sn-crashed: #fb7185; --sn-mega: #60a5fa;
     --sn-halo: #2dd4bf; --sn-link: #94a3b8; --attempt-ok: #4ade80; --attempt-failed: #f87171;
     --c-clients: #2dd4bf; --c-supernodes: #a78bfa; --c-attempts: #fb923c; --c-load: #fb7185; --c-cursor: #60a5fa;
+    --c-login: #60a5fa; --c-messaging: #2dd4bf; --c-presence: #a3e635; --c-contacts: #fbbf24; --c-web: #c4b5fd;
+    --c-offline: #f472b6; --c-video: #94a3b8;
   }
 }
 *, *::before, *::after { box-sizing: border-box; }
@@ -41,6 +45,16 @@ label { color: var(--fg-muted); font-size: 12px; }
 .body { display: grid; grid-template-columns: minmax(0, 1.35fr) minmax(0, 1fr); gap: 0; }
 .stage { position: relative; min-height: var(--stage-height, 520px); border-right: 1px solid var(--border); }
 .stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; cursor: crosshair; touch-action: manipulation; }
+.stage.ab canvas.overlay { right: 50%; width: 50%; }
+.stage.ab canvas.overlay-b { left: 50%; width: 50%; border-left: 1px solid var(--border); }
+.ab-tag { position: absolute; top: 8px; padding: 2px 8px; border-radius: 6px; font-size: 12px; font-weight: 600;
+  background: var(--panel); border: 1px solid var(--border); pointer-events: none; max-width: 45%; }
+.ab-tag.a { right: calc(50% + 8px); } .ab-tag.b { right: 8px; }
+.stage.ab .legend { top: auto; bottom: 8px; }
+.ab-panel { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; padding: 8px 0 0; border-top: 1px dashed var(--border); }
+.ab-panel h4 { margin: 0; width: 100%; font-size: 13px; }
+.ab-panel .field { display: flex; flex-direction: column; gap: 2px; }
+.ab-words { width: 100%; margin: 0; font-size: 13px; font-weight: 600; min-height: 1.2em; }
 .caption {
   position: absolute; left: 12px; right: 12px; bottom: 12px; padding: 8px 12px; border-radius: 8px;
   background: color-mix(in srgb, var(--panel) 88%, transparent); border: 1px solid var(--border);
@@ -69,7 +83,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 .chart-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px 0; font-size: 12px; margin: 0; list-style: none; }
 .chart-legend li { display: flex; align-items: center; gap: 5px; }
 .chart-legend .ln { width: 14px; height: 3px; border-radius: 2px; display: inline-block; }
-.chart { width: 100%; height: 250px; display: block; }
+.chart { width: 100%; height: 340px; display: block; }
 .readout { font-size: 12px; color: var(--fg-muted); padding: 0 10px 6px; min-height: 2.6em; font-variant-numeric: tabular-nums; }
 .log-wrap { border-top: 1px solid var(--border); flex: 1; min-height: 120px; display: flex; flex-direction: column; }
 .log-wrap h3 { margin: 0; padding: 6px 10px; font-size: 12px; color: var(--fg-muted); font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }

@@ -8,7 +8,7 @@
 // page). Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot().
 // Events: tick, narration, statechange.
 
-import init, { Sim, scenarios_json, fields_json, check_param, check_params } from '../pkg/supernode_sim.js';
+import init, { Sim, scenarios_json, fields_json, check_param, check_params, compare_words, scenario_compare } from '../pkg/supernode_sim.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
 import { CSS } from './element-css.js';
 
@@ -78,6 +78,12 @@ const CONTROLS = [
   },
 ];
 
+/** Parameters offered for an A/B comparison. */
+const AB_KEYS = [
+  'retry.policy', 'retry.cap_s', 'services.web.shared', 'admission.logins_per_s', 'mega.count', 'failsafe.threshold',
+  'host_cache.size', 'login.capacity_per_s', 'supernodes.capacity_per_s', 'clients.buggy_fraction', 'trigger.end_s',
+];
+
 const TEMPLATE = `
 <ul class="errors" role="alert" hidden></ul>
 <div class="toolbar" part="toolbar">
@@ -95,6 +101,8 @@ const TEMPLATE = `
 <div class="body">
   <div class="stage">
     <canvas class="overlay" tabindex="0" role="img" aria-label="The supernode overlay"></canvas>
+    <canvas class="overlay-b" role="img" aria-label="The supernode overlay, run B" hidden></canvas>
+    <div class="ab-tag a" hidden></div><div class="ab-tag b" hidden></div>
     <ul class="legend" aria-label="Legend">
       <li><span class="sw" style="background:var(--sn-up)"></span>supernode up (size = load)</li>
       <li><span class="sw" style="background:var(--sn-overloaded)"></span>overloaded</li>
@@ -117,6 +125,9 @@ const TEMPLATE = `
       <div title="Mean load offered to a serving supernode, relative to the moment of the trigger (published 2010: about 100×)"><div class="v" data-r="load">–</div><div class="k">load per supernode</div></div>
       <div title="Share of sampled lookups (a client searching for a user through the overlay) that succeed"><div class="v" data-r="lookup">–</div><div class="k">lookups succeed</div></div>
       <div title="Supernodes crashed / shut down by their failsafe"><div class="v" data-r="down">–</div><div class="k">crashed / failsafe</div></div>
+      <div title="Share of sign-in attempts that succeeded over the last 5 minutes (2015: &quot;We're a bit overloaded right now&quot;)"><div class="v" data-r="login">–</div><div class="k">sign-in works</div></div>
+      <div title="Share of messages delivered: the messaging backend served and the recipient found through the overlay"><div class="v" data-r="messaging">–</div><div class="k">messaging</div></div>
+      <div title="Share of Skype for Web and Business requests served (separate infrastructure unless the bulkhead lesson says otherwise)"><div class="v" data-r="web">–</div><div class="k">Skype for Web</div></div>
     </div>
     <ul class="chart-legend"></ul>
     <canvas class="chart" aria-label="Chart of clients online, supernodes up, connection attempts and supernode load over simulated time" role="img"></canvas>
@@ -130,9 +141,22 @@ const TEMPLATE = `
 <details class="controls" open>
   <summary>Parameters and interventions</summary>
   <div class="params"></div>
+  <div class="params"><div class="ab-panel" role="group" aria-labelledby="ab-title">
+    <h4 id="ab-title" title="Two runs from the same seed that differ in one parameter, advancing in lockstep">A/B comparison</h4>
+    <div class="field"><label for="ab-key">Parameter</label><select id="ab-key" class="ab-key" title="The one parameter the two runs differ in"></select></div>
+    <div class="field"><label for="ab-a">A</label><span class="ab-a-slot"></span></div>
+    <div class="field"><label for="ab-b">B</label><span class="ab-b-slot"></span></div>
+    <button type="button" class="ab-start" title="Start both runs from the beginning, side by side, B dashed on the chart">Compare A/B</button>
+    <button type="button" class="ab-stop" hidden>Stop comparing</button>
+    <p class="ab-words" role="status" aria-live="polite"></p>
+  </div></div>
   <div class="actions">
     <button type="button" data-act="megas" title="Bring up mega-supernodes now (1,000 if none are set), as Skype did in December 2010">Deploy mega-supernodes now</button>
     <button type="button" data-act="fix" title="Push a fixed client version now: buggy clients update at the set rate (2010: users were asked to update to 5.0.0.156)">Push the fixed version now</button>
+    <button type="button" data-act="rollback" title="End the trigger now: the offline-message servers recover (2010) or the configuration change is rolled back (2015)">Roll back the trigger</button>
+    <button type="button" data-act="rebalance" title="Re-balance the traffic load: sign-in and backend capacity grow threefold over half an hour (2015: Microsoft's fix)">Re-balance / add capacity</button>
+    <button type="button" data-act="admission" title="Admission control: let through at most half the sign-in capacity per second and turn the rest away cheaply at the edge">Admission control on</button>
+    <button type="button" data-act="repurpose" title="Repurpose offline-IM and group-video servers as supernodes (2010): more supernode capacity, but those features go down">Repurpose servers as supernodes</button>
     <span class="hint">Click a supernode to crash it, or to restore it if it is down.</span>
     <span class="notice" role="status"></span>
   </div>
@@ -221,6 +245,11 @@ export class SupernodeSimElement extends HTMLElement {
   #dead = false;
   #msPerTick = 0.3;
   #simRate = 0;
+  #simB = null;
+  #ctxB = null;
+  #ab = null;
+  #samplesSeenB = 0;
+  #wordsAt = 0;
 
   constructor() {
     super();
@@ -238,7 +267,9 @@ export class SupernodeSimElement extends HTMLElement {
       clockSmall: q('.clock .small'), stage: q('.stage'), canvas: q('canvas.overlay'), caption: q('.caption'),
       tip: q('.tip'), progress: q('.progress'), chart: q('canvas.chart'), readout: q('.readout'), log: q('.log'),
       params: q('.params'), notice: q('.actions .notice'), fatal: q('.fatal'), chartLegend: q('.chart-legend'),
-      helpScenarios: q('.help-scenarios'),
+      helpScenarios: q('.help-scenarios'), canvasB: q('canvas.overlay-b'), tagA: q('.ab-tag.a'), tagB: q('.ab-tag.b'),
+      abKey: q('.ab-key'), abASlot: q('.ab-a-slot'), abBSlot: q('.ab-b-slot'), abStart: q('.ab-start'), abStop: q('.ab-stop'),
+      abWords: q('.ab-words'),
     });
     this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
@@ -365,7 +396,9 @@ export class SupernodeSimElement extends HTMLElement {
     const flat = flatten(obj);
     let restart = false;
     for (const [k, v] of Object.entries(flat)) {
-      const live = this.#sim.set_param(k, typeof v === 'string' ? v : JSON.stringify(v));
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      const live = this.#sim.set_param(k, text);
+      if (this.#simB) this.#simB.set_param(k, text);
       if (!live) restart = true;
     }
     if (restart) this.#newRun(this.#sim.overrides(), true);
@@ -377,10 +410,17 @@ export class SupernodeSimElement extends HTMLElement {
   snapshot() {
     if (!this.#sim) return null;
     const s = JSON.parse(this.#sim.stats());
-    return {
+    const out = {
       scenario: this.#sim.scenario(), seed: this.#sim.seed(), playing: this.#playing, speed: this.#speed,
       hash: this.#sim.hash(), overrides: JSON.parse(this.#sim.overrides()), ...s,
     };
+    if (this.#simB) {
+      out.compare = {
+        key: this.#ab.key, a: this.#ab.a, b: this.#ab.b, b_stats: JSON.parse(this.#simB.stats()), b_hash: this.#simB.hash(),
+        words: compare_words(this.#ab.a, this.#ab.b, this.#sim.summary(), this.#simB.summary()),
+      };
+    }
+    return out;
   }
 
   /** Frame times (step + draw, ms) of the last frames, for benchmarks. */
@@ -416,6 +456,102 @@ export class SupernodeSimElement extends HTMLElement {
       this.#els.helpScenarios.append(li);
     }
     this.#buildControls();
+    const fields = Object.fromEntries(this.#meta.fields.map((f) => [f.key, f]));
+    for (const k of AB_KEYS) {
+      if (!fields[k]) continue;
+      const o = document.createElement('option');
+      o.value = k;
+      o.textContent = k;
+      o.title = fields[k].doc;
+      this.#els.abKey.append(o);
+    }
+    this.#els.abKey.addEventListener('change', () => this.#abInputs(this.#els.abKey.value));
+  }
+
+  /** Value inputs for an A/B parameter: a menu for names and booleans, a number otherwise. */
+  #abInputs(key, a, b) {
+    const f = this.#meta.fields.find((x) => x.key === key);
+    if (!f) return;
+    const make = (id, value) => {
+      let el;
+      if (f.kind.type === 'enum' || f.kind.type === 'bool') {
+        el = document.createElement('select');
+        for (const o of f.kind.type === 'enum' ? f.kind.options : ['false', 'true']) {
+          const op = document.createElement('option');
+          op.value = o;
+          op.textContent = o;
+          el.append(op);
+        }
+      } else {
+        el = document.createElement('input');
+        el.type = 'number';
+        el.min = String(f.kind.min);
+        el.max = String(f.kind.max);
+        el.step = 'any';
+      }
+      el.id = id;
+      el.title = `${f.doc} Allowed: ${f.allowed}.`;
+      if (value !== undefined) el.value = String(value);
+      return el;
+    };
+    const cur = this.#sim ? JSON.parse(this.#sim.params()) : null;
+    const curV = cur ? String(key.split('.').reduce((o, k) => o?.[k], cur)) : undefined;
+    this.#els.abASlot.replaceChildren(make('ab-a', a ?? curV));
+    this.#els.abBSlot.replaceChildren(make('ab-b', b ?? curV));
+  }
+
+  #suggestAB() {
+    if (this.#ab || !this.#meta) return;
+    const c = JSON.parse(scenario_compare(this.#scenario));
+    const key = c?.key ?? 'retry.policy';
+    this.#els.abKey.value = key;
+    this.#abInputs(key, c?.a, c?.b);
+  }
+
+  /** Starts an A/B comparison: both runs from the beginning, same seed, differing in one key. */
+  compare(key, a, b) {
+    if (!this.#sim) throw new Error('compare: the simulation is not loaded yet');
+    check_param(this.#scenario, key, String(a));
+    check_param(this.#scenario, key, String(b));
+    const base = JSON.parse(this.#sim.overrides());
+    delete base[key];
+    this.#ab = { key, a: String(a), b: String(b), bOverrides: JSON.stringify({ ...base, [key]: String(b) }) };
+    this.#simB?.free();
+    this.#simB = null;
+    this.#newRun(JSON.stringify({ ...base, [key]: String(a) }), true);
+  }
+
+  /** Ends an A/B comparison, keeping run A. */
+  stopCompare() {
+    if (!this.#ab) return;
+    this.#ab = null;
+    try {
+      this.#simB?.free();
+    } catch {
+      /* gone */
+    }
+    this.#simB = null;
+    this.#chart.tB = null;
+    this.#chart.dataB = null;
+    this.#chart.dirty = true;
+    this.#els.abWords.textContent = '';
+    this.#syncAB();
+    this.#layout();
+    this.#emit('statechange', this.#state());
+  }
+
+  #syncAB() {
+    const on = !!this.#ab;
+    this.#els.stage.classList.toggle('ab', on);
+    this.#els.canvasB.hidden = !on;
+    this.#els.tagA.hidden = !on;
+    this.#els.tagB.hidden = !on;
+    this.#els.abStart.textContent = on ? 'Restart A/B' : 'Compare A/B';
+    this.#els.abStop.hidden = !on;
+    if (on) {
+      this.#els.tagA.textContent = `A: ${this.#ab.key} = ${this.#ab.a}`;
+      this.#els.tagB.textContent = `B: ${this.#ab.key} = ${this.#ab.b}`;
+    }
   }
 
   #buildControls() {
@@ -476,6 +612,11 @@ export class SupernodeSimElement extends HTMLElement {
     for (const c of CONTROLS) {
       if (!c.input) continue;
       const v = c.key.split('.').reduce((o, k) => o?.[k], p);
+      // A scenario may sit outside a slider's usual range (2015's operator-run supernodes).
+      if (c.input.type === 'range') {
+        if (Number(v) > Number(c.input.max)) c.input.max = String(v);
+        if (Number(v) < Number(c.input.min)) c.input.min = String(v);
+      }
       c.input.value = String(v);
       c.out.textContent = c.show ? c.show(Number(v)) : String(v);
     }
@@ -487,6 +628,7 @@ export class SupernodeSimElement extends HTMLElement {
     msg.textContent = '';
     try {
       const live = this.#sim.set_param(c.key, String(input.value));
+      if (this.#simB) this.#simB.set_param(c.key, String(input.value));
       if (!live) {
         this.#newRun(this.#sim.overrides(), true);
         this.#notice(`${c.label} changes the network itself: the run restarted from the beginning with the new value.`);
@@ -510,6 +652,16 @@ export class SupernodeSimElement extends HTMLElement {
    * replaced by defaults, so the instance still works. */
   #build() {
     this.#errors.clear();
+    if (this.#ab) {
+      this.#ab = null;
+      try {
+        this.#simB?.free();
+      } catch {
+        /* gone */
+      }
+      this.#simB = null;
+      this.#els.abWords.textContent = '';
+    }
     const scenarios = this.#meta.scenarios.map((s) => s.name);
     let scenario = this.getAttribute('scenario') ?? 'skype-2010';
     if (!scenarios.includes(scenario)) {
@@ -601,6 +753,17 @@ export class SupernodeSimElement extends HTMLElement {
       this.#showErrors();
       this.#sim = new Sim(this.#scenario, this.#seed, '');
     }
+    if (this.#ab) {
+      const bOverrides = this.#simB ? this.#simB.overrides() : this.#ab.bOverrides;
+      try {
+        this.#simB?.free();
+      } catch {
+        /* gone */
+      }
+      this.#simB = new Sim(this.#scenario, this.#seed, bOverrides);
+      this.#ab.bOverrides = bOverrides;
+    }
+    this.#samplesSeenB = 0;
     this.#playing = keepPlaying && wasPlaying;
     this.#carry = 0;
     this.#samplesSeen = 0;
@@ -613,7 +776,9 @@ export class SupernodeSimElement extends HTMLElement {
     this.#els.tip.hidden = true;
     const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
     this.#chart ??= new Chart(this.#els.chart, this.#els.readout, this);
-    this.#chart.reset(this.#sim.trigger_s(), Math.max((scen?.default_hours ?? 48) * 3600, 3600));
+    this.#chart.reset(this.#sim.trigger_s(), Math.max((scen?.default_hours ?? 48) * 3600, 3600), !!this.#ab);
+    this.#syncAB();
+    this.#suggestAB();
     this.#chart.readColors();
     this.#readPalette();
     this.#layout();
@@ -648,7 +813,10 @@ export class SupernodeSimElement extends HTMLElement {
         // Catching up to a time: run in slices so the page stays responsive.
         const remaining = this.#seekTarget - this.#sim.time_s();
         const deadline = t0 + 25;
-        while (this.#sim.time_s() < this.#seekTarget && performance.now() < deadline) this.#sim.step(Math.min(600, remaining));
+        while (this.#sim.time_s() < this.#seekTarget && performance.now() < deadline) {
+          const r = this.#sim.step(Math.min(600, remaining));
+          this.#simB?.step(r);
+        }
         if (this.#sim.time_s() >= this.#seekTarget) {
           this.#seekTarget = null;
           this.#els.progress.hidden = true;
@@ -667,6 +835,7 @@ export class SupernodeSimElement extends HTMLElement {
         }
         if (n > 0) {
           ran = this.#sim.step(n);
+          if (this.#simB) this.#simB.step(ran);
           const el = performance.now() - t0;
           if (ran > 0) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, el / ran);
         }
@@ -675,6 +844,7 @@ export class SupernodeSimElement extends HTMLElement {
       }
       const motion = !this.#reducedMotion?.matches;
       this.#sim.draw(this.#ctx, dt, motion, this.#playing && ran > 0);
+      if (this.#simB && this.#ctxB) this.#simB.draw(this.#ctxB, dt, motion, this.#playing && ran > 0);
       this.#drawMarks();
       const t1 = performance.now();
       if (this.#seekTarget === null) {
@@ -728,6 +898,25 @@ export class SupernodeSimElement extends HTMLElement {
     r.load.textContent = s.samples ? `${formatValue(CHART_SERIES[3], s.sn_load_ratio)}` : '–';
     r.lookup.textContent = s.samples ? `${Math.round(100 * s.lookup_success)}%` : '–';
     r.down.textContent = `${fmtInt(s.supernodes_crashed)} / ${fmtInt(s.supernodes_shut_down)}`;
+    const pct = (v) => (s.samples ? `${Math.round(100 * v)}%` : '–');
+    r.login.textContent = pct(s.availability.login);
+    r.messaging.textContent = pct(s.availability.messaging);
+    r.web.textContent = pct(s.availability.web);
+    if (this.#simB) {
+      const nB = this.#simB.sample_count();
+      if (nB > this.#samplesSeenB) {
+        const from = this.#samplesSeenB;
+        const cols = {};
+        for (const c of CHART_SERIES) cols[c.key] = this.#simB.column(c.key, from);
+        this.#chart.appendB(this.#simB.column('t_s', from), cols);
+        this.#samplesSeenB = nB;
+      }
+      const now = performance.now();
+      if (force || now - this.#wordsAt > 1000) {
+        this.#wordsAt = now;
+        this.#els.abWords.textContent = `So far: ${compare_words(this.#ab.a, this.#ab.b, this.#sim.summary(), this.#simB.summary())}`;
+      }
+    }
     // New samples for the chart.
     if (s.samples > this.#samplesSeen) {
       const from = this.#samplesSeen;
@@ -772,9 +961,11 @@ export class SupernodeSimElement extends HTMLElement {
     const c = this.#els.canvas;
     const r = this.#els.stage.getBoundingClientRect();
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
-    const w = Math.max(1, Math.round(r.width * dpr));
+    const rc = c.getBoundingClientRect();
+    const w = Math.max(1, Math.round((this.#ab ? rc.width : r.width) * dpr));
     const h = Math.max(1, Math.round(r.height * dpr));
-    if (c.width !== w || c.height !== h || this.#stageSize.dpr !== dpr) {
+    if (c.width !== w || c.height !== h || this.#stageSize.dpr !== dpr || this.#sim.__w !== w) {
+      this.#sim.__w = w;
       c.width = w;
       c.height = h;
       this.#stageSize = { w, h, dpr };
@@ -782,6 +973,20 @@ export class SupernodeSimElement extends HTMLElement {
       this.#ctx = c.getContext('2d');
     }
     this.#ctx ??= c.getContext('2d');
+    if (this.#simB) {
+      const cb = this.#els.canvasB;
+      const rb = cb.getBoundingClientRect();
+      const wb = Math.max(1, Math.round(rb.width * dpr));
+      const hb = Math.max(1, Math.round(rb.height * dpr));
+      if (cb.width !== wb || cb.height !== hb || !this.#ctxB || this.#simB.__w !== wb || this.#simB.__h !== hb) {
+        cb.width = wb;
+        cb.height = hb;
+        this.#simB.resize(wb, hb, dpr);
+        this.#simB.__w = wb;
+        this.#simB.__h = hb;
+        this.#ctxB = cb.getContext('2d');
+      }
+    }
     this.#chart?.layout();
     if (this.#chart) this.#chart.dirty = true;
     this.#kick();
@@ -809,7 +1014,9 @@ export class SupernodeSimElement extends HTMLElement {
     if (!this.#sim) return;
     const cs = getComputedStyle(this);
     const names = ['--bg', '--sn-up', '--sn-overloaded', '--sn-shut-down', '--sn-crashed', '--sn-mega', '--sn-halo', '--sn-link', '--attempt-ok', '--attempt-failed'];
-    this.#sim.set_palette(new Uint32Array(names.map((n) => hex(cs.getPropertyValue(n)))));
+    const pal = new Uint32Array(names.map((n) => hex(cs.getPropertyValue(n))));
+    this.#sim.set_palette(pal);
+    this.#simB?.set_palette(pal);
     this.#chart?.readColors();
     this.#kick();
   }
@@ -840,15 +1047,32 @@ export class SupernodeSimElement extends HTMLElement {
     });
     e.scenario.addEventListener('change', () => {
       this.#scenario = e.scenario.value;
+      if (this.#ab) {
+        this.#ab = null;
+        this.#simB?.free();
+        this.#simB = null;
+        this.#els.abWords.textContent = '';
+      }
       this.#newRun('');
     });
     e.helpBtn.addEventListener('click', () => this.#toggleHelp(true));
     this.#root.querySelector('.close-help').addEventListener('click', () => this.#toggleHelp(false));
     this.#root.querySelector('.reload').addEventListener('click', () => location.reload());
+    e.abStart.addEventListener('click', () => {
+      const a = this.#root.querySelector('#ab-a')?.value;
+      const b = this.#root.querySelector('#ab-b')?.value;
+      try {
+        this.compare(e.abKey.value, a, b);
+      } catch (err) {
+        e.abWords.textContent = messageOf(err);
+      }
+    });
+    e.abStop.addEventListener('click', () => this.stopCompare());
     for (const b of this.#root.querySelectorAll('[data-act]')) {
       b.addEventListener('click', () => {
         try {
           this.#sim.intervene(b.dataset.act);
+          this.#simB?.intervene(b.dataset.act);
           this.#notice(`${b.textContent}: done at ${formatClock(this.#sim.time_s(), this.#sim.trigger_s())}.`);
           this.#syncControls();
           this.#emit('statechange', this.#state());
@@ -969,6 +1193,7 @@ export class SupernodeSimElement extends HTMLElement {
     const before = JSON.parse(this.#sim.supernode(i));
     const what = this.#sim.toggle(i);
     if (!what) return;
+    this.#simB?.toggle(i);
     this.#selected = i;
     const text = what === 'crashed'
       ? `You crashed supernode #${i}: its ${fmtInt(before.clients)} clients reconnect to the others.`

@@ -248,9 +248,10 @@ fn apply_sets(mut p: Params, sets: &[String], flag: &str) -> Result<Params, Fail
 fn compare_cmd(a: CompareArgs) -> Result<(), Failure> {
     let s = run::scenario(&a.scenario)?;
     let (set_a, set_b) = if a.set_a.is_empty() && a.set_b.is_empty() {
-        let c = s.compare.as_ref().ok_or_else(|| {
-            Failure::Input(format!("{}: no suggested comparison; give --set-a KEY=VALUE and --set-b KEY=VALUE", s.name))
-        })?;
+        let c = s
+            .compare
+            .as_ref()
+            .ok_or_else(|| Failure::Input(format!("{}: no suggested comparison; give --set-a KEY=VALUE and --set-b KEY=VALUE", s.name)))?;
         (vec![format!("{}={}", c.key, c.a)], vec![format!("{}={}", c.key, c.b)])
     } else if a.set_b.is_empty() {
         return Err(Failure::Input("--set-b: missing; give what run B changes, e.g. --set-b retry.policy=full-jitter".into()));
@@ -284,7 +285,8 @@ fn compare_cmd(a: CompareArgs) -> Result<(), Failure> {
             let mut t = format!("{}, seed {}, {} h\nA: {}\nB: {}\n\n", s.name, a.seed, hours, set_a.join(" "), set_b.join(" "));
             t.push_str(&format!("{:<36} {:>14} {:>14} {:>10}\n", "", "A", "B", "B/A"));
             for r in &rows {
-                let ratio = r.ratio().map_or("–".to_string(), |x| if x != 0.0 && x.abs() < 0.01 { format!("{x:.2e}") } else { format!("{x:.3}") });
+                let ratio =
+                    r.ratio().map_or("–".to_string(), |x| if x != 0.0 && x.abs() < 0.01 { format!("{x:.2e}") } else { format!("{x:.3}") });
                 t.push_str(&format!("{:<36} {:>14} {:>14} {:>10}\n", r.label, r.show(r.a), r.show(r.b), ratio));
             }
             t.push_str(&format!("{:<36} {:>14} {:>14}\n\n{words}\n", "hash", ra.world.series().hash_hex(), rb.world.series().hash_hex()));

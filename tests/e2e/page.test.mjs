@@ -174,14 +174,14 @@ test('clicking a supernode crashes it, clicking again restores it', async () => 
     const el = document.querySelector('supernode-sim');
     const info = JSON.parse(el.sim.supernode(0));
     const c = el.shadowRoot.querySelector('canvas.overlay');
-    const r = c.getBoundingClientRect();
-    const dpr = c.width / r.width;
-    return { x: r.left + info.x / dpr, y: r.top + info.y / dpr };
+    const dpr = c.width / c.getBoundingClientRect().width;
+    return { x: info.x / dpr, y: info.y / dpr };
   });
-  await page.mouse.click(pos.x, pos.y);
+  const canvas = page.locator('supernode-sim >> canvas.overlay');
+  await canvas.click({ position: pos });
   let s = await snapshot(page);
   assert.equal(s.supernodes_crashed, 1);
-  await page.mouse.click(pos.x, pos.y);
+  await canvas.click({ position: pos });
   s = await snapshot(page);
   assert.equal(s.supernodes_crashed, 0);
   assert.deepEqual(errors, []);
@@ -210,6 +210,62 @@ test('the browser run hashes the same as the CLI for the same scenario and seed'
     return m.run_hash('skype-2010', 3, '', 4);
   });
   assert.equal(got, expected);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('A/B comparison: two runs in lockstep, side by side, summed up in words', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=lesson-jitter&speed=1440`);
+  await ready(page);
+  // The lesson suggests its comparison: immediate retry against full jitter.
+  assert.equal(await page.locator('supernode-sim >> .ab-key').inputValue(), 'retry.policy');
+  assert.equal(await page.locator('supernode-sim >> #ab-a').inputValue(), 'immediate');
+  assert.equal(await page.locator('supernode-sim >> #ab-b').inputValue(), 'full-jitter');
+  await page.locator('supernode-sim >> button.ab-start').click();
+  await page.evaluate(() => document.querySelector('supernode-sim').play());
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s > 3 * 3600, null, { timeout: 60000 });
+  const s = await snapshot(page);
+  assert.equal(s.compare.key, 'retry.policy');
+  assert.equal(s.retry_policy, 'immediate');
+  assert.equal(s.compare.b_stats.retry_policy, 'full-jitter');
+  assert.equal(Math.abs(s.compare.b_stats.t_s - s.t_s) <= 1, true, 'the runs are not in lockstep');
+  assert.match(s.compare.words, /^full-jitter: .*fewer connection attempts/);
+  assert.ok(await page.locator('supernode-sim >> canvas.overlay-b').isVisible());
+  const words = await page.locator('supernode-sim >> .ab-words').textContent();
+  assert.match(words, /full-jitter: .*fewer connection attempts/);
+  await page.screenshot({ path: join(SHOTS, 'page-ab.png') });
+  await page.locator('supernode-sim >> button.ab-stop').click();
+  assert.ok(!(await page.locator('supernode-sim >> canvas.overlay-b').isVisible()));
+  assert.equal((await snapshot(page)).compare, undefined);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('intervention buttons act on the run and are narrated', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=skype-2015&t=7200`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 7200, null, { timeout: 60000 });
+  await page.evaluate(() => document.querySelector('supernode-sim').pause());
+  for (const act of ['rollback', 'rebalance', 'admission']) await page.locator(`supernode-sim >> button[data-act="${act}"]`).click();
+  for (let i = 0; i < 3; i++) await page.locator('supernode-sim >> button.step').click();
+  const s = await snapshot(page);
+  assert.ok(s.overrides['trigger.end_s'] <= 7202, JSON.stringify(s.overrides));
+  assert.ok(s.overrides['admission.logins_per_s'] > 0, JSON.stringify(s.overrides));
+  assert.ok(s.overrides['rebalance.start_s'] <= 7202, JSON.stringify(s.overrides));
+  const log = (await page.locator('supernode-sim >> ol.log li').allTextContents()).join('\n');
+  assert.match(log, /rolled back/);
+  assert.match(log, /Admission control/);
+  assert.match(log, /re-balance/i);
+  // Repurposing servers in 2010 takes offline IM and group video down.
+  await page.goto(`${server.base}/?scenario=skype-2010&t=600&p.mega.count=0`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 600, null, { timeout: 60000 });
+  await page.evaluate(() => document.querySelector('supernode-sim').pause());
+  await page.locator('supernode-sim >> button[data-act="repurpose"]').click();
+  for (let i = 0; i < 3; i++) await page.locator('supernode-sim >> button.step').click();
+  const r = await snapshot(page);
+  assert.ok(r.mega_up > 0, `mega up ${r.mega_up}`);
+  assert.equal(r.availability.group_video, 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
