@@ -9,7 +9,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web screenshot clean
+.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web screenshot npm-package clean
 
 ## test: formatting, lints, Rust tests, then the browser tests against the built page
 test: rust-test web-test
@@ -25,8 +25,7 @@ web-test: pkg node-tools chromium
 
 ## serve: build the page and serve it at http://127.0.0.1:$(PORT)/
 serve: pkg
-	@echo "Serving supernode-sim at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	python3 -m http.server $(PORT) --bind 127.0.0.1
+	python3 tools/serve.py $(PORT)
 
 ## pkg: the WebAssembly build (wasm-pack, pinned wasm-bindgen, wasm-opt from npm's binaryen)
 pkg: wasm-tools node-tools
@@ -62,8 +61,12 @@ bench:
 screenshot: pkg node-tools chromium
 	node tests/bench/screenshot.mjs
 
+## npm-package: dist/supernode-sim-<version>.tgz, the element and the wasm for bundler-free pages
+npm-package: pkg
+	node tools/npm-package.mjs
+
 bench-web: pkg node-tools chromium
 	node tests/bench/page-bench.mjs
 
 clean:
-	rm -rf pkg target node_modules
+	rm -rf pkg target node_modules dist

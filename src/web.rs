@@ -108,6 +108,23 @@ pub fn scenario_compare(scenario: &str) -> String {
     scenarios::find(scenario).and_then(|s| s.compare).map_or("null".into(), |c| json!({"key": c.key, "a": c.a, "b": c.b}).to_string())
 }
 
+/// The fields of `p` that differ from `base`, as a JSON object with dotted keys.
+fn diff(p: &Params, base: &Params) -> String {
+    let cur = p.to_json();
+    let base = base.to_json();
+    let mut out = serde_json::Map::new();
+    for f in FIELDS {
+        let a = f.key.split('.').try_fold(&cur, |v, k| v.get(k));
+        let b = f.key.split('.').try_fold(&base, |v, k| v.get(k));
+        if a != b {
+            if let Some(a) = a {
+                out.insert(f.key.to_string(), a.clone());
+            }
+        }
+    }
+    Value::Object(out).to_string()
+}
+
 fn params_with(s: &Scenario, overrides_json: &str) -> Result<Params, JsError> {
     if overrides_json.trim().is_empty() {
         return Ok(s.params.clone());
@@ -126,8 +143,27 @@ pub struct Sim {
     palette: Palette,
     /// Parameters waiting for a restart (a change to the network's makeup).
     pending: Option<Params>,
-    /// Supernodes crashed or restored by hand: (tick, index, crashed?).
-    actions: Vec<(u64, u32, bool)>,
+    /// The parameters the run started with.
+    start_params: Params,
+    /// What the user did while the run went on, in order: the run is these applied to the
+    /// parameters at their ticks, so a link that carries them reproduces it bit for bit.
+    log: Vec<Action>,
+    /// Actions from a shared link still to apply, in order.
+    schedule: std::collections::VecDeque<Action>,
+}
+
+/// One thing the user did to a running simulation, at a tick (applied before that tick runs).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Action {
+    /// The tick (simulated second) it happened before.
+    pub t: u64,
+    /// What: `set` (a parameter), `do` (an intervention), `toggle` (crash or restore a supernode).
+    pub a: String,
+    /// The parameter key, the intervention's name, or the supernode's index.
+    pub k: String,
+    /// The parameter's value (`set` only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub v: String,
 }
 
 #[wasm_bindgen]
@@ -139,8 +175,18 @@ impl Sim {
         let s = run::scenario(scenario).map_err(js_err)?;
         let seed = seed_from(seed)?;
         let p = params_with(&s, overrides_json)?;
-        let world = run::world(&s, p, seed).map_err(js_err)?;
-        Ok(Sim { scenario: s, seed, world, frame: Frame::new(640, 480, 1.0), palette: Palette::LIGHT, pending: None, actions: Vec::new() })
+        let world = run::world(&s, p.clone(), seed).map_err(js_err)?;
+        Ok(Sim {
+            start_params: p,
+            scenario: s,
+            seed,
+            world,
+            frame: Frame::new(640, 480, 1.0),
+            palette: Palette::LIGHT,
+            pending: None,
+            log: Vec::new(),
+            schedule: Default::default(),
+        })
     }
 
     /// The scenario's name.
@@ -158,21 +204,16 @@ impl Sim {
         self.pending.as_ref().unwrap_or(self.world.params()).to_json().to_string()
     }
 
-    /// Only the parameters that differ from the scenario's, as JSON (what a URL needs).
+    /// Only the parameters in force (or waiting for a restart) that differ from the scenario's,
+    /// as JSON with dotted keys.
     pub fn overrides(&self) -> String {
-        let cur = self.pending.as_ref().unwrap_or(self.world.params()).to_json();
-        let base = self.scenario.params.to_json();
-        let mut out = serde_json::Map::new();
-        for f in FIELDS {
-            let a = f.key.split('.').try_fold(&cur, |v, k| v.get(k));
-            let b = f.key.split('.').try_fold(&base, |v, k| v.get(k));
-            if a != b {
-                if let Some(a) = a {
-                    out.insert(f.key.to_string(), a.clone());
-                }
-            }
-        }
-        Value::Object(out).to_string()
+        diff(self.pending.as_ref().unwrap_or(self.world.params()), &self.scenario.params)
+    }
+
+    /// The parameters the run started with, where they differ from the scenario's (JSON with
+    /// dotted keys): with `actions`, what a link needs to replay the run.
+    pub fn start_overrides(&self) -> String {
+        diff(&self.start_params, &self.scenario.params)
     }
 
     /// Sets one parameter from text. Returns `true` if it took effect now, `false` if it changes
@@ -189,11 +230,58 @@ impl Sim {
             return Ok(false);
         }
         match self.world.set_params(p.clone()) {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                self.record("set", key, value);
+                Ok(true)
+            }
             Err(_) => {
                 self.pending = Some(p);
                 Ok(false)
             }
+        }
+    }
+
+    fn record(&mut self, a: &str, k: &str, v: &str) {
+        let t = self.world.time_s() as u64 + 1;
+        self.log.push(Action { t, a: a.into(), k: k.into(), v: v.into() });
+    }
+
+    /// What the user did so far, as JSON `[{t, a, k, v}, ...]` (for links that replay the run).
+    pub fn actions(&self) -> String {
+        serde_json::to_string(&self.log).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// Schedules actions from a shared link (JSON as `actions` gives it): each is applied when the
+    /// run reaches its tick. The error names what is wrong.
+    pub fn replay(&mut self, actions_json: &str) -> Result<(), JsError> {
+        let mut list: Vec<Action> = serde_json::from_str(actions_json).map_err(|e| js_err(format!("actions: not valid ({e})")))?;
+        for x in &list {
+            if !matches!(x.a.as_str(), "set" | "do" | "toggle") {
+                return Err(js_err(format!("actions: '{}' is not an action; allowed: set, do, toggle", x.a)));
+            }
+            if x.a == "set" {
+                self.world.params().with_text(&x.k, &x.v).map_err(js_err)?;
+            }
+        }
+        list.sort_by_key(|x| x.t);
+        self.schedule = list.into();
+        Ok(())
+    }
+
+    fn apply_due(&mut self) {
+        let now = self.world.time_s() as u64 + 1;
+        while self.schedule.front().is_some_and(|x| x.t <= now) {
+            let Some(x) = self.schedule.pop_front() else { break };
+            let _ = match x.a.as_str() {
+                "set" => self.set_param(&x.k, &x.v).map(|_| ()),
+                "do" => self.intervene(&x.k).map(|_| ()),
+                _ => {
+                    if let Ok(i) = x.k.parse::<u32>() {
+                        self.toggle(i);
+                    }
+                    Ok(())
+                }
+            };
         }
     }
 
@@ -250,6 +338,7 @@ impl Sim {
         }
         .map_err(js_err)?;
         self.world.set_params(q).map_err(|e| js_err(format!("{what}: {e} (mega-supernodes are already deployed)")))?;
+        self.record("do", what, "");
         Ok(what.to_string())
     }
 
@@ -258,6 +347,9 @@ impl Sim {
         let limit = (run::MAX_HOURS * 3600.0) as u64;
         let mut n = 0;
         while n < ticks && (self.world.time_s() as u64) < limit {
+            if !self.schedule.is_empty() {
+                self.apply_due();
+            }
             self.world.step();
             n += 1;
         }
@@ -267,7 +359,10 @@ impl Sim {
     /// Runs to simulated time `t_s` (used to reproduce a shared run at its time).
     pub fn run_until(&mut self, t_s: f64) {
         if t_s.is_finite() {
-            self.world.run_until(t_s.min(run::MAX_HOURS * 3600.0));
+            let target = t_s.min(run::MAX_HOURS * 3600.0);
+            while self.world.time_s() < target {
+                self.step(1);
+            }
         }
     }
 
@@ -340,25 +435,19 @@ impl Sim {
         if idx >= sn.len() {
             return String::new();
         }
-        let tick = self.world.time_s() as u64;
         match sn.hot[idx].state {
             s if s == SnState::Up as u8 => {
                 self.world.crash_supernode(idx);
-                self.actions.push((tick, i, true));
+                self.record("toggle", &i.to_string(), "");
                 "crashed".into()
             }
             s if s == SnState::Crashed as u8 || s == SnState::ShutDown as u8 => {
                 self.world.restore_supernode(idx);
-                self.actions.push((tick, i, false));
+                self.record("toggle", &i.to_string(), "");
                 "restored".into()
             }
             _ => String::new(),
         }
-    }
-
-    /// The supernodes crashed or restored by hand, as JSON `[[t_s, index, crashed], ...]`.
-    pub fn actions(&self) -> String {
-        Value::from(self.actions.iter().map(|&(t, i, c)| json!([t, i, c])).collect::<Vec<_>>()).to_string()
     }
 
     /// The latest figures as JSON: time, clients, supernodes by state, attempts, load ratio,

@@ -50,7 +50,6 @@ label { color: var(--fg-muted); font-size: 12px; }
 .ab-tag { position: absolute; top: 8px; padding: 2px 8px; border-radius: 6px; font-size: 12px; font-weight: 600;
   background: var(--panel); border: 1px solid var(--border); pointer-events: none; max-width: 45%; }
 .ab-tag.a { right: calc(50% + 8px); } .ab-tag.b { right: 8px; }
-.stage.ab .legend { top: auto; bottom: 8px; }
 .ab-panel { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; padding: 8px 0 0; border-top: 1px dashed var(--border); }
 .ab-panel h4 { margin: 0; width: 100%; font-size: 13px; }
 .ab-panel .field { display: flex; flex-direction: column; gap: 2px; }
@@ -102,6 +101,8 @@ label { color: var(--fg-muted); font-size: 12px; }
 .param .msg, .notice { color: var(--danger); font-size: 12px; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; padding: 0 12px 12px; align-items: center; }
 .actions .hint { color: var(--fg-muted); font-size: 12px; }
+.actions.share { border-top: 1px dashed var(--border); padding-top: 10px; }
+.copy-box { width: 100%; font: 12px ui-monospace, monospace; background: var(--bg); color: var(--fg); border: 1px solid var(--border); border-radius: 6px; }
 .errors { margin: 0; padding: 8px 12px; background: color-mix(in srgb, var(--danger) 12%, var(--panel)); border-bottom: 1px solid var(--danger); font-size: 13px; }
 .errors li { margin-left: 16px; }
 .fatal {

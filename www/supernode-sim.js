@@ -4,9 +4,11 @@
 // simulation once to step and once to draw (one putImageData).
 //
 // Attributes (observed live): scenario, seed, speed, time, autoplay, controls (full | minimal |
-// none), params (JSON of overrides), height, keyboard (global: shortcuts work anywhere on the
-// page). Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot().
-// Events: tick, narration, statechange.
+// none), params (JSON of overrides), height, actions (JSON of what a user did, from a shared
+// link), keyboard (global: shortcuts work anywhere on the page).
+// Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot(), compare(key, a, b),
+// stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(), exportJson(),
+// recordClip(seconds). Events: tick, narration, statechange.
 
 import init, { Sim, scenarios_json, fields_json, check_param, check_params, compare_words, scenario_compare } from '../pkg/supernode_sim.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
@@ -160,6 +162,16 @@ const TEMPLATE = `
     <span class="hint">Click a supernode to crash it, or to restore it if it is down.</span>
     <span class="notice" role="status"></span>
   </div>
+  <div class="actions share">
+    <strong>Share and export</strong>
+    <button type="button" data-share="link" title="Copy a link that reproduces this run at this moment: scenario, seed, parameters and what you did">Copy link</button>
+    <button type="button" data-share="embed" title="Copy HTML to put this run in another page: an iframe and a &lt;supernode-sim&gt; element">Copy embed code</button>
+    <button type="button" data-share="png" title="Download a picture of the network and the chart (PNG)">PNG</button>
+    <button type="button" data-share="csv" title="Download the series sampled every simulated minute (CSV)">CSV</button>
+    <button type="button" data-share="json" title="Download the run as the command-line tool prints it: parameters, series, events, summary, hash (JSON)">JSON</button>
+    <button type="button" data-share="webm" title="Record five seconds of the animation as a video (WebM)">Record 5 s clip</button>
+    <textarea class="copy-box" readonly rows="3" hidden aria-label="Text to copy"></textarea>
+  </div>
 </details>
 <div class="help" role="dialog" aria-modal="true" aria-labelledby="help-title" hidden>
   <div>
@@ -209,7 +221,7 @@ function simulatedClock(tS) {
 }
 
 export class SupernodeSimElement extends HTMLElement {
-  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height'];
+  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions'];
 
   #root;
   #els = {};
@@ -224,7 +236,7 @@ export class SupernodeSimElement extends HTMLElement {
   #last = 0;
   #connected = false;
   #started = false;
-  #visible = true;
+  #visible = false; // until the IntersectionObserver says otherwise
   #pageVisible = true;
   #samplesSeen = 0;
   #eventsSeen = 0;
@@ -243,6 +255,7 @@ export class SupernodeSimElement extends HTMLElement {
   #framesDrawn = 0;
   #lastTickEvent = -1;
   #dead = false;
+  #controls = [];
   #msPerTick = 0.3;
   #simRate = 0;
   #simB = null;
@@ -423,6 +436,137 @@ export class SupernodeSimElement extends HTMLElement {
     return out;
   }
 
+  /** A link that reproduces this run at its current time: scenario, seed, parameters (only
+   * those that differ from the scenario's), speed, and what the user did (replayed at the same
+   * simulated seconds). `base` is the page to open (default: this one). */
+  shareLink(base = location.href) {
+    if (!this.#sim) return null;
+    const u = new URL(base, location.href);
+    u.search = '';
+    u.hash = '';
+    const q = u.searchParams;
+    q.set('scenario', this.#scenario);
+    q.set('seed', String(this.#seed));
+    q.set('t', String(Math.floor(this.#sim.time_s())));
+    if (this.#speed !== DEFAULT_SPEED) q.set('speed', String(this.#speed));
+    for (const [k, v] of Object.entries(JSON.parse(this.#sim.start_overrides()))) q.set(`p.${k}`, String(v));
+    const acts = JSON.parse(this.#sim.actions());
+    if (acts.length) q.set('actions', JSON.stringify(acts));
+    return u.toString();
+  }
+
+  /** HTML that shows this run in another page: an iframe of embed.html, and the element itself. */
+  embedCode() {
+    if (!this.#sim) return null;
+    const page = this.shareLink(new URL('../embed.html', import.meta.url));
+    const attrs = [`scenario="${this.#scenario}"`, `seed="${this.#seed}"`, `time="${Math.floor(this.#sim.time_s())}"`];
+    const o = this.#sim.start_overrides();
+    if (o !== '{}') attrs.push(`params='${o.replace(/'/g, '&#39;')}'`);
+    const acts = this.#sim.actions();
+    if (acts !== '[]') attrs.push(`actions='${acts.replace(/'/g, '&#39;')}'`);
+    const esc = (t) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    return {
+      iframe: `<iframe src="${esc(page)}" width="100%" height="640" style="border:0" loading="lazy" title="supernode-sim: ${this.#scenario}"></iframe>`,
+      element: `<script type="module" src="${esc(import.meta.url)}"></script>\n<supernode-sim ${attrs.join(' ')} controls="minimal"></supernode-sim>`,
+    };
+  }
+
+  /** A PNG of the network picture(s) and the chart, as a Blob. */
+  exportPng() {
+    const parts = [this.#els.canvas, ...(this.#simB ? [this.#els.canvasB] : []), this.#els.chart].filter((c) => c.width > 1);
+    const w = parts.reduce((a, c) => a + c.width, 0);
+    const h = Math.max(...parts.map((c) => c.height));
+    const out = document.createElement('canvas');
+    out.width = w;
+    out.height = h;
+    const ctx = out.getContext('2d');
+    ctx.fillStyle = getComputedStyle(this).getPropertyValue('--bg') || '#fff';
+    ctx.fillRect(0, 0, w, h);
+    let x = 0;
+    for (const c of parts) {
+      ctx.drawImage(c, x, 0);
+      x += c.width;
+    }
+    return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG: the browser could not encode the picture'))), 'image/png'));
+  }
+
+  /** The series so far as CSV text (a header row, one row per simulated minute). */
+  exportCsv() {
+    return this.#sim?.csv() ?? '';
+  }
+
+  /** The run so far as the command-line tool's JSON text. */
+  exportJson() {
+    return this.#sim?.json() ?? '';
+  }
+
+  /** Records `seconds` of the animation as a WebM Blob (the simulation plays meanwhile). */
+  async recordClip(seconds = 5) {
+    if (typeof MediaRecorder === 'undefined' || !this.#els.canvas.captureStream) throw new Error('WebM: this browser cannot record a canvas');
+    const stream = this.#els.canvas.captureStream(30);
+    const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+    if (!type) throw new Error('WebM: this browser cannot encode WebM');
+    const rec = new MediaRecorder(stream, { mimeType: type });
+    const chunks = [];
+    rec.ondataavailable = (e) => e.data.size && chunks.push(e.data);
+    const done = new Promise((resolve) => (rec.onstop = resolve));
+    const wasPlaying = this.#playing;
+    this.play();
+    rec.start(250);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    rec.stop();
+    await done;
+    stream.getTracks().forEach((t) => t.stop());
+    if (!wasPlaying) this.pause();
+    return new Blob(chunks, { type: 'video/webm' });
+  }
+
+  async #share(what) {
+    const name = `supernode-sim-${this.#scenario}-seed${this.#seed}-t${Math.floor(this.#sim.time_s())}`;
+    if (what === 'link') return this.#copy(this.shareLink(), 'Link copied: it opens this run at this moment.');
+    if (what === 'embed') {
+      const c = this.embedCode();
+      return this.#copy(`${c.iframe}\n\n${c.element}`, 'Embed code copied: an iframe, and the element for pages that load scripts.');
+    }
+    if (what === 'png') return this.#download(await this.exportPng(), `${name}.png`);
+    if (what === 'csv') return this.#download(new Blob([this.exportCsv()], { type: 'text/csv' }), `${name}.csv`);
+    if (what === 'json') return this.#download(new Blob([this.exportJson()], { type: 'application/json' }), `${name}.json`);
+    if (what === 'webm') {
+      this.#notice('Recording 5 seconds…');
+      return this.#download(await this.recordClip(5), `${name}.webm`);
+    }
+  }
+
+  async #copy(text, ok) {
+    const box = this.#root.querySelector('.copy-box');
+    try {
+      await navigator.clipboard.writeText(text);
+      box.hidden = true;
+      this.#notice(ok);
+    } catch {
+      // No clipboard here (a sandboxed frame, no permission): show the text to copy by hand.
+      box.hidden = false;
+      box.value = text;
+      box.focus();
+      box.select();
+      this.#notice('Copy the selected text (Ctrl+C or ⌘C).');
+    }
+  }
+
+  #download(blob, filename) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = filename;
+    a.hidden = true;
+    this.#root.append(a);
+    a.click();
+    setTimeout(() => {
+      URL.revokeObjectURL(a.href);
+      a.remove();
+    }, 1000);
+    this.#notice(`Saved ${filename}.`);
+  }
+
   /** Frame times (step + draw, ms) of the last frames, for benchmarks. */
   perfSamples() {
     return this.#perf.slice();
@@ -558,7 +702,9 @@ export class SupernodeSimElement extends HTMLElement {
     const host = this.#els.params;
     host.textContent = '';
     const fields = Object.fromEntries(this.#meta.fields.map((f) => [f.key, f]));
-    for (const c of CONTROLS) {
+    // Each instance has its own copies (they hold this instance's inputs).
+    this.#controls = CONTROLS.map((c) => ({ ...c }));
+    for (const c of this.#controls) {
       const f = fields[c.key];
       const wrap = document.createElement('div');
       wrap.className = 'param';
@@ -609,7 +755,7 @@ export class SupernodeSimElement extends HTMLElement {
   #syncControls() {
     if (!this.#sim) return;
     const p = JSON.parse(this.#sim.params());
-    for (const c of CONTROLS) {
+    for (const c of this.#controls) {
       if (!c.input) continue;
       const v = c.key.split('.').reduce((o, k) => o?.[k], p);
       // A scenario may sit outside a slider's usual range (2015's operator-run supernodes).
@@ -694,6 +840,16 @@ export class SupernodeSimElement extends HTMLElement {
     this.#seed = seed;
     this.#setSpeedFromAttr();
     this.#newRun(overrides);
+    const acts = this.getAttribute('actions');
+    if (acts !== null && acts.trim() !== '') {
+      try {
+        this.#sim.replay(acts);
+        this.#simB?.replay(acts);
+      } catch (e) {
+        this.#errors.set('actions', `actions: ${messageOf(e)}. Ignoring them.`);
+        this.#showErrors();
+      }
+    }
     this.#seekFromAttr();
     if (this.hasAttribute('autoplay')) this.play();
   }
@@ -811,10 +967,9 @@ export class SupernodeSimElement extends HTMLElement {
       let ran = 0;
       if (this.#seekTarget !== null) {
         // Catching up to a time: run in slices so the page stays responsive.
-        const remaining = this.#seekTarget - this.#sim.time_s();
         const deadline = t0 + 25;
         while (this.#sim.time_s() < this.#seekTarget && performance.now() < deadline) {
-          const r = this.#sim.step(Math.min(600, remaining));
+          const r = this.#sim.step(Math.min(600, this.#seekTarget - this.#sim.time_s()));
           this.#simB?.step(r);
         }
         if (this.#sim.time_s() >= this.#seekTarget) {
@@ -1068,6 +1223,9 @@ export class SupernodeSimElement extends HTMLElement {
       }
     });
     e.abStop.addEventListener('click', () => this.stopCompare());
+    for (const b of this.#root.querySelectorAll('[data-share]')) {
+      b.addEventListener('click', () => this.#share(b.dataset.share).catch((err) => this.#notice(messageOf(err))));
+    }
     for (const b of this.#root.querySelectorAll('[data-act]')) {
       b.addEventListener('click', () => {
         try {

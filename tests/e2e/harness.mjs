@@ -28,15 +28,16 @@ async function freePort() {
   });
 }
 
-/** Serves the repository root over HTTP (python3's http.server: right MIME type for .wasm). */
-export async function serve(extraArgs = []) {
+/** Serves a folder (default: the repository) over HTTP with tools/serve.py (right MIME type for
+ * .wasm, Access-Control-Allow-Origin for sandboxed frames). */
+export async function serve(extraArgs = [], dir = ROOT) {
   const port = await freePort();
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', ...extraArgs], { cwd: ROOT, stdio: 'ignore' });
+  const proc = spawn('python3', [join(ROOT, 'tools', 'serve.py'), String(port), '127.0.0.1', '--quiet', ...extraArgs], { cwd: dir, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
-      const r = await fetch(`${base}/index.html`);
-      if (r.ok) break;
+      const r = await fetch(`${base}/`);
+      if (r.status < 500) break;
     } catch {
       /* not up yet */
     }

@@ -1,0 +1,213 @@
+// Embedding: shareable runs replay bit for bit, instances off-screen or in a hidden tab cost
+// nothing, the element is safe in other people's pages (CSP, sandboxed iframe, no outside
+// requests, no markup from attributes, one bad instance does not stop the others), the npm
+// package loads in a bundler-free page, and the blog-post example works.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, browser, openPage, ready, snapshot, SHOTS, ROOT } from './harness.mjs';
+
+let server;
+let ctx;
+
+before(async () => {
+  server = await serve();
+  ctx = await browser();
+});
+
+after(async () => {
+  await ctx?.close();
+  server?.stop();
+});
+
+const SMALL = 'p.clients.total=2300000&p.supernodes.count=4800&p.mega.count=100';
+
+test('a copied link reproduces the run at the same simulated time, bit for bit', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=skype-2010&seed=5&speed=1440&${SMALL}`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s > 2.5 * 3600, null, { timeout: 60000 });
+  await page.evaluate(() => document.querySelector('supernode-sim').pause());
+  // What a user does mid-run: a live parameter, an intervention, a click on a supernode.
+  await page.evaluate(() => document.querySelector('supernode-sim').setParams({ 'failsafe.threshold': 3 }));
+  await page.locator('supernode-sim >> button.step').click();
+  await page.locator('supernode-sim >> button[data-act="fix"]').click();
+  await page.locator('supernode-sim >> button.step').click();
+  const pos = await page.evaluate(() => {
+    const el = document.querySelector('supernode-sim');
+    let i = 0;
+    while (JSON.parse(el.sim.supernode(i)).state === 'crashed') i++;
+    const info = JSON.parse(el.sim.supernode(i));
+    const c = el.shadowRoot.querySelector('canvas.overlay');
+    const dpr = c.width / c.getBoundingClientRect().width;
+    return { x: info.x / dpr, y: info.y / dpr };
+  });
+  await page.locator('supernode-sim >> canvas.overlay').click({ position: pos });
+  for (let i = 0; i < 5; i++) await page.locator('supernode-sim >> button.step').click();
+  const original = await snapshot(page);
+  assert.equal(original.overrides['failsafe.threshold'], 3);
+  const link = await page.evaluate(() => document.querySelector('supernode-sim').shareLink());
+  assert.match(link, /actions=/);
+  assert.match(link, new RegExp(`t=${original.t_s}`));
+  // The link in a fresh page: it replays to the same second and gives the same series.
+  const { page: copy, errors: copyErrors } = await openPage(ctx, link);
+  await ready(copy);
+  await copy.waitForFunction((t) => document.querySelector('supernode-sim').snapshot().t_s >= t, original.t_s, { timeout: 120000 });
+  const replayed = await snapshot(copy);
+  assert.equal(replayed.t_s, original.t_s);
+  assert.equal(replayed.hash, original.hash);
+  assert.equal(replayed.clients_online, original.clients_online);
+  assert.equal(replayed.supernodes_crashed, original.supernodes_crashed);
+  assert.equal(replayed.playing, false, 'a link opens paused at its moment');
+  // The embed code names the same run.
+  const code = await page.evaluate(() => document.querySelector('supernode-sim').embedCode());
+  assert.match(code.iframe, /^<iframe src="[^"]*embed\.html\?scenario=skype-2010&amp;seed=5/);
+  assert.match(code.element, /<supernode-sim scenario="skype-2010" seed="5" time="\d+" params='\{/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(copyErrors, []);
+  await page.close();
+  await copy.close();
+});
+
+test('off-screen and hidden-tab instances run zero ticks and draw nothing, then resume', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/tests/e2e/fixtures/offscreen.html`);
+  await page.waitForFunction(() => document.getElementById('top').framesDrawn > 5, null, { timeout: 30000 });
+  const state = () =>
+    page.evaluate(() => ['top', 'below'].map((id) => {
+      const el = document.getElementById(id);
+      return { t: el.snapshot()?.t_s ?? 0, frames: el.framesDrawn };
+    }));
+  const [, below0] = await state();
+  await page.waitForTimeout(1500);
+  const [top1, below1] = await state();
+  assert.equal(below1.frames, 0, 'the off-screen instance drew');
+  assert.equal(below1.t, below0.t, 'the off-screen instance ticked');
+  assert.ok(top1.t > 0);
+  // Scrolled into view: it starts; the other one, now off-screen, stops where it was.
+  await page.evaluate(() => document.getElementById('below').scrollIntoView());
+  await page.waitForTimeout(1500);
+  const [top2, below2] = await state();
+  assert.ok(below2.t > below1.t && below2.frames > 0, 'it did not start when scrolled into view');
+  await page.waitForTimeout(800);
+  const [top3] = await state();
+  assert.equal(top3.t, top2.t, 'the instance scrolled away kept ticking');
+  // A hidden tab: nothing at all; visible again: it resumes where it was.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  const [, hidden0] = await state();
+  await page.waitForTimeout(1200);
+  const [, hidden1] = await state();
+  assert.equal(hidden1.t, hidden0.t, 'it ticked in a hidden tab');
+  assert.equal(hidden1.frames, hidden0.frames, 'it drew in a hidden tab');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(1200);
+  const [, back] = await state();
+  assert.ok(back.t > hidden1.t, 'it did not resume');
+  assert.ok(back.t - hidden1.t < 2 * 600, 'it jumped instead of resuming');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('under a strict CSP: works, loads nothing from elsewhere, shows bad attributes as text, other instances run on', async () => {
+  const requests = [];
+  const page = await ctx.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.base}/tests/e2e/fixtures/csp.html`);
+  const violations = await page.evaluate(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    return window.__violations;
+  });
+  await page.waitForFunction(() => document.getElementById('good').framesDrawn > 5 && document.getElementById('bad').framesDrawn > 5, null, { timeout: 30000 });
+  await page.waitForTimeout(1000);
+  const good = await page.evaluate(() => document.getElementById('good').snapshot());
+  assert.ok(good.t_s > 0, 'the good instance does not run');
+  const bad = await page.evaluate(() => {
+    const el = document.getElementById('bad');
+    return {
+      messages: [...el.shadowRoot.querySelectorAll('ul.errors li')].map((li) => li.textContent),
+      imgs: el.shadowRoot.querySelectorAll('img').length,
+      t: el.snapshot().t_s,
+      xss: window.__xss ?? null,
+    };
+  });
+  assert.equal(bad.xss, null, 'attribute text ran as script');
+  assert.equal(bad.imgs, 0, 'attribute text became markup');
+  assert.ok(bad.messages.some((m) => m.startsWith('scenario:') && m.includes('<img src=x')), bad.messages.join('\n'));
+  assert.ok(bad.messages.some((m) => m.startsWith('seed:')), bad.messages.join('\n'));
+  assert.ok(bad.messages.some((m) => m.startsWith('params:') && m.includes('unknown')), bad.messages.join('\n'));
+  assert.ok(bad.t > 0, 'the bad instance stopped instead of falling back to defaults');
+  assert.deepEqual(await page.evaluate(() => window.__violations), violations.length ? violations : []);
+  const outside = requests.filter((u) => !u.startsWith(server.base) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(outside, [], 'requests outside its own files');
+  await page.screenshot({ path: join(SHOTS, 'embed-csp.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('inside <iframe sandbox="allow-scripts">', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/tests/e2e/fixtures/sandbox.html`);
+  const frame = page.frames().find((f) => f.url().includes('embed.html'));
+  assert.ok(frame, 'no embed frame');
+  await frame.waitForFunction(() => document.querySelector('supernode-sim')?.framesDrawn > 5, null, { timeout: 30000 });
+  await page.waitForTimeout(1000);
+  const s = await frame.evaluate(() => document.querySelector('supernode-sim').snapshot());
+  assert.equal(s.scenario, 'lesson-jitter');
+  assert.equal(s.seed, 3);
+  assert.ok(s.t_s > 0);
+  // No clipboard in a sandbox: "Copy link" shows the link to copy by hand.
+  await frame.locator('supernode-sim >> details.controls').evaluate((d) => (d.open = true));
+  await page.screenshot({ path: join(SHOTS, 'embed-sandbox.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the npm package loads in a blank, bundler-free page', async () => {
+  const tgz = execFileSync('node', ['tools/npm-package.mjs'], { cwd: ROOT }).toString().trim().split('\n').pop();
+  const site = mkdtempSync(join(tmpdir(), 'snsim-site-'));
+  mkdirSync(join(site, 'node_modules', 'supernode-sim'), { recursive: true });
+  execFileSync('tar', ['-xzf', join(ROOT, tgz), '-C', join(site, 'node_modules', 'supernode-sim'), '--strip-components=1']);
+  writeFileSync(
+    join(site, 'index.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,">
+<script type="module" src="node_modules/supernode-sim/www/supernode-sim.js"></script></head>
+<body><supernode-sim scenario="lesson-jitter" controls="minimal" autoplay></supernode-sim></body></html>`,
+  );
+  const other = await serve([], site);
+  try {
+    const { page, errors } = await openPage(ctx, `${other.base}/index.html`);
+    await page.waitForFunction(() => document.querySelector('supernode-sim')?.framesDrawn > 5, null, { timeout: 30000 });
+    assert.ok((await page.evaluate(() => document.querySelector('supernode-sim').snapshot().t_s)) > 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    other.stop();
+  }
+});
+
+test('the blog-post example: three embeds driven by scrolling', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/www/examples/blog-post.html`);
+  await page.waitForFunction(() => document.querySelectorAll('supernode-sim').length === 3 && [...document.querySelectorAll('supernode-sim')].every((e) => e.sim), null, { timeout: 30000 });
+  await page.locator('section.step').nth(1).scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 200));
+  await page.waitForFunction(() => document.getElementById('e2010').snapshot().t_s >= 3540, null, { timeout: 30000 });
+  await page.screenshot({ path: join(SHOTS, 'blog-post.png') });
+  await page.locator('section.step').nth(7).scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 200));
+  await page.waitForFunction(() => document.getElementById('ejitter').snapshot()?.compare, null, { timeout: 30000 });
+  const c = await page.evaluate(() => document.getElementById('ejitter').snapshot().compare);
+  assert.equal(c.a, 'exponential');
+  assert.equal(c.b, 'full-jitter');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

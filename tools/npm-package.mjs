@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Builds the npm package a bundler-free page can load: the wasm-pack output (pkg/) and the
+// element's files (www/), in the same layout as the repository, so the element's relative
+// imports keep working. `make npm-package` runs it after `make pkg`; it writes
+// dist/supernode-sim-<version>.tgz with `npm pack`.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+const out = join(root, 'dist', 'npm');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'pkg'), { recursive: true });
+mkdirSync(join(out, 'www'), { recursive: true });
+for (const f of ['supernode_sim.js', 'supernode_sim_bg.wasm', 'supernode_sim.d.ts', 'supernode_sim_bg.wasm.d.ts']) {
+  cpSync(join(root, 'pkg', f), join(out, 'pkg', f));
+}
+for (const f of ['supernode-sim.js', 'chart.js', 'element-css.js']) cpSync(join(root, 'www', f), join(out, 'www', f));
+writeFileSync(
+  join(out, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'supernode-sim',
+      version,
+      description: 'A <supernode-sim> web component: Skype\'s supernode network falling over and coming back (December 2010, September 2015), simulated in WebAssembly.',
+      license: 'MIT',
+      type: 'module',
+      main: 'www/supernode-sim.js',
+      module: 'www/supernode-sim.js',
+      exports: { '.': './www/supernode-sim.js', './pkg/*': './pkg/*' },
+      files: ['www/', 'pkg/', 'README.md'],
+      sideEffects: ['./www/supernode-sim.js'],
+      keywords: ['web-component', 'simulation', 'p2p', 'skype', 'webassembly', 'resilience'],
+    },
+    null,
+    2,
+  ) + '\n',
+);
+writeFileSync(
+  join(out, 'README.md'),
+  `# supernode-sim (web component)\n\nLoad the element, then use it:\n\n\`\`\`html\n<script type="module" src="node_modules/supernode-sim/www/supernode-sim.js"></script>\n<supernode-sim scenario="skype-2010" controls="minimal" autoplay></supernode-sim>\n\`\`\`\n\nAttributes: scenario, seed, speed, time, autoplay, controls (full | minimal | none), params (JSON), height, actions.\nMethods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot(), compare(key, a, b).\nEvents: tick, narration, statechange. Serve the files over HTTP (WebAssembly does not load from file://).\n`,
+);
+const tgz = execFileSync('npm', ['pack', '--pack-destination', join(root, 'dist')], { cwd: out }).toString().trim().split('\n').pop();
+console.log(join('dist', tgz));
