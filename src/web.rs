@@ -93,15 +93,6 @@ pub fn run_hash(scenario: &str, seed: f64, overrides_json: &str, hours: f64) -> 
     Ok(r.world.series().hash_hex())
 }
 
-/// The difference between two runs' summaries (JSON, as `Sim::summary` returns them) in one
-/// sentence from B's point of view, as the CLI's `compare` says it.
-#[wasm_bindgen]
-pub fn compare_words(label_a: &str, label_b: &str, summary_a_json: &str, summary_b_json: &str) -> Result<String, JsError> {
-    let a: crate::model::Summary = serde_json::from_str(summary_a_json).map_err(js_err)?;
-    let b: crate::model::Summary = serde_json::from_str(summary_b_json).map_err(js_err)?;
-    Ok(crate::compare::in_words(label_a, label_b, &a, &b))
-}
-
 /// A scenario's suggested A/B comparison as JSON `{key, a, b}`, or `null`.
 #[wasm_bindgen]
 pub fn scenario_compare(scenario: &str) -> String {
@@ -153,7 +144,8 @@ pub struct Sim {
 }
 
 /// One thing the user did to a running simulation, at a tick (applied before that tick runs).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// As JSON: `{"t": 9000, "a": "set", "k": "failsafe.threshold", "v": "3"}`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Action {
     /// The tick (simulated second) it happened before.
     pub t: u64,
@@ -162,8 +154,25 @@ pub struct Action {
     /// The parameter key, the intervention's name, or the supernode's index.
     pub k: String,
     /// The parameter's value (`set` only).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub v: String,
+}
+
+impl Action {
+    fn to_json(&self) -> Value {
+        let mut m = serde_json::Map::new();
+        m.insert("t".into(), Value::from(self.t));
+        m.insert("a".into(), Value::from(self.a.clone()));
+        m.insert("k".into(), Value::from(self.k.clone()));
+        if !self.v.is_empty() {
+            m.insert("v".into(), Value::from(self.v.clone()));
+        }
+        Value::Object(m)
+    }
+
+    fn from_json(v: &Value) -> Option<Action> {
+        let text = |k: &str| v.get(k).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()));
+        Some(Action { t: v.get("t")?.as_u64()?, a: text("a")?, k: text("k")?, v: text("v").unwrap_or_default() })
+    }
 }
 
 #[wasm_bindgen]
@@ -248,13 +257,18 @@ impl Sim {
 
     /// What the user did so far, as JSON `[{t, a, k, v}, ...]` (for links that replay the run).
     pub fn actions(&self) -> String {
-        serde_json::to_string(&self.log).unwrap_or_else(|_| "[]".into())
+        Value::Array(self.log.iter().map(Action::to_json).collect()).to_string()
     }
 
     /// Schedules actions from a shared link (JSON as `actions` gives it): each is applied when the
     /// run reaches its tick. The error names what is wrong.
     pub fn replay(&mut self, actions_json: &str) -> Result<(), JsError> {
-        let mut list: Vec<Action> = serde_json::from_str(actions_json).map_err(|e| js_err(format!("actions: not valid ({e})")))?;
+        let v: Value = serde_json::from_str(actions_json).map_err(|e| js_err(format!("actions: not valid JSON ({e})")))?;
+        let items = v.as_array().ok_or_else(|| js_err("actions: expected a list of {t, a, k, v}"))?;
+        let mut list = Vec::with_capacity(items.len());
+        for item in items {
+            list.push(Action::from_json(item).ok_or_else(|| js_err(format!("actions: {item} is not an action; expected {{t, a, k, v}}")))?);
+        }
         for x in &list {
             if !matches!(x.a.as_str(), "set" | "do" | "toggle") {
                 return Err(js_err(format!("actions: '{}' is not an action; allowed: set, do, toggle", x.a)));
@@ -263,8 +277,10 @@ impl Sim {
                 self.world.params().with_text(&x.k, &x.v).map_err(js_err)?;
             }
         }
-        list.sort_by_key(|x| x.t);
-        self.schedule = list.into();
+        if list.windows(2).any(|w| w[0].t > w[1].t) {
+            return Err(js_err("actions: not in time order; allowed: actions sorted by their t"));
+        }
+        self.schedule = std::mem::take(&mut list).into();
         Ok(())
     }
 
@@ -521,13 +537,14 @@ impl Sim {
         self.world.series().hash_hex()
     }
 
+    /// The difference between this run (A, called `label_a`) and `other` (B) so far, in one
+    /// sentence from B's point of view, as the CLI's `compare` says it.
+    pub fn compare_words(&self, other: &Sim, label_a: &str, label_b: &str) -> String {
+        crate::compare::in_words(label_a, label_b, &self.world.summary(), &other.world.summary())
+    }
+
     /// The series so far as CSV text with a header row.
     pub fn csv(&self) -> String {
         self.world.series().to_csv()
-    }
-
-    /// The run so far as the CLI's JSON object.
-    pub fn json(&self) -> String {
-        run::RunResult { scenario: self.scenario.name.to_string(), seed: self.seed, world: self.world.clone() }.to_json().to_string()
     }
 }

@@ -59,6 +59,11 @@ label { color: var(--fg-muted); font-size: 12px; }
   background: color-mix(in srgb, var(--panel) 88%, transparent); border: 1px solid var(--border);
   box-shadow: 0 2px 10px rgb(0 0 0 / 0.12); font-size: 14px; transition: opacity 0.6s; pointer-events: none;
 }
+.stage-clock { display: none; position: absolute; top: 8px; right: 8px; padding: 2px 8px; border-radius: 6px; font: 600 12px system-ui, sans-serif;
+  font-variant-numeric: tabular-nums; background: color-mix(in srgb, var(--panel) 85%, transparent); border: 1px solid var(--border); pointer-events: none; }
+:host([controls="none"]) .stage-clock { display: block; }
+.stage.ab .stage-clock { top: 36px; }
+:host([controls="none"]) .legend { font-size: 11px; gap: 0 8px; padding: 4px 6px; }
 .caption time { font-weight: 600; margin-right: 6px; font-variant-numeric: tabular-nums; }
 .caption.faded { opacity: 0; }
 .legend {

@@ -10,7 +10,7 @@
 // stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(), exportJson(),
 // recordClip(seconds). Events: tick, narration, statechange.
 
-import init, { Sim, scenarios_json, fields_json, check_param, check_params, compare_words, scenario_compare } from '../pkg/supernode_sim.js';
+import init, { Sim, scenarios_json, fields_json, check_param, check_params, scenario_compare } from '../pkg/supernode_sim.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
 import { CSS } from './element-css.js';
 
@@ -116,6 +116,7 @@ const TEMPLATE = `
       <li><span class="sw dot" style="background:var(--attempt-failed)"></span>attempt refused</li>
     </ul>
     <div class="caption faded" aria-hidden="true"></div>
+    <div class="stage-clock" aria-hidden="true"></div>
     <div class="tip" hidden></div>
     <div class="progress" hidden role="status"></div>
   </div>
@@ -282,7 +283,7 @@ export class SupernodeSimElement extends HTMLElement {
       params: q('.params'), notice: q('.actions .notice'), fatal: q('.fatal'), chartLegend: q('.chart-legend'),
       helpScenarios: q('.help-scenarios'), canvasB: q('canvas.overlay-b'), tagA: q('.ab-tag.a'), tagB: q('.ab-tag.b'),
       abKey: q('.ab-key'), abASlot: q('.ab-a-slot'), abBSlot: q('.ab-b-slot'), abStart: q('.ab-start'), abStop: q('.ab-stop'),
-      abWords: q('.ab-words'),
+      abWords: q('.ab-words'), stageClock: q('.stage-clock'),
     });
     this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
@@ -430,7 +431,7 @@ export class SupernodeSimElement extends HTMLElement {
     if (this.#simB) {
       out.compare = {
         key: this.#ab.key, a: this.#ab.a, b: this.#ab.b, b_stats: JSON.parse(this.#simB.stats()), b_hash: this.#simB.hash(),
-        words: compare_words(this.#ab.a, this.#ab.b, this.#sim.summary(), this.#simB.summary()),
+        words: this.#sim.compare_words(this.#simB, this.#ab.a, this.#ab.b),
       };
     }
     return out;
@@ -495,9 +496,21 @@ export class SupernodeSimElement extends HTMLElement {
     return this.#sim?.csv() ?? '';
   }
 
-  /** The run so far as the command-line tool's JSON text. */
+  /** The run so far as the command-line tool's JSON text: scenario, seed, params, series,
+   * events, summary, hash. */
   exportJson() {
-    return this.#sim?.json() ?? '';
+    if (!this.#sim) return '';
+    const names = this.#sim.csv().split('\n', 1)[0].split(',');
+    const series = Object.fromEntries(names.map((n) => [n, Array.from(this.#sim.column(n, 0))]));
+    return JSON.stringify({
+      scenario: this.#scenario,
+      seed: this.#seed,
+      params: JSON.parse(this.#sim.params()),
+      series,
+      events: JSON.parse(this.#sim.events(0)),
+      summary: JSON.parse(this.#sim.summary()),
+      hash: this.#sim.hash(),
+    });
   }
 
   /** Records `seconds` of the animation as a WebM Blob (the simulation plays meanwhile). */
@@ -1042,6 +1055,7 @@ export class SupernodeSimElement extends HTMLElement {
     const s = JSON.parse(this.#sim.stats());
     const trig = s.trigger_s;
     this.#els.clockBig.textContent = formatClock(s.t_s, trig);
+    this.#els.stageClock.textContent = `${formatClock(s.t_s, trig)} · ${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}% online`;
     const speedLabel = SPEEDS.find((x) => x.v === this.#speed)?.label ?? `${this.#speed}×`;
     const slowed = this.#playing && this.#simRate > 0 && this.#simRate < 0.8 * this.#speed;
     const rate = slowed ? ` (slowed to ${Math.round((100 * this.#simRate) / this.#speed)}% while the network is busiest)` : '';
@@ -1069,7 +1083,7 @@ export class SupernodeSimElement extends HTMLElement {
       const now = performance.now();
       if (force || now - this.#wordsAt > 1000) {
         this.#wordsAt = now;
-        this.#els.abWords.textContent = `So far: ${compare_words(this.#ab.a, this.#ab.b, this.#sim.summary(), this.#simB.summary())}`;
+        this.#els.abWords.textContent = `So far: ${this.#sim.compare_words(this.#simB, this.#ab.a, this.#ab.b)}`;
       }
     }
     // New samples for the chart.

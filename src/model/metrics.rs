@@ -191,7 +191,7 @@ fn fmt_value(v: f64) -> String {
 }
 
 /// The figures a run is judged by.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Summary {
     /// When the trigger fires (or would fire, for the baseline), in seconds.
     pub trigger_t_s: f64,

@@ -147,7 +147,8 @@ impl Supernodes {
             return;
         }
         let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&i| (morton(self.x[i as usize], self.y[i as usize]), i));
+        // Keys are unique (the index breaks ties), so an unstable sort gives one order.
+        order.sort_unstable_by_key(|&i| (morton(self.x[i as usize], self.y[i as usize]), i));
         let mut pos = vec![0usize; n];
         for (p, &i) in order.iter().enumerate() {
             pos[i as usize] = p;

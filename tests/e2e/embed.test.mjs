@@ -211,3 +211,34 @@ test('the blog-post example: three embeds driven by scrolling', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('export: PNG of picture and chart, CSV and JSON of the series, a WebM clip', async () => {
+  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=lesson-jitter&seed=2&speed=600`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s > 1800, null, { timeout: 30000 });
+  const out = await page.evaluate(async () => {
+    const el = document.querySelector('supernode-sim');
+    el.pause();
+    const png = await el.exportPng();
+    const csv = el.exportCsv();
+    const json = JSON.parse(el.exportJson());
+    const snapHash = el.snapshot().hash;
+    const webm = await el.recordClip(1);
+    const head = new Uint8Array(await webm.slice(0, 4).arrayBuffer());
+    return {
+      pngType: png.type, pngSize: png.size, csvHead: csv.split('\n')[0], csvRows: csv.trim().split('\n').length,
+      keys: Object.keys(json), hash: json.hash, snapHash, samples: json.series.t_s.length,
+      webmSize: webm.size, webmMagic: Array.from(head),
+    };
+  });
+  assert.equal(out.pngType, 'image/png');
+  assert.ok(out.pngSize > 10000, `PNG of ${out.pngSize} bytes`);
+  assert.match(out.csvHead, /^t_s,clients_online,clients_total,/);
+  assert.equal(out.csvRows, out.samples + 1);
+  assert.deepEqual(out.keys, ['scenario', 'seed', 'params', 'series', 'events', 'summary', 'hash']);
+  assert.equal(out.hash, out.snapHash);
+  assert.ok(out.webmSize > 1000, `WebM of ${out.webmSize} bytes`);
+  assert.deepEqual(out.webmMagic, [0x1a, 0x45, 0xdf, 0xa3], 'not a WebM (EBML) file');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
