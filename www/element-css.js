@@ -47,9 +47,9 @@ label { color: var(--fg-muted); font-size: 12px; }
 .stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; cursor: crosshair; touch-action: manipulation; }
 .stage.ab canvas.overlay { right: 50%; width: 50%; }
 .stage.ab canvas.overlay-b { left: 50%; width: 50%; border-left: 1px solid var(--border); }
-.ab-tag { position: absolute; top: 8px; padding: 2px 8px; border-radius: 6px; font-size: 12px; font-weight: 600;
+.ab-tag { position: absolute; bottom: 8px; padding: 2px 8px; border-radius: 6px; font-size: 12px; font-weight: 600;
   background: var(--panel); border: 1px solid var(--border); pointer-events: none; max-width: 45%; }
-.ab-tag.a { right: calc(50% + 8px); } .ab-tag.b { right: 8px; }
+.ab-tag.a { left: 8px; } .ab-tag.b { left: calc(50% + 8px); }
 .ab-panel { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; padding: 8px 0 0; border-top: 1px dashed var(--border); }
 .ab-panel h4 { margin: 0; width: 100%; font-size: 13px; }
 .ab-panel .field { display: flex; flex-direction: column; gap: 2px; }

@@ -4,13 +4,13 @@
 //! Validation lives here so that the CLI and the page give the same messages. A parameter set
 //! that passes [`Params::validate`] never makes the model panic.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 
 /// How a disconnected client spaces its reconnection attempts (formulas from the AWS
 /// Architecture Blog, "Exponential Backoff And Jitter", 2015).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RetryPolicy {
     /// Try again as soon as the previous attempt failed (the next second).
@@ -57,7 +57,7 @@ impl RetryPolicy {
 }
 
 /// What goes wrong at `trigger.start_s`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TriggerKind {
     /// Nothing goes wrong (the baseline).
@@ -85,7 +85,7 @@ impl TriggerKind {
 }
 
 /// The client population: users whose Skype wants to be online.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientParams {
     /// Clients that want to be online (2010 peak: over 23 million).
@@ -103,7 +103,7 @@ pub struct ClientParams {
 }
 
 /// The peer supernodes: clients with a public address that also serve other clients.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupernodeParams {
     /// Supernodes serving at the start (2010: about 48,000).
@@ -125,7 +125,7 @@ pub struct SupernodeParams {
 }
 
 /// What work costs a supernode, in load units.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoadParams {
     /// Load units per connected client per second (keep-alives, presence, relayed lookups).
@@ -138,7 +138,7 @@ pub struct LoadParams {
 }
 
 /// The supernode failsafe: drop the supernode role after sustained overload.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FailsafeParams {
     /// Offered load, as a multiple of capacity, at or above which a supernode counts as overloaded
@@ -152,7 +152,7 @@ pub struct FailsafeParams {
 }
 
 /// The client's list of supernode addresses.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostCacheParams {
     /// Supernode addresses a client knows (first login seeds 7). An attempt skips dead entries
@@ -161,7 +161,7 @@ pub struct HostCacheParams {
 }
 
 /// How clients space their reconnection attempts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetryParams {
     /// The backoff policy.
@@ -177,7 +177,7 @@ pub struct RetryParams {
 }
 
 /// A retry-policy switch on the timeline, or none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RetrySwitch {
     /// No switch.
@@ -224,7 +224,7 @@ impl RetrySwitch {
 }
 
 /// The incident's trigger.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TriggerParams {
     /// What goes wrong.
@@ -243,7 +243,7 @@ pub struct TriggerParams {
 }
 
 /// Dedicated, operator-run "mega-supernodes" deployed to bring the network back.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MegaParams {
     /// How many are deployed (0 turns this intervention off).
@@ -266,7 +266,7 @@ pub struct MegaParams {
 }
 
 /// A fixed client version pushed to users on the buggy one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FixParams {
     /// When the fixed version starts to roll out, in seconds.
@@ -276,7 +276,7 @@ pub struct FixParams {
 }
 
 /// The central sign-in (login) service every connection goes through first.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginParams {
     /// Sign-ins the service completes per second at most.
@@ -287,7 +287,7 @@ pub struct LoginParams {
 }
 
 /// Admission control: a rate limit on sign-ins, enforced before the service at nearly no cost.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdmissionParams {
     /// Sign-in attempts let through per second (0 = off).
@@ -297,7 +297,7 @@ pub struct AdmissionParams {
 }
 
 /// A backend service's capacity and demand, in requests per second.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceParams {
     /// Requests per second the service can serve.
@@ -309,7 +309,7 @@ pub struct ServiceParams {
 }
 
 /// Skype for Web and for Business clients.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebParams {
     /// Web and business clients online (not part of `clients.total`).
@@ -324,7 +324,7 @@ pub struct WebParams {
 }
 
 /// The backend services besides sign-in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesParams {
     /// Instant messaging (delivery needs the recipient found through the overlay too).
@@ -341,7 +341,7 @@ pub struct ServicesParams {
 }
 
 /// The operators re-balance traffic: service capacity grows by a factor over a ramp.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RebalanceParams {
     /// When re-balancing starts, in seconds.
@@ -353,7 +353,7 @@ pub struct RebalanceParams {
 }
 
 /// Lookups through the supernode overlay.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LookupParams {
     /// Overlay hops between the searching client's supernode and the one that answers.
@@ -363,7 +363,7 @@ pub struct LookupParams {
 }
 
 /// Everything that defines a run besides the scenario's narration and the seed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     /// The client population.
@@ -634,7 +634,7 @@ impl Params {
     /// Parameters from a complete JSON value, checked field by field.
     pub fn from_json(v: &Value) -> Result<Params, ParamError> {
         check_tree(v)?;
-        let p: Params = serde_json::from_value(v.clone()).map_err(|e| ParamError::new("params", e.to_string()))?;
+        let p = build(v);
         p.validate()?;
         Ok(p)
     }
@@ -717,6 +717,92 @@ impl Params {
     }
 }
 
+/// Reads a JSON tree that `check_tree` accepted (every key present, of the right type and in
+/// range) into `Params`, field by field. Written out rather than derived: the page's WebAssembly
+/// then needs no generated deserializer, which would be a tenth of its size.
+fn build(v: &Value) -> Params {
+    let f = |k: &str| lookup(v, k).and_then(Value::as_f64).unwrap_or(0.0);
+    let u = |k: &str| lookup(v, k).and_then(Value::as_u64).unwrap_or(0);
+    let b = |k: &str| lookup(v, k).and_then(Value::as_bool).unwrap_or(false);
+    let s = |k: &str| lookup(v, k).and_then(Value::as_str).unwrap_or("").to_string();
+    let svc = |p: &str| ServiceParams {
+        capacity_per_s: f(&format!("{p}.capacity_per_s")),
+        per_client_per_s: f(&format!("{p}.per_client_per_s")),
+        per_attempt: f(&format!("{p}.per_attempt")),
+    };
+    let policy = RetryPolicy::from_name(&s("retry.policy")).unwrap_or(RetryPolicy::Exponential);
+    let switch_to = RetryPolicy::from_name(&s("retry.switch_to")).map_or(RetrySwitch::None, RetrySwitch::from_policy);
+    let kind = TriggerKind::ALL.iter().copied().find(|k| k.name() == s("trigger.kind")).unwrap_or(TriggerKind::None);
+    Params {
+        clients: ClientParams {
+            total: u("clients.total"),
+            buggy_fraction: f("clients.buggy_fraction"),
+            relaunch_mean_s: f("clients.relaunch_mean_s"),
+            keepalive_s: f("clients.keepalive_s"),
+            session_mean_s: f("clients.session_mean_s"),
+        },
+        supernodes: SupernodeParams {
+            count: u("supernodes.count") as u32,
+            operator_hosted: b("supernodes.operator_hosted"),
+            capacity_per_s: f("supernodes.capacity_per_s"),
+            capacity_spread: f("supernodes.capacity_spread"),
+            max_clients: u("supernodes.max_clients") as u32,
+            neighbours: u("supernodes.neighbours") as u32,
+            restart_mean_s: f("supernodes.restart_mean_s"),
+        },
+        load: LoadParams {
+            per_client_per_s: f("load.per_client_per_s"),
+            login_cost: f("load.login_cost"),
+            refusal_cost: f("load.refusal_cost"),
+        },
+        failsafe: FailsafeParams {
+            threshold: f("failsafe.threshold"),
+            sustain_s: f("failsafe.sustain_s"),
+            cooldown_s: f("failsafe.cooldown_s"),
+        },
+        host_cache: HostCacheParams { size: u("host_cache.size") as u32 },
+        retry: RetryParams { policy, base_s: f("retry.base_s"), cap_s: f("retry.cap_s"), switch_s: f("retry.switch_s"), switch_to },
+        trigger: TriggerParams {
+            kind,
+            start_s: f("trigger.start_s"),
+            end_s: f("trigger.end_s"),
+            hazard_per_h: f("trigger.hazard_per_h"),
+            rollout_s: f("trigger.rollout_s"),
+        },
+        mega: MegaParams {
+            count: u("mega.count") as u32,
+            repurposed_fraction: f("mega.repurposed_fraction"),
+            deploy_s: f("mega.deploy_s"),
+            ramp_s: f("mega.ramp_s"),
+            capacity_per_s: f("mega.capacity_per_s"),
+            max_clients: u("mega.max_clients") as u32,
+            release_s: f("mega.release_s"),
+            release_ramp_s: f("mega.release_ramp_s"),
+        },
+        fix: FixParams { start_s: f("fix.start_s"), rollout_per_h: f("fix.rollout_per_h") },
+        login: LoginParams { capacity_per_s: f("login.capacity_per_s"), refusal_cost_fraction: f("login.refusal_cost_fraction") },
+        admission: AdmissionParams { logins_per_s: f("admission.logins_per_s"), start_s: f("admission.start_s") },
+        services: ServicesParams {
+            messaging: svc("services.messaging"),
+            presence: svc("services.presence"),
+            contacts: svc("services.contacts"),
+            offline_im: svc("services.offline_im"),
+            web: WebParams {
+                clients: u("services.web.clients"),
+                capacity_per_s: f("services.web.capacity_per_s"),
+                per_client_per_s: f("services.web.per_client_per_s"),
+                shared: b("services.web.shared"),
+            },
+        },
+        rebalance: RebalanceParams {
+            start_s: f("rebalance.start_s"),
+            ramp_s: f("rebalance.ramp_s"),
+            capacity_factor: f("rebalance.capacity_factor"),
+        },
+        lookup: LookupParams { hops: u("lookup.hops") as u32, samples_per_min: u("lookup.samples_per_min") as u32 },
+    }
+}
+
 /// A field's value from text: a number, `true`/`false` (or on/off, yes/no, 1/0), or a name.
 fn value_from_text(spec: &FieldSpec, text: &str) -> Result<Value, ParamError> {
     let key = spec.key;
@@ -783,6 +869,17 @@ mod tests {
         assert_eq!(keys.len(), table.len());
         for k in &keys {
             assert!(table.contains(&k.as_str()), "{k} not documented");
+        }
+    }
+
+    #[test]
+    fn every_scenario_survives_a_round_trip_through_json() {
+        for sc in scenarios::all() {
+            let p = sc.params.clone();
+            assert_eq!(Params::from_json(&p.to_json()).unwrap(), p, "{}", sc.name);
+            // And through text, as `params` prints it and `--params` reads it.
+            let v: Value = serde_json::from_str(&p.to_json_pretty()).unwrap();
+            assert_eq!(Params::from_json(&v).unwrap(), p, "{}", sc.name);
         }
     }
 
