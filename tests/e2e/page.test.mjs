@@ -269,3 +269,27 @@ test('intervention buttons act on the run and are narrated', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a failed WebAssembly load shows a readable error panel', async () => {
+  const page = await ctx.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`${server.base}/`);
+  const fatal = page.locator('supernode-sim >> .fatal');
+  await fatal.waitFor({ state: 'visible', timeout: 20000 });
+  assert.match(await fatal.textContent(), /Could not load the simulation/);
+  assert.ok(await page.locator('supernode-sim >> .fatal button.reload').isVisible());
+  await page.screenshot({ path: join(SHOTS, 'page-load-error.png') });
+  await page.close();
+});
+
+test('an error inside the simulation stops it with a readable panel, not a frozen canvas', async () => {
+  const { page } = await openPage(ctx, `${server.base}/?speed=60`);
+  await ready(page);
+  // Free the wasm handle under the running element: its next call into wasm throws, as a Rust
+  // panic would.
+  await page.evaluate(() => document.querySelector('supernode-sim').sim.free());
+  const fatal = page.locator('supernode-sim >> .fatal');
+  await fatal.waitFor({ state: 'visible', timeout: 10000 });
+  assert.match(await fatal.textContent(), /internal error/);
+  await page.close();
+});
