@@ -61,7 +61,7 @@ pub fn network_2010() -> Params {
         load: LoadParams { per_client_per_s: 1.0, login_cost: 3500.0, refusal_cost: 350.0 },
         failsafe: FailsafeParams { threshold: 2.0, sustain_s: 300.0, cooldown_s: 2.0 * H },
         host_cache: HostCacheParams { size: 7 },
-        retry: RetryParams { policy: RetryPolicy::FullJitter, base_s: 1.0, cap_s: 600.0, switch_s: 0.0, switch_to: RetrySwitch::None },
+        retry: RetryParams { policy: RetryPolicy::FullJitter, base_s: 1.0, cap_s: 600.0, switch_s: 0.0, switch_to: None },
         trigger: TriggerParams { kind: TriggerKind::None, start_s: 1.0 * H, end_s: 7.0 * H, hazard_per_h: 0.85, rollout_s: 0.0 },
         mega: MegaParams {
             count: 0,
@@ -143,7 +143,7 @@ pub fn network_2015() -> Params {
         restart_mean_s: 1.0 * H,
     };
     p.load = LoadParams { per_client_per_s: 1.0, login_cost: 50.0, refusal_cost: 10.0 };
-    p.retry = RetryParams { policy: RetryPolicy::Exponential, base_s: 1.0, cap_s: 300.0, switch_s: 0.0, switch_to: RetrySwitch::None };
+    p.retry = RetryParams { policy: RetryPolicy::Exponential, base_s: 1.0, cap_s: 300.0, switch_s: 0.0, switch_to: None };
     p.trigger = TriggerParams { kind: TriggerKind::None, start_s: 1.0 * H, end_s: 4.0 * H, hazard_per_h: 3600.0, rollout_s: 60.0 };
     p.mega.count = 0;
     p.fix.rollout_per_h = 0.0;

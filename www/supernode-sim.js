@@ -632,13 +632,7 @@ export class SupernodeSimElement extends HTMLElement {
     const make = (id, value) => {
       let el;
       if (f.kind.type === 'enum' || f.kind.type === 'bool') {
-        el = document.createElement('select');
-        for (const o of f.kind.type === 'enum' ? f.kind.options : ['false', 'true']) {
-          const op = document.createElement('option');
-          op.value = o;
-          op.textContent = o;
-          el.append(op);
-        }
+        el = selectOf(f.kind.type === 'enum' ? f.kind.options : ['false', 'true']);
       } else {
         el = document.createElement('input');
         el.type = 'number';
@@ -733,13 +727,7 @@ export class SupernodeSimElement extends HTMLElement {
       top.append(label, out);
       let input;
       if (c.type === 'select') {
-        input = document.createElement('select');
-        for (const o of f.kind.options) {
-          const op = document.createElement('option');
-          op.value = o;
-          op.textContent = o;
-          input.append(op);
-        }
+        input = selectOf(f.kind.options);
       } else {
         input = document.createElement('input');
         input.type = 'range';
@@ -1413,6 +1401,18 @@ export class SupernodeSimElement extends HTMLElement {
     this.#root.querySelector('.fatal-detail').textContent = messageOf(err);
     console.error(msg, err);
   }
+}
+
+/** A <select> of the given names. */
+function selectOf(options) {
+  const el = document.createElement('select');
+  for (const o of options) {
+    const op = document.createElement('option');
+    op.value = o;
+    op.textContent = o;
+    el.append(op);
+  }
+  return el;
 }
 
 function messageOf(e) {

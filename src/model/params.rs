@@ -172,55 +172,14 @@ pub struct RetryParams {
     pub cap_s: f64,
     /// When the clients switch to `switch_to` (pushed in a client update), in seconds.
     pub switch_s: f64,
-    /// The policy clients switch to at `switch_s`, or `none` for no switch.
-    pub switch_to: RetrySwitch,
+    /// The policy clients switch to at `switch_s` (`none` in JSON for no switch).
+    #[serde(serialize_with = "ser_switch")]
+    pub switch_to: Option<RetryPolicy>,
 }
 
-/// A retry-policy switch on the timeline, or none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RetrySwitch {
-    /// No switch.
-    None,
-    /// Switch to immediate retries.
-    Immediate,
-    /// Switch to a fixed delay.
-    Fixed,
-    /// Switch to exponential backoff.
-    Exponential,
-    /// Switch to full jitter.
-    FullJitter,
-    /// Switch to equal jitter.
-    EqualJitter,
-    /// Switch to decorrelated jitter.
-    DecorrelatedJitter,
-}
-
-impl RetrySwitch {
-    /// The policy switched to, if any.
-    pub fn policy(self) -> Option<RetryPolicy> {
-        match self {
-            RetrySwitch::None => None,
-            RetrySwitch::Immediate => Some(RetryPolicy::Immediate),
-            RetrySwitch::Fixed => Some(RetryPolicy::Fixed),
-            RetrySwitch::Exponential => Some(RetryPolicy::Exponential),
-            RetrySwitch::FullJitter => Some(RetryPolicy::FullJitter),
-            RetrySwitch::EqualJitter => Some(RetryPolicy::EqualJitter),
-            RetrySwitch::DecorrelatedJitter => Some(RetryPolicy::DecorrelatedJitter),
-        }
-    }
-
-    /// The switch that selects `p`.
-    pub fn from_policy(p: RetryPolicy) -> Self {
-        match p {
-            RetryPolicy::Immediate => RetrySwitch::Immediate,
-            RetryPolicy::Fixed => RetrySwitch::Fixed,
-            RetryPolicy::Exponential => RetrySwitch::Exponential,
-            RetryPolicy::FullJitter => RetrySwitch::FullJitter,
-            RetryPolicy::EqualJitter => RetrySwitch::EqualJitter,
-            RetryPolicy::DecorrelatedJitter => RetrySwitch::DecorrelatedJitter,
-        }
-    }
+/// Serializes a retry-policy switch: the policy's name, or `none`.
+fn ser_switch<S: serde::Serializer>(v: &Option<RetryPolicy>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.map_or("none", RetryPolicy::name))
 }
 
 /// The incident's trigger.
@@ -731,7 +690,7 @@ fn build(v: &Value) -> Params {
         per_attempt: f(&format!("{p}.per_attempt")),
     };
     let policy = RetryPolicy::from_name(&s("retry.policy")).unwrap_or(RetryPolicy::Exponential);
-    let switch_to = RetryPolicy::from_name(&s("retry.switch_to")).map_or(RetrySwitch::None, RetrySwitch::from_policy);
+    let switch_to = RetryPolicy::from_name(&s("retry.switch_to"));
     let kind = TriggerKind::ALL.iter().copied().find(|k| k.name() == s("trigger.kind")).unwrap_or(TriggerKind::None);
     Params {
         clients: ClientParams {

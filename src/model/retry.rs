@@ -223,7 +223,7 @@ mod tests {
     use super::*;
 
     fn params(policy: RetryPolicy, base_s: f64, cap_s: f64) -> RetryParams {
-        RetryParams { policy, base_s, cap_s, switch_s: 0.0, switch_to: crate::model::params::RetrySwitch::None }
+        RetryParams { policy, base_s, cap_s, switch_s: 0.0, switch_to: None }
     }
 
     #[test]

@@ -1085,7 +1085,7 @@ impl World {
                 self.emit_once("rebalance-done", "Traffic re-balancing is complete.".into());
             }
         }
-        if let Some(pol) = p.retry.switch_to.policy() {
+        if let Some(pol) = p.retry.switch_to {
             if now_s >= p.retry.switch_s && !self.milestones.scheduled.contains(&"retry-switch") {
                 self.policy = pol;
                 self.emit_once("retry-switch", format!("Clients switch their retry policy to {}.", pol.name()));
