@@ -226,16 +226,22 @@ export class Chart {
     }
     ctx.fillText('simulated time (hours from start)', (x0 + x1) / 2, h - 4);
     const bottom = panels[2].y + panels[2].h;
-    // Trigger marker.
-    if (this.trigger > 0 && this.trigger <= tMax) {
-      const x = Math.round(xOf(this.trigger)) + 0.5;
-      ctx.strokeStyle = this.colors.axis;
-      ctx.setLineDash([3, 3]);
+    // A vertical line across the three panels at time t.
+    const vline = (t, color, width, dash) => {
+      const x = Math.round(xOf(t)) + 0.5;
+      ctx.strokeStyle = color;
+      ctx.lineWidth = width;
+      ctx.setLineDash(dash);
       ctx.beginPath();
       ctx.moveTo(x, panels[0].y);
       ctx.lineTo(x, bottom);
       ctx.stroke();
       ctx.setLineDash([]);
+      return x;
+    };
+    // Trigger marker.
+    if (this.trigger > 0 && this.trigger <= tMax) {
+      const x = vline(this.trigger, this.colors.axis, 1, [3, 3]);
       ctx.fillText('T', x, panels[0].y + 10);
     }
     // The series: one path each (run B dashed over run A).
@@ -262,27 +268,13 @@ export class Chart {
     }
     ctx.setLineDash([]);
     // Cursor at the current time.
-    const cx = Math.round(xOf(this.now)) + 0.5;
-    ctx.strokeStyle = this.colors.cursor;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    ctx.moveTo(cx, panels[0].y);
-    ctx.lineTo(cx, bottom);
-    ctx.stroke();
+    vline(this.now, this.colors.cursor, 1.5, []);
     // Hover read-out.
     if (this.hoverX !== null && this.t.length) {
       const tH = ((this.hoverX - x0) / (x1 - x0)) * tMax;
       let i = lowerBound(this.t, tH);
       if (i >= this.t.length) i = this.t.length - 1;
-      const x = Math.round(xOf(this.t[i])) + 0.5;
-      ctx.strokeStyle = this.colors.fg;
-      ctx.lineWidth = 1;
-      ctx.setLineDash([2, 2]);
-      ctx.beginPath();
-      ctx.moveTo(x, panels[0].y);
-      ctx.lineTo(x, bottom);
-      ctx.stroke();
-      ctx.setLineDash([]);
+      vline(this.t[i], this.colors.fg, 1, [2, 2]);
       const val = (data, s) => formatValue(s, data[s.key][i]);
       const hasB = this.tB && i < this.tB.length;
       const parts = SERIES.map((s) => `${s.label}: ${val(this.data, s)}${hasB ? ` / B ${val(this.dataB, s)}` : ''}`);

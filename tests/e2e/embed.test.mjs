@@ -2,31 +2,21 @@
 // nothing, the element is safe in other people's pages (CSP, sandboxed iframe, no outside
 // requests, no markup from attributes, one bad instance does not stop the others), the npm
 // package loads in a bundler-free page, and the blog-post example works.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, browser, openPage, ready, snapshot, SHOTS, ROOT } from './harness.mjs';
+import { shared, serve, browser, openPage, ready, snapshot, SHOTS, ROOT } from './harness.mjs';
 
-let server;
-let ctx;
 
-before(async () => {
-  server = await serve();
-  ctx = await browser();
-});
-
-after(async () => {
-  await ctx?.close();
-  server?.stop();
-});
+const env = shared();
 
 const SMALL = 'p.clients.total=2300000&p.supernodes.count=4800&p.mega.count=100';
 
 test('a copied link reproduces the run at the same simulated time, bit for bit', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=skype-2010&seed=5&speed=1440&${SMALL}`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?scenario=skype-2010&seed=5&speed=1440&${SMALL}`);
   await ready(page);
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s > 2.5 * 3600, null, { timeout: 60000 });
   await page.evaluate(() => document.querySelector('supernode-sim').pause());
@@ -52,7 +42,7 @@ test('a copied link reproduces the run at the same simulated time, bit for bit',
   assert.match(link, /actions=/);
   assert.match(link, new RegExp(`t=${original.t_s}`));
   // The link in a fresh page: it replays to the same second and gives the same series.
-  const { page: copy, errors: copyErrors } = await openPage(ctx, link);
+  const { page: copy, errors: copyErrors } = await openPage(env.ctx, link);
   await ready(copy);
   await copy.waitForFunction((t) => document.querySelector('supernode-sim').snapshot().t_s >= t, original.t_s, { timeout: 120000 });
   const replayed = await snapshot(copy);
@@ -72,7 +62,7 @@ test('a copied link reproduces the run at the same simulated time, bit for bit',
 });
 
 test('off-screen and hidden-tab instances run zero ticks and draw nothing, then resume', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/tests/e2e/fixtures/offscreen.html`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/tests/e2e/fixtures/offscreen.html`);
   await page.waitForFunction(() => document.getElementById('top').framesDrawn > 5, null, { timeout: 30000 });
   const state = () =>
     page.evaluate(() => ['top', 'below'].map((id) => {
@@ -117,12 +107,12 @@ test('off-screen and hidden-tab instances run zero ticks and draw nothing, then 
 
 test('under a strict CSP: works, loads nothing from elsewhere, shows bad attributes as text, other instances run on', async () => {
   const requests = [];
-  const page = await ctx.newPage();
+  const page = await env.ctx.newPage();
   page.on('request', (r) => requests.push(r.url()));
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.base}/tests/e2e/fixtures/csp.html`);
+  await page.goto(`${env.server.base}/tests/e2e/fixtures/csp.html`);
   const violations = await page.evaluate(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
@@ -148,7 +138,7 @@ test('under a strict CSP: works, loads nothing from elsewhere, shows bad attribu
   assert.ok(bad.messages.some((m) => m.startsWith('params:') && m.includes('unknown')), bad.messages.join('\n'));
   assert.ok(bad.t > 0, 'the bad instance stopped instead of falling back to defaults');
   assert.deepEqual(await page.evaluate(() => window.__violations), violations.length ? violations : []);
-  const outside = requests.filter((u) => !u.startsWith(server.base) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  const outside = requests.filter((u) => !u.startsWith(env.server.base) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(outside, [], 'requests outside its own files');
   await page.screenshot({ path: join(SHOTS, 'embed-csp.png'), fullPage: true });
   assert.deepEqual(errors, []);
@@ -156,7 +146,7 @@ test('under a strict CSP: works, loads nothing from elsewhere, shows bad attribu
 });
 
 test('inside <iframe sandbox="allow-scripts">', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/tests/e2e/fixtures/sandbox.html`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/tests/e2e/fixtures/sandbox.html`);
   const frame = page.frames().find((f) => f.url().includes('embed.html'));
   assert.ok(frame, 'no embed frame');
   await frame.waitForFunction(() => document.querySelector('supernode-sim')?.framesDrawn > 5, null, { timeout: 30000 });
@@ -185,7 +175,7 @@ test('the npm package loads in a blank, bundler-free page', async () => {
   );
   const other = await serve([], site);
   try {
-    const { page, errors } = await openPage(ctx, `${other.base}/index.html`);
+    const { page, errors } = await openPage(env.ctx, `${other.base}/index.html`);
     await page.waitForFunction(() => document.querySelector('supernode-sim')?.framesDrawn > 5, null, { timeout: 30000 });
     assert.ok((await page.evaluate(() => document.querySelector('supernode-sim').snapshot().t_s)) > 0);
     assert.deepEqual(errors, []);
@@ -196,7 +186,7 @@ test('the npm package loads in a blank, bundler-free page', async () => {
 });
 
 test('the blog-post example: three embeds driven by scrolling', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/www/examples/blog-post.html`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/examples/blog-post.html`);
   await page.waitForFunction(() => document.querySelectorAll('supernode-sim').length === 3 && [...document.querySelectorAll('supernode-sim')].every((e) => e.sim), null, { timeout: 30000 });
   await page.locator('section.step').nth(1).scrollIntoViewIfNeeded();
   await page.evaluate(() => window.scrollBy(0, 200));
@@ -213,7 +203,7 @@ test('the blog-post example: three embeds driven by scrolling', async () => {
 });
 
 test('export: PNG of picture and chart, CSV and JSON of the series, a WebM clip', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=lesson-jitter&seed=2&speed=600`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?scenario=lesson-jitter&seed=2&speed=600`);
   await ready(page);
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s > 1800, null, { timeout: 30000 });
   const out = await page.evaluate(async () => {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -91,4 +92,19 @@ export function canvasColours(page, selector = 'supernode-sim') {
     for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     return seen.size;
   }, selector);
+}
+
+/** Registers before/after hooks for a test file: one server and one browser for all its tests.
+ * Returns an object whose `server` and `ctx` are set once the hooks ran. */
+export function shared() {
+  const env = { server: null, ctx: null };
+  before(async () => {
+    env.server = await serve();
+    env.ctx = await browser();
+  });
+  after(async () => {
+    await env.ctx?.close();
+    env.server?.stop();
+  });
+  return env;
 }

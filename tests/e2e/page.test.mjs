@@ -1,27 +1,17 @@
 // The app page as a user meets it, in Debian's Chromium: it loads cleanly, draws, plays,
 // shows the 2010 cascade, answers the keyboard, reports bad input and keeps running, and its
 // run hashes the same as the CLI's.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { serve, browser, openPage, ready, snapshot, canvasColours, SHOTS, ROOT } from './harness.mjs';
+import { shared, serve, browser, openPage, ready, snapshot, canvasColours, SHOTS, ROOT } from './harness.mjs';
 
-let server;
-let ctx;
 
-before(async () => {
-  server = await serve();
-  ctx = await browser();
-});
-
-after(async () => {
-  await ctx?.close();
-  server?.stop();
-});
+const env = shared();
 
 test('the page loads with no console errors and draws the network in several colours', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?seed=2`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=2`);
   await ready(page);
   await page.waitForTimeout(1500);
   const colours = await canvasColours(page);
@@ -36,7 +26,7 @@ test('the page loads with no console errors and draws the network in several col
 });
 
 test('Play advances simulated time and Pause stops it', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?t=0&speed=600`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=0&speed=600`);
   await ready(page);
   const t0 = (await snapshot(page)).t_s;
   const play = page.locator('supernode-sim >> button.play');
@@ -54,7 +44,7 @@ test('Play advances simulated time and Pause stops it', async () => {
 });
 
 test('the 2010 scenario shows supernodes going down, the chart filling and the narration', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?t=13000`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=13000`);
   await ready(page);
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 13000, null, { timeout: 90000 });
   await page.waitForTimeout(400);
@@ -81,7 +71,7 @@ test('the 2010 scenario shows supernodes going down, the chart filling and the n
 });
 
 test('keyboard: space, arrow right, + and -, r and ?', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?t=0&speed=60`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=0&speed=60`);
   await ready(page);
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   const pressed = () => page.locator('supernode-sim >> button.play').getAttribute('aria-pressed');
@@ -112,7 +102,7 @@ test('keyboard: space, arrow right, + and -, r and ?', async () => {
 });
 
 test('out-of-range input shows a message naming the field, and the page keeps running', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?seed=-5&speed=99999&p.clients.buggy_fraction=1.7`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=-5&speed=99999&p.clients.buggy_fraction=1.7`);
   await ready(page);
   const msgs = await page.locator('supernode-sim >> ul.errors li').allTextContents();
   assert.ok(msgs.some((m) => m.startsWith('seed:') && m.includes('whole number')), msgs.join('\n'));
@@ -147,7 +137,7 @@ test('out-of-range input shows a message naming the field, and the page keeps ru
 });
 
 test('sliders and intervention buttons change the run', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?t=14400&p.mega.count=0`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=14400&p.mega.count=0`);
   await ready(page);
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 14400, null, { timeout: 60000 });
   await page.locator('supernode-sim >> button.play').click(); // pause
@@ -168,7 +158,7 @@ test('sliders and intervention buttons change the run', async () => {
 });
 
 test('clicking a supernode crashes it, clicking again restores it', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?t=0&p.clients.total=20000&p.supernodes.count=40`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=0&p.clients.total=20000&p.supernodes.count=40`);
   await ready(page);
   const pos = await page.evaluate(() => {
     const el = document.querySelector('supernode-sim');
@@ -189,7 +179,7 @@ test('clicking a supernode crashes it, clicking again restores it', async () => 
 });
 
 test('phone width: the page is usable at 375 px', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?seed=1`, { viewport: { width: 375, height: 800 } });
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=1`, { viewport: { width: 375, height: 800 } });
   await ready(page);
   await page.waitForTimeout(1000);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -203,7 +193,7 @@ test('phone width: the page is usable at 375 px', async () => {
 test('the browser run hashes the same as the CLI for the same scenario and seed', async () => {
   const cli = execFileSync('cargo', ['run', '--release', '--quiet', '--', 'run', '--scenario', 'skype-2010', '--seed', '3', '--hours', '4'], { cwd: ROOT, maxBuffer: 1 << 28 });
   const expected = JSON.parse(cli.toString()).hash;
-  const { page, errors } = await openPage(ctx, `${server.base}/www/blank.html`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/blank.html`);
   const got = await page.evaluate(async () => {
     const m = await import('/pkg/supernode_sim.js');
     await m.default({ module_or_path: '/pkg/supernode_sim_bg.wasm' });
@@ -215,7 +205,7 @@ test('the browser run hashes the same as the CLI for the same scenario and seed'
 });
 
 test('A/B comparison: two runs in lockstep, side by side, summed up in words', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=lesson-jitter&speed=1440`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?scenario=lesson-jitter&speed=1440`);
   await ready(page);
   // The lesson suggests its comparison: immediate retry against full jitter.
   assert.equal(await page.locator('supernode-sim >> .ab-key').inputValue(), 'retry.policy');
@@ -242,7 +232,7 @@ test('A/B comparison: two runs in lockstep, side by side, summed up in words', a
 });
 
 test('intervention buttons act on the run and are narrated', async () => {
-  const { page, errors } = await openPage(ctx, `${server.base}/?scenario=skype-2015&t=7200`);
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?scenario=skype-2015&t=7200`);
   await ready(page);
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 7200, null, { timeout: 60000 });
   await page.evaluate(() => document.querySelector('supernode-sim').pause());
@@ -257,7 +247,7 @@ test('intervention buttons act on the run and are narrated', async () => {
   assert.match(log, /Admission control/);
   assert.match(log, /re-balance/i);
   // Repurposing servers in 2010 takes offline IM and group video down.
-  await page.goto(`${server.base}/?scenario=skype-2010&t=600&p.mega.count=0`);
+  await page.goto(`${env.server.base}/?scenario=skype-2010&t=600&p.mega.count=0`);
   await ready(page);
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 600, null, { timeout: 60000 });
   await page.evaluate(() => document.querySelector('supernode-sim').pause());
@@ -271,9 +261,9 @@ test('intervention buttons act on the run and are narrated', async () => {
 });
 
 test('a failed WebAssembly load shows a readable error panel', async () => {
-  const page = await ctx.newPage();
+  const page = await env.ctx.newPage();
   await page.route('**/*.wasm', (route) => route.abort());
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   const fatal = page.locator('supernode-sim >> .fatal');
   await fatal.waitFor({ state: 'visible', timeout: 20000 });
   assert.match(await fatal.textContent(), /Could not load the simulation/);
@@ -283,7 +273,7 @@ test('a failed WebAssembly load shows a readable error panel', async () => {
 });
 
 test('an error inside the simulation stops it with a readable panel, not a frozen canvas', async () => {
-  const { page } = await openPage(ctx, `${server.base}/?speed=60`);
+  const { page } = await openPage(env.ctx, `${env.server.base}/?speed=60`);
   await ready(page);
   // Free the wasm handle under the running element: its next call into wasm throws, as a Rust
   // panic would.
