@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shared, serve, browser, openPage, ready, snapshot, SHOTS, ROOT } from './harness.mjs';
+import { shared, serve, openPage, ready, snapshot, SHOTS, ROOT } from './harness.mjs';
 
 
 const env = shared();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { shared, serve, browser, openPage, ready, snapshot, canvasColours, SHOTS, ROOT } from './harness.mjs';
+import { shared, openPage, ready, snapshot, canvasColours, SHOTS, ROOT } from './harness.mjs';
 
 
 const env = shared();
