@@ -232,3 +232,22 @@ test('export: PNG of picture and chart, CSV and JSON of the series, a WebM clip'
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('attributes are observed live, and several instances share one module', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/tests/e2e/fixtures/offscreen.html`);
+  await page.waitForFunction(() => document.getElementById('top').framesDrawn > 2, null, { timeout: 30000 });
+  const s = await page.evaluate(async () => {
+    const el = document.getElementById('top');
+    el.setAttribute('scenario', 'lesson-bulkhead');
+    el.setAttribute('seed', '7');
+    el.setAttribute('speed', '60');
+    el.setAttribute('controls', 'full');
+    await new Promise((r) => setTimeout(r, 300));
+    const snap = el.snapshot();
+    const wasm = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length;
+    return { scenario: snap.scenario, seed: snap.seed, speed: snap.speed, toolbar: getComputedStyle(el.shadowRoot.querySelector('.toolbar')).display, wasm };
+  });
+  assert.deepEqual(s, { scenario: 'lesson-bulkhead', seed: 7, speed: 60, toolbar: 'flex', wasm: 1 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
