@@ -83,7 +83,24 @@ pub fn rows(a: &Summary, b: &Summary) -> Vec<Row> {
             unit: Unit::Share,
         },
         Row { label: "failsafe shutdowns", a: Some(a.failsafe_shutdowns as f64), b: Some(b.failsafe_shutdowns as f64), unit: Unit::Count },
+        Row {
+            label: "lowest Skype for Web availability",
+            a: Some(a.min_availability_web),
+            b: Some(b.min_availability_web),
+            unit: Unit::Share,
+        },
     ]
+}
+
+/// How a run is named in a comparison: the value itself when it is a name (`full-jitter`),
+/// `key=value` when it is a number or a boolean (`services.web.shared=true`).
+pub fn label(key: &str, value: &str) -> String {
+    let v = value.trim();
+    if v.parse::<f64>().is_ok() || v == "true" || v == "false" {
+        format!("{key}={v}")
+    } else {
+        v.to_string()
+    }
 }
 
 /// The difference in one sentence, from B's point of view, e.g. "full-jitter: 3.1× fewer
@@ -114,6 +131,10 @@ pub fn in_words(label_a: &str, label_b: &str, a: &Summary, b: &Summary) -> Strin
     let (ma, mb) = (a.min_clients_online_fraction, b.min_clients_online_fraction);
     if (ma - mb).abs() >= 0.05 {
         parts.push(format!("lowest point {:.0}% of clients online instead of {:.0}%", mb * 100.0, ma * 100.0));
+    }
+    let (wa, wb) = (a.min_availability_web, b.min_availability_web);
+    if (wa - wb).abs() >= 0.05 {
+        parts.push(format!("Skype for Web at worst {:.0}% served instead of {:.0}%", wb * 100.0, wa * 100.0));
     }
     format!("{label_b}: {}.", parts.join(", "))
 }
@@ -147,6 +168,8 @@ mod tests {
         assert_eq!(in_words("exponential", "full-jitter", &a, &b), "full-jitter: 3.1× fewer connection attempts, back 5.0 h sooner.");
         let never = Summary { time_to_90pct_recovery_s: None, ..a.clone() };
         assert!(in_words("immediate", "full-jitter", &never, &b).contains("while immediate is not"));
+        assert_eq!(label("services.web.shared", "true"), "services.web.shared=true");
+        assert_eq!(label("retry.policy", "full-jitter"), "full-jitter");
         let r = &rows(&a, &b)[0];
         assert!((r.ratio().unwrap() - 1.0 / 3.1).abs() < 1e-9);
     }

@@ -537,10 +537,11 @@ impl Sim {
         self.world.series().hash_hex()
     }
 
-    /// The difference between this run (A, called `label_a`) and `other` (B) so far, in one
-    /// sentence from B's point of view, as the CLI's `compare` says it.
-    pub fn compare_words(&self, other: &Sim, label_a: &str, label_b: &str) -> String {
-        crate::compare::in_words(label_a, label_b, &self.world.summary(), &other.world.summary())
+    /// The difference between this run (A, where `key` is `a`) and `other` (B, where it is `b`)
+    /// so far, in one sentence from B's point of view, as the CLI's `compare` says it.
+    pub fn compare_words(&self, other: &Sim, key: &str, a: &str, b: &str) -> String {
+        use crate::compare::{in_words, label};
+        in_words(&label(key, a), &label(key, b), &self.world.summary(), &other.world.summary())
     }
 
     /// The series so far as CSV text with a header row.

@@ -431,7 +431,7 @@ export class SupernodeSimElement extends HTMLElement {
     if (this.#simB) {
       out.compare = {
         key: this.#ab.key, a: this.#ab.a, b: this.#ab.b, b_stats: JSON.parse(this.#simB.stats()), b_hash: this.#simB.hash(),
-        words: this.#sim.compare_words(this.#simB, this.#ab.a, this.#ab.b),
+        words: this.#sim.compare_words(this.#simB, this.#ab.key, this.#ab.a, this.#ab.b),
       };
     }
     return out;
@@ -1071,7 +1071,7 @@ export class SupernodeSimElement extends HTMLElement {
       const now = performance.now();
       if (force || now - this.#wordsAt > 1000) {
         this.#wordsAt = now;
-        this.#els.abWords.textContent = `So far: ${this.#sim.compare_words(this.#simB, this.#ab.a, this.#ab.b)}`;
+        this.#els.abWords.textContent = `So far: ${this.#sim.compare_words(this.#simB, this.#ab.key, this.#ab.a, this.#ab.b)}`;
       }
     }
     // New samples for the chart.

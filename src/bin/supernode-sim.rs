@@ -264,7 +264,9 @@ fn compare_cmd(a: CompareArgs) -> Result<(), Failure> {
     let ra = run::run(&s, pa, a.seed, hours)?;
     let rb = run::run(&s, pb, a.seed, hours)?;
     let (sa, sb) = (ra.world.summary(), rb.world.summary());
-    let label = |sets: &[String]| sets.iter().map(|kv| kv.split_once('=').map_or(kv.as_str(), |(_, v)| v)).collect::<Vec<_>>().join(", ");
+    let label = |sets: &[String]| {
+        sets.iter().map(|kv| kv.split_once('=').map_or(kv.clone(), |(k, v)| compare::label(k.trim(), v))).collect::<Vec<_>>().join(", ")
+    };
     let (la, lb) = (label(&set_a), label(&set_b));
     let words = compare::in_words(&la, &lb, &sa, &sb);
     let rows = compare::rows(&sa, &sb);

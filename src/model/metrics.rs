@@ -208,6 +208,8 @@ pub struct Summary {
     /// Seconds from the trigger until clients online are back to ≥ 90% of the pre-incident level
     /// and stay there (0 if they never fell below; `None` if never back).
     pub time_to_90pct_recovery_s: Option<f64>,
+    /// The lowest share of Skype for Web and Business requests served after the trigger (0–1).
+    pub min_availability_web: f64,
     /// Connection attempts over the whole run.
     pub total_connect_attempts: f64,
     /// Supernodes that crashed over the run.
@@ -236,6 +238,8 @@ pub fn summarize_series(series: &Series, trigger_t_s: f64, summary: &mut Summary
         summary.time_to_90pct_recovery_s = None;
         return;
     };
+    let web = series.column("availability_web").unwrap_or(&[]);
+    summary.min_availability_web = web[pre_idx..].iter().copied().fold(1.0, f64::min);
     let pre = online[pre_idx].max(1.0);
     summary.clients_online_at_trigger = online[pre_idx];
     let mut min_f = f64::INFINITY;
