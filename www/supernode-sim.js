@@ -257,6 +257,7 @@ export class SupernodeSimElement extends HTMLElement {
   #lastTickEvent = -1;
   #dead = false;
   #controls = [];
+  #markColour = '#222';
   #msPerTick = 0.3;
   #simRate = 0;
   #simB = null;
@@ -1031,7 +1032,7 @@ export class SupernodeSimElement extends HTMLElement {
       ctx.beginPath();
       ctx.arc(info.x, info.y, 7 * dpr, 0, Math.PI * 2);
       ctx.lineWidth = 2 * dpr;
-      ctx.strokeStyle = getComputedStyle(this).getPropertyValue('--fg');
+      ctx.strokeStyle = this.#markColour;
       ctx.stroke();
     }
   }
@@ -1171,6 +1172,7 @@ export class SupernodeSimElement extends HTMLElement {
     if (!this.#sim) return;
     const cs = getComputedStyle(this);
     const names = ['--bg', '--sn-up', '--sn-overloaded', '--sn-shut-down', '--sn-crashed', '--sn-mega', '--sn-halo', '--sn-link', '--attempt-ok', '--attempt-failed'];
+    this.#markColour = cs.getPropertyValue('--fg').trim() || '#222';
     const pal = new Uint32Array(names.map((n) => hex(cs.getPropertyValue(n))));
     this.#sim.set_palette(pal);
     this.#simB?.set_palette(pal);

@@ -99,16 +99,16 @@ impl Supernodes {
     pub fn build(p: &Params, seed: u64) -> Self {
         let peers = p.supernodes.count as usize;
         let megas = p.mega.count as usize;
-        let n = peers + megas;
         let k = p.supernodes.neighbours as usize;
         let peer = Sn { state: SnState::Up as u8, kind: SnKind::Peer as u8, ..Sn::default() };
+        // Peers first; `set_megas` appends the mega-supernodes.
         let mut s = Supernodes {
-            hot: vec![peer; n],
-            buggy: vec![false; n],
-            back_at: vec![0; n],
-            x: vec![0.0; n],
-            y: vec![0.0; n],
-            neighbours: vec![0; n * k],
+            hot: vec![peer; peers],
+            buggy: vec![false; peers],
+            back_at: vec![0; peers],
+            x: vec![0.0; peers],
+            y: vec![0.0; peers],
+            neighbours: vec![0; peers * k],
             neighbours_per: k,
             peers,
             max_by_kind: [0, p.mega.max_clients, p.mega.max_clients],
@@ -133,7 +133,7 @@ impl Supernodes {
         }
         s.link_peers(seed);
         s.set_megas(p, seed);
-        debug_assert_eq!(s.len(), n);
+        debug_assert_eq!(s.len(), peers + megas);
         s
     }
 
