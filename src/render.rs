@@ -5,7 +5,7 @@
 //! draws its particles with its own random stream: drawing never changes a run.
 
 use crate::model::rng::SimRng;
-use crate::model::{SnKind, SnState, World};
+use crate::model::{SnState, World};
 
 /// Colours as `0xRRGGBB`, in the order the page passes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,7 +174,7 @@ impl Frame {
         let mut best = None;
         let mut best_d = reach;
         for i in 0..sn.len() {
-            if sn.hot[i].state == SnState::Off as u8 {
+            if sn.state[i] == SnState::Off {
                 continue;
             }
             let (px, py) = self.to_px(sn.x[i], sn.y[i]);
@@ -274,12 +274,12 @@ impl Frame {
         let sn = world.supernodes();
         let mut occupied = 0usize;
         for i in 0..sn.len() {
-            let c = sn.hot[i].clients;
+            let c = sn.clients[i];
             let (px, py) = self.to_px(sn.x[i], sn.y[i]);
             let cx = ((px / cell) as usize).min(cols - 1);
             let cy = ((py / cell) as usize).min(rows - 1);
             let d = &mut self.density[cy * cols + cx];
-            if *d == 0.0 && sn.hot[i].kind == SnKind::Peer as u8 {
+            if *d == 0.0 && sn.kind[i].is_peer() {
                 occupied += 1;
             }
             *d += c as f32 + 1e-3;
@@ -386,7 +386,7 @@ impl Frame {
             let ok = (self.rng.uniform() as f32) < ok_share;
             let mut b = self.rng.below(len) as usize;
             for _ in 0..8 {
-                if sn.hot[b].state != SnState::Off as u8 && (!ok || sn.is_up(b)) {
+                if sn.state[b] != SnState::Off && (!ok || sn.is_up(b)) {
                     break;
                 }
                 b = self.rng.below(len) as usize;
@@ -429,11 +429,11 @@ impl Frame {
         let d = self.dpr;
         let (up, over, shut, crashed, mega) = (rgb(pal.up), rgb(pal.overloaded), rgb(pal.shut_down), rgb(pal.crashed), rgb(pal.mega));
         for i in 0..sn.len() {
-            let h = sn.hot[i];
+            let h = sn.get(i);
             let (x, y) = self.to_px(sn.x[i], sn.y[i]);
-            let is_mega = h.kind != SnKind::Peer as u8;
+            let is_mega = !h.kind.is_peer();
             match h.state {
-                s if s == SnState::Up as u8 => {
+                SnState::Up => {
                     let ratio = (sn.load_per_s(i) / h.capacity_per_s.max(1e-6)).min(3.0);
                     // 48,000 dots share the picture: a healthy one is a single pixel, an
                     // overloaded one grows with its load.
@@ -451,9 +451,9 @@ impl Frame {
                     }
                 }
                 // Down supernodes stay visible as small marks, so the damage can be seen.
-                s if s == SnState::ShutDown as u8 => self.square(x, y, d, shut),
-                s if s == SnState::Crashed as u8 => self.square(x, y, d, crashed),
-                _ => {}
+                SnState::ShutDown => self.square(x, y, d, shut),
+                SnState::Crashed => self.square(x, y, d, crashed),
+                SnState::Off => {}
             }
         }
     }

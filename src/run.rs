@@ -55,6 +55,16 @@ pub fn check_hours(h: f64) -> Result<f64, ParamError> {
     }
 }
 
+/// Parameters at a fraction of their scale (see [`scenarios::scaled`]), checking the fraction.
+pub fn scaled(p: &Params, fraction: f64) -> Result<Params, ParamError> {
+    if !(fraction.is_finite() && fraction > 0.0 && fraction <= 1.0) {
+        return Err(ParamError::new("scale", format!("{fraction} is out of range; allowed: more than 0 and at most 1")));
+    }
+    let q = scenarios::scaled(p, fraction);
+    q.validate()?;
+    Ok(q)
+}
+
 /// A world for a scenario, parameters and seed, with the scenario's narration.
 pub fn world(s: &Scenario, params: Params, seed: u64) -> Result<World, ParamError> {
     let mut w = World::new(params, seed)?;

@@ -48,21 +48,34 @@ pub fn network_2010() -> Params {
             relaunch_mean_s: 1800.0,
             keepalive_s: 60.0,
             session_mean_s: 4.0 * H,
+            patience_s: 1800.0,
+            return_mean_s: 4.0 * H,
         },
         supernodes: SupernodeParams {
             count: 48_000,
             operator_hosted: false,
-            capacity_per_s: 1500.0,
+            capacity_per_s: 6000.0,
             capacity_spread: 0.5,
-            max_clients: 750,
+            max_clients: 600,
             neighbours: 8,
             restart_mean_s: 6.0 * H,
+            queue_max: 50,
+            queue_timeout_s: 10.0,
         },
-        load: LoadParams { per_client_per_s: 1.0, login_cost: 3500.0, refusal_cost: 350.0 },
-        failsafe: FailsafeParams { threshold: 2.0, sustain_s: 300.0, cooldown_s: 2.0 * H },
-        host_cache: HostCacheParams { size: 7 },
+        load: LoadParams { per_client_per_s: 1.0, login_cost: 5000.0, refusal_cost: 250.0 },
+        failsafe: FailsafeParams { threshold: 0.9, window_s: 120.0, cooldown_s: 2.0 * H },
+        host_cache: HostCacheParams { size: 7, entry_timeout_s: 5.0 },
+        bootstrap: BootstrapParams { capacity_per_s: 2000.0 },
+        promotion: PromotionParams { eligible_fraction: 0.02, per_h: 0.01 },
         retry: RetryParams { policy: RetryPolicy::FullJitter, base_s: 1.0, cap_s: 600.0, switch_s: 0.0, switch_to: None },
-        trigger: TriggerParams { kind: TriggerKind::None, start_s: 1.0 * H, end_s: 7.0 * H, hazard_per_h: 0.85, rollout_s: 0.0 },
+        trigger: TriggerParams {
+            kind: TriggerKind::None,
+            start_s: 1.0 * H,
+            end_s: 7.0 * H,
+            hazard_per_h: 1.0,
+            capacity_fraction: 0.1,
+            rollout_s: 0.0,
+        },
         mega: MegaParams {
             count: 0,
             repurposed_fraction: 0.3,
@@ -131,8 +144,15 @@ pub fn baseline() -> Scenario {
 /// lists; Skype for Web and for Business on separate infrastructure.
 pub fn network_2015() -> Params {
     let mut p = network_2010();
-    p.clients =
-        ClientParams { total: 40_000_000, buggy_fraction: 0.25, relaunch_mean_s: 1800.0, keepalive_s: 60.0, session_mean_s: 8.0 * H };
+    p.clients = ClientParams {
+        total: 40_000_000,
+        buggy_fraction: 0.25,
+        relaunch_mean_s: 1800.0,
+        keepalive_s: 60.0,
+        session_mean_s: 8.0 * H,
+        patience_s: 0.0,
+        return_mean_s: 4.0 * H,
+    };
     p.supernodes = SupernodeParams {
         count: 10_000,
         operator_hosted: true,
@@ -141,10 +161,13 @@ pub fn network_2015() -> Params {
         max_clients: 6_000,
         neighbours: 8,
         restart_mean_s: 1.0 * H,
+        queue_max: 5000,
+        queue_timeout_s: 10.0,
     };
     p.load = LoadParams { per_client_per_s: 1.0, login_cost: 50.0, refusal_cost: 10.0 };
     p.retry = RetryParams { policy: RetryPolicy::Exponential, base_s: 1.0, cap_s: 300.0, switch_s: 0.0, switch_to: None };
-    p.trigger = TriggerParams { kind: TriggerKind::None, start_s: 1.0 * H, end_s: 4.0 * H, hazard_per_h: 3600.0, rollout_s: 60.0 };
+    p.trigger =
+        TriggerParams { kind: TriggerKind::None, start_s: 1.0 * H, end_s: 4.0 * H, hazard_per_h: 3600.0, capacity_fraction: 1.0, rollout_s: 60.0 };
     p.mega.count = 0;
     p.fix.rollout_per_h = 0.0;
     p.login = LoginParams { capacity_per_s: 35_000.0, refusal_cost_fraction: 0.3 };
@@ -305,5 +328,6 @@ pub fn scaled(p: &Params, fraction: f64) -> Params {
         s.capacity_per_s *= fraction;
     }
     q.services.web.capacity_per_s *= fraction;
+    q.bootstrap.capacity_per_s = scale_rate(p.bootstrap.capacity_per_s).max(1.0);
     q
 }

@@ -73,6 +73,10 @@ struct RunArgs {
     /// Simulated hours to run, more than 0 and at most 720 (default: the scenario's).
     #[arg(long, value_name = "H", allow_negative_numbers = true)]
     hours: Option<f64>,
+    /// Run at a fraction of the scenario's scale (clients, supernodes, service capacities; every
+    /// per-supernode figure unchanged), more than 0 and at most 1. Applied before --params/--set.
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    scale: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
@@ -99,6 +103,9 @@ struct CompareArgs {
     /// Simulated hours to run, more than 0 and at most 720 (default: the scenario's).
     #[arg(long, value_name = "H", allow_negative_numbers = true)]
     hours: Option<f64>,
+    /// Run both at a fraction of the scenario's scale, more than 0 and at most 1.
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    scale: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
     format: CompareFormat,
@@ -235,6 +242,14 @@ fn read_params_file(path: &PathBuf) -> Result<serde_json::Value, Failure> {
     })
 }
 
+/// The scenario's parameters at `--scale`, if given.
+fn scaled_params(p: &Params, scale: Option<f64>) -> Result<Params, Failure> {
+    match scale {
+        None => Ok(p.clone()),
+        Some(f) => Ok(run::scaled(p, f).map_err(|e| Failure::Input(format!("--{e}")))?),
+    }
+}
+
 fn apply_sets(mut p: Params, sets: &[String], flag: &str) -> Result<Params, Failure> {
     for kv in sets {
         let (k, v) = kv
@@ -258,8 +273,9 @@ fn compare_cmd(a: CompareArgs) -> Result<(), Failure> {
     } else {
         (a.set_a.clone(), a.set_b.clone())
     };
-    let pa = apply_sets(s.params.clone(), &set_a, "--set-a")?;
-    let pb = apply_sets(s.params.clone(), &set_b, "--set-b")?;
+    let base = scaled_params(&s.params, a.scale)?;
+    let pa = apply_sets(base.clone(), &set_a, "--set-a")?;
+    let pb = apply_sets(base, &set_b, "--set-b")?;
     let hours = run::check_hours(a.hours.unwrap_or(s.default_hours)).map_err(|e| Failure::Input(format!("--{e}")))?;
     let ra = run::run(&s, pa, a.seed, hours)?;
     let rb = run::run(&s, pb, a.seed, hours)?;
@@ -301,7 +317,7 @@ fn compare_cmd(a: CompareArgs) -> Result<(), Failure> {
 
 fn run_cmd(a: RunArgs) -> Result<(), Failure> {
     let s = run::scenario(&a.scenario)?;
-    let mut p: Params = s.params.clone();
+    let mut p: Params = scaled_params(&s.params, a.scale)?;
     if let Some(path) = &a.params {
         let v = read_params_file(path)?;
         p = p.merged(&v).map_err(|e| Failure::Input(format!("--params {}: {e}", path.display())))?;

@@ -12,13 +12,16 @@ pub const COLUMNS: &[&str] = &[
     "clients_total",
     "clients_retrying",
     "clients_crashed",
+    "clients_away",
     "supernodes_up",
     "supernodes_crashed",
     "supernodes_shut_down",
     "supernodes_overloaded",
+    "supernodes_promoted",
     "mega_up",
     "connect_attempts_per_s",
     "logins_per_s",
+    "bootstrap_requests_per_s",
     "sn_load_mean_per_s",
     "sn_load_ratio",
     "lookup_success",
@@ -40,10 +43,12 @@ pub struct Sample {
     pub clients_online: f64,
     /// Clients that want to be online.
     pub clients_total: f64,
-    /// Clients waiting to retry a connection.
+    /// Clients trying to connect (waiting to retry, or queued at a supernode).
     pub clients_retrying: f64,
     /// Clients crashed and waiting for their user to relaunch them.
     pub clients_crashed: f64,
+    /// Clients whose users gave up and closed them for now.
+    pub clients_away: f64,
     /// Supernodes serving (peers and mega-supernodes).
     pub supernodes_up: f64,
     /// Supernodes crashed (restarting).
@@ -52,12 +57,16 @@ pub struct Sample {
     pub supernodes_shut_down: f64,
     /// Serving supernodes asked more than their capacity.
     pub supernodes_overloaded: f64,
+    /// Promoted clients serving as supernodes.
+    pub supernodes_promoted: f64,
     /// Mega-supernodes serving.
     pub mega_up: f64,
-    /// Connection attempts (one per client per try through its host cache) per second.
+    /// Connection attempts (one walk through a host cache) per second.
     pub connect_attempts_per_s: f64,
     /// Successful connections per second.
     pub logins_per_s: f64,
+    /// Requests to the bootstrap servers per second (walks where every cache entry failed).
+    pub bootstrap_requests_per_s: f64,
     /// Mean load offered to a serving supernode, in load units per second.
     pub sn_load_mean_per_s: f64,
     /// `sn_load_mean_per_s` divided by its value at the trigger.
@@ -82,20 +91,23 @@ pub struct Sample {
 
 impl Sample {
     /// The sample's values in [`COLUMNS`] order.
-    pub fn values(&self) -> [f64; 22] {
+    pub fn values(&self) -> [f64; 25] {
         [
             self.t_s,
             self.clients_online,
             self.clients_total,
             self.clients_retrying,
             self.clients_crashed,
+            self.clients_away,
             self.supernodes_up,
             self.supernodes_crashed,
             self.supernodes_shut_down,
             self.supernodes_overloaded,
+            self.supernodes_promoted,
             self.mega_up,
             self.connect_attempts_per_s,
             self.logins_per_s,
+            self.bootstrap_requests_per_s,
             self.sn_load_mean_per_s,
             self.sn_load_ratio,
             self.lookup_success,
@@ -219,6 +231,14 @@ pub struct Summary {
     /// Client crash events over the run (a relaunched client can crash again while the trigger
     /// lasts, so this counts events, not distinct clients).
     pub client_crashes: u64,
+    /// Share of all clients that crashed at least once.
+    pub clients_crashed_fraction: f64,
+    /// Clients promoted to supernode over the run.
+    pub promotions: u64,
+    /// Times a user gave up and closed a client that could not connect.
+    pub give_ups: u64,
+    /// Requests to the bootstrap servers over the run.
+    pub bootstrap_requests: f64,
     /// Simulated time covered, in seconds.
     pub duration_s: f64,
 }

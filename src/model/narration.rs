@@ -1,16 +1,329 @@
-//! Narration: time-stamped events of a run (the trigger, interventions, milestones) in words.
+//! Narration: time-stamped, typed events of a run (the trigger, interventions, milestones) and
+//! the one place where they become words.
+//!
+//! An event carries its values ([`EventKind`]); its sentence is rendered once, when it happens,
+//! from the scenario's own text for that kind (with `{pct}` and `{n}` filled from the values) or
+//! from the generic text below. Nothing reads a number back out of a sentence.
 
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::params::{RetryPolicy, TriggerKind};
+
+/// What happened, with the figures that describe it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// The trigger starts.
+    TriggerStart {
+        /// What goes wrong.
+        trigger: TriggerKind,
+        /// Share of clients on the affected version.
+        affected_fraction: f64,
+    },
+    /// The trigger ends (servers recover, configuration rolled back).
+    TriggerEnd {
+        /// What went wrong.
+        trigger: TriggerKind,
+    },
+    /// A share of the peer supernodes is down (one of the narrated steps).
+    SupernodesLost {
+        /// The step crossed, in percent.
+        step_pct: u8,
+        /// Share of peer places not serving.
+        down_fraction: f64,
+        /// Share crashed.
+        crashed_fraction: f64,
+        /// Share shut down by their failsafe.
+        shut_down_fraction: f64,
+    },
+    /// The load on serving supernodes crossed a multiple of its pre-incident level.
+    LoadRatio {
+        /// The step crossed (10, 50, 100 ×).
+        step: u16,
+        /// The ratio (minute mean).
+        ratio: f64,
+    },
+    /// Clients online fell below a share of the pre-incident level.
+    OnlineBelow {
+        /// The step crossed, in percent.
+        step_pct: u8,
+        /// Clients online as a share of the pre-incident level.
+        fraction: f64,
+    },
+    /// Clients online are back above a share of the pre-incident level.
+    Recovered {
+        /// The step crossed, in percent.
+        step_pct: u8,
+        /// Clients online as a share of the pre-incident level.
+        fraction: f64,
+    },
+    /// The first failsafe fires.
+    FirstFailsafe {
+        /// The failsafe's window.
+        window_s: f64,
+        /// The load average at which it fires.
+        threshold: f64,
+    },
+    /// The first client is promoted to supernode.
+    FirstPromotion,
+    /// Mega-supernodes start coming up.
+    MegaDeploy {
+        /// How many in all.
+        count: u32,
+        /// How many of them are repurposed servers.
+        repurposed: u32,
+    },
+    /// Every mega-supernode is up.
+    MegaComplete {
+        /// How many.
+        count: u32,
+    },
+    /// Repurposed servers start going back to their own job.
+    MegaRelease,
+    /// Every repurposed server is back at its own job.
+    MegaReleaseDone,
+    /// A fixed client version starts rolling out.
+    FixStart {
+        /// Share of remaining buggy clients updating per hour.
+        per_h: f64,
+    },
+    /// Admission control switches on.
+    AdmissionOn {
+        /// Sign-ins let through per second.
+        logins_per_s: f64,
+    },
+    /// Re-balancing starts.
+    RebalanceStart {
+        /// Capacity factor once re-balanced.
+        factor: f64,
+        /// Time to reach it.
+        ramp_s: f64,
+    },
+    /// Re-balancing is complete.
+    RebalanceDone,
+    /// Clients switch their retry policy.
+    RetrySwitch {
+        /// The new policy.
+        policy: RetryPolicy,
+    },
+    /// Sign-in fails for most users.
+    LoginOverloaded {
+        /// Share of sign-in attempts that succeed.
+        availability: f64,
+    },
+    /// Sign-in works again.
+    LoginOk {
+        /// Share of sign-in attempts that succeed.
+        availability: f64,
+    },
+    /// Messaging, presence and contact lists fail.
+    ServicesDown {
+        /// Messaging served.
+        messaging: f64,
+        /// Presence served.
+        presence: f64,
+        /// Contact lists served.
+        contacts: f64,
+    },
+    /// Messaging, presence and contact lists work again.
+    ServicesUp,
+    /// Skype for Web fails (it shares the backend).
+    WebDown {
+        /// Share of web requests served.
+        web: f64,
+    },
+    /// Skype for Web works again.
+    WebUp,
+}
+
+impl EventKind {
+    /// A stable identifier of the kind (e.g. `trigger-start`, `sn-lost-25`), as scenarios key
+    /// their texts and the page styles its log.
+    pub fn id(&self) -> String {
+        match self {
+            EventKind::TriggerStart { .. } => "trigger-start".into(),
+            EventKind::TriggerEnd { .. } => "trigger-end".into(),
+            EventKind::SupernodesLost { step_pct, .. } => format!("sn-lost-{step_pct}"),
+            EventKind::LoadRatio { step, .. } => format!("load-{step}x"),
+            EventKind::OnlineBelow { step_pct, .. } => format!("online-below-{step_pct}"),
+            EventKind::Recovered { step_pct, .. } => format!("recovered-{step_pct}"),
+            EventKind::FirstFailsafe { .. } => "first-failsafe".into(),
+            EventKind::FirstPromotion => "first-promotion".into(),
+            EventKind::MegaDeploy { .. } => "mega-deploy".into(),
+            EventKind::MegaComplete { .. } => "mega-complete".into(),
+            EventKind::MegaRelease => "mega-release".into(),
+            EventKind::MegaReleaseDone => "mega-release-done".into(),
+            EventKind::FixStart { .. } => "fix-start".into(),
+            EventKind::AdmissionOn { .. } => "admission-on".into(),
+            EventKind::RebalanceStart { .. } => "rebalance-start".into(),
+            EventKind::RebalanceDone => "rebalance-done".into(),
+            EventKind::RetrySwitch { .. } => "retry-switch".into(),
+            EventKind::LoginOverloaded { .. } => "login-overloaded".into(),
+            EventKind::LoginOk { .. } => "login-ok".into(),
+            EventKind::ServicesDown { .. } => "services-down".into(),
+            EventKind::ServicesUp => "services-up".into(),
+            EventKind::WebDown { .. } => "web-down".into(),
+            EventKind::WebUp => "web-up".into(),
+        }
+    }
+
+    /// The event's main share (0–1), which a scenario's text shows as `{pct}`.
+    pub fn share(&self) -> Option<f64> {
+        match *self {
+            EventKind::TriggerStart { affected_fraction, .. } => Some(affected_fraction),
+            EventKind::SupernodesLost { down_fraction, .. } => Some(down_fraction),
+            EventKind::OnlineBelow { fraction, .. } | EventKind::Recovered { fraction, .. } => Some(fraction),
+            EventKind::FixStart { per_h } => Some(per_h),
+            EventKind::LoginOverloaded { availability } | EventKind::LoginOk { availability } => Some(availability),
+            EventKind::ServicesDown { messaging, presence, contacts } => Some(messaging.min(presence).min(contacts)),
+            EventKind::WebDown { web } => Some(web),
+            _ => None,
+        }
+    }
+
+    /// The event's main number, which a scenario's text shows as `{n}`.
+    pub fn number(&self) -> Option<f64> {
+        match *self {
+            EventKind::LoadRatio { ratio, .. } => Some(ratio),
+            EventKind::FirstFailsafe { window_s, .. } => Some(window_s),
+            EventKind::MegaDeploy { count, .. } | EventKind::MegaComplete { count } => Some(count as f64),
+            EventKind::AdmissionOn { logins_per_s } => Some(logins_per_s),
+            EventKind::RebalanceStart { factor, .. } => Some(factor),
+            _ => None,
+        }
+    }
+
+    /// Whether the event is bad news, good news or neither (for styling).
+    pub fn tone(&self) -> &'static str {
+        match self {
+            EventKind::TriggerStart { .. } | EventKind::TriggerEnd { .. } => "trigger",
+            EventKind::SupernodesLost { .. }
+            | EventKind::LoadRatio { .. }
+            | EventKind::OnlineBelow { .. }
+            | EventKind::FirstFailsafe { .. }
+            | EventKind::LoginOverloaded { .. }
+            | EventKind::ServicesDown { .. }
+            | EventKind::WebDown { .. } => "bad",
+            _ => "good",
+        }
+    }
+
+    /// The generic sentence for this event.
+    pub fn default_text(&self) -> String {
+        let pct = |x: f64| format!("{:.0}%", x * 100.0);
+        match self {
+            EventKind::TriggerStart { trigger: TriggerKind::CrashOnDelayedReply, affected_fraction } => format!(
+                "Offline-message servers are overloaded; their delayed replies crash clients on the buggy version ({} of clients), supernodes among them.",
+                pct(*affected_fraction)
+            ),
+            EventKind::TriggerStart { affected_fraction, .. } => format!(
+                "A configuration change is pushed that {} of clients cannot process: they are disconnected and start to reconnect.",
+                pct(*affected_fraction)
+            ),
+            EventKind::TriggerEnd { trigger: TriggerKind::CrashOnDelayedReply } => {
+                "The offline-message servers recover: no more crashes. What remains is the load.".into()
+            }
+            EventKind::TriggerEnd { .. } => "The configuration change is rolled back: no more disconnections. What remains is the load.".into(),
+            EventKind::SupernodesLost { down_fraction, crashed_fraction, shut_down_fraction, .. } => format!(
+                "{} of supernodes are down: {} crashed, {} dropped the role when their failsafe fired.",
+                pct(*down_fraction),
+                pct(*crashed_fraction),
+                pct(*shut_down_fraction)
+            ),
+            EventKind::LoadRatio { ratio, .. } => {
+                format!("Surviving supernodes are asked {ratio:.0}× the load they carried before the incident.")
+            }
+            EventKind::OnlineBelow { fraction, .. } => {
+                format!("Only {} of the clients online before the incident still are.", pct(*fraction))
+            }
+            EventKind::Recovered { fraction, .. } => {
+                format!("Clients online are back to {} of the pre-incident level.", pct(*fraction))
+            }
+            EventKind::FirstFailsafe { window_s, threshold } => format!(
+                "A supernode's failsafe fires: its machine has been busy (load average {threshold:.2} over {window_s:.0} s), so it drops the supernode role and cuts off its clients, who must reconnect elsewhere."
+            ),
+            EventKind::FirstPromotion => {
+                "The overlay promotes clients with a public address to take the places of lost supernodes.".into()
+            }
+            EventKind::MegaDeploy { count, repurposed } => format!(
+                "The operator starts deploying {count} mega-supernodes ({repurposed} of them repurposed offline-IM and group-video servers); the bootstrap servers hand them out first."
+            ),
+            EventKind::MegaComplete { count } => format!("All {count} mega-supernodes are up."),
+            EventKind::MegaRelease => "The repurposed servers start going back to offline IM and group video.".into(),
+            EventKind::MegaReleaseDone => {
+                "Offline instant messages and group video are back, the last features to return.".into()
+            }
+            EventKind::FixStart { per_h } => {
+                format!("A fixed client version rolls out: {} of remaining buggy clients update each hour.", pct(*per_h))
+            }
+            EventKind::AdmissionOn { logins_per_s } => format!(
+                "Admission control: at most {logins_per_s:.0} sign-ins per second are let through; the rest are turned away cheaply."
+            ),
+            EventKind::RebalanceStart { factor, ramp_s } => format!(
+                "Operators start re-balancing the traffic load: capacity grows to {factor:.1}× over {:.1} h.",
+                ramp_s / 3600.0
+            ),
+            EventKind::RebalanceDone => "Traffic re-balancing is complete.".into(),
+            EventKind::RetrySwitch { policy } => format!("Clients switch their retry policy to {}.", policy.name()),
+            EventKind::LoginOverloaded { availability } => {
+                format!("Sign-in fails for most users: only {} of attempts succeed.", pct(*availability))
+            }
+            EventKind::LoginOk { availability } => format!("Sign-in works again: {} of attempts succeed.", pct(*availability)),
+            EventKind::ServicesDown { messaging, presence, contacts } => format!(
+                "Messaging, presence and contact lists are failing (messaging {}, presence {}, contacts {} served).",
+                pct(*messaging),
+                pct(*presence),
+                pct(*contacts)
+            ),
+            EventKind::ServicesUp => "Messaging, presence and contact lists work again.".into(),
+            EventKind::WebDown { web } => {
+                format!("Skype for Web is failing too ({} served): it shares the overloaded backend.", pct(*web))
+            }
+            EventKind::WebUp => "Skype for Web works again.".into(),
+        }
+    }
+
+    /// The sentence: the scenario's text for this kind if it has one, with `{pct}` and `{n}`
+    /// filled from the event's values, else the generic text.
+    pub fn render(&self, texts: &Texts) -> String {
+        match texts.get(&self.id()) {
+            Some(t) => {
+                let pct = self.share().map_or(String::new(), |x| format!("{:.0}%", x * 100.0));
+                let n = self.number().map_or(String::new(), |x| format!("{x:.0}"));
+                t.replace("{pct}", &pct).replace("{n}", &n)
+            }
+            None => self.default_text(),
+        }
+    }
+}
+
 /// Something that happened in a run, for the event log and the captions.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// When it happened, in simulated seconds.
     pub t_s: f64,
-    /// A stable identifier of the kind of event (e.g. `trigger-start`, `sn-lost-25`).
-    pub kind: String,
-    /// What happened, in a sentence.
+    /// What happened, with its values.
+    pub kind: EventKind,
+    /// What happened, in a sentence (rendered once, when it happened).
     pub text: String,
+}
+
+impl Serialize for Event {
+    /// As JSON: `{"t_s", "kind" (the id), "tone", "text", "share"?, "n"?}`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("t_s", &self.t_s)?;
+        m.serialize_entry("kind", &self.kind.id())?;
+        m.serialize_entry("tone", self.kind.tone())?;
+        m.serialize_entry("text", &self.text)?;
+        if let Some(x) = self.kind.share() {
+            m.serialize_entry("share", &x)?;
+        }
+        if let Some(x) = self.kind.number() {
+            m.serialize_entry("n", &x)?;
+        }
+        m.end()
+    }
 }
 
 /// Formats a time relative to a reference as `T+h:mm` (or `T-h:mm` before it).
@@ -21,7 +334,7 @@ pub fn relative_time(t_s: f64, reference_s: f64) -> String {
     format!("T{sign}{}:{:02}", m / 60, m % 60)
 }
 
-/// Texts a scenario gives for its scheduled events, replacing the generic ones.
+/// Texts a scenario gives for its events, replacing the generic ones.
 #[derive(Clone, Debug, Default)]
 pub struct Texts {
     entries: Vec<(String, String)>,
@@ -33,7 +346,7 @@ impl Texts {
         Self::default()
     }
 
-    /// Adds the text for event kind `kind`.
+    /// Adds the text for event kind `kind` (an [`EventKind::id`]).
     pub fn with(mut self, kind: &str, text: &str) -> Self {
         self.entries.push((kind.to_string(), text.to_string()));
         self
@@ -54,5 +367,25 @@ mod tests {
         assert_eq!(relative_time(3600.0 + 12.0 * 60.0, 3600.0), "T+0:12");
         assert_eq!(relative_time(3600.0 + 25.0 * 3600.0, 3600.0), "T+25:00");
         assert_eq!(relative_time(0.0, 3600.0), "T-1:00");
+    }
+
+    #[test]
+    fn scenario_texts_take_the_values_not_words() {
+        let texts = Texts::new().with("login-ok", "Back: {pct} succeed.").with("admission-on", "Only {n} per second.");
+        assert_eq!(EventKind::LoginOk { availability: 0.934 }.render(&texts), "Back: 93% succeed.");
+        assert_eq!(EventKind::AdmissionOn { logins_per_s: 300.0 }.render(&texts), "Only 300 per second.");
+        let generic = EventKind::OnlineBelow { step_pct: 30, fraction: 0.27 };
+        assert_eq!(generic.render(&texts), generic.default_text());
+        assert!(generic.default_text().contains("27%"));
+        assert_eq!(generic.id(), "online-below-30");
+    }
+
+    #[test]
+    fn events_serialize_with_their_id_and_values() {
+        let e = Event { t_s: 60.0, kind: EventKind::LoadRatio { step: 50, ratio: 73.2 }, text: "x".into() };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "load-50x");
+        assert_eq!(v["n"], 73.2);
+        assert_eq!(v["tone"], "bad");
     }
 }

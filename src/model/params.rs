@@ -100,6 +100,11 @@ pub struct ClientParams {
     /// Mean time an online client stays connected before its user logs off and another logs on
     /// (steady churn that keeps logins flowing), in seconds; 0 turns churn off.
     pub session_mean_s: f64,
+    /// Mean time a user keeps a client open that fails to connect before closing it (giving up
+    /// for now), in seconds; 0 = users never give up.
+    pub patience_s: f64,
+    /// Mean time before a user who gave up opens the client again, in seconds.
+    pub return_mean_s: f64,
 }
 
 /// The peer supernodes: clients with a public address that also serve other clients.
@@ -122,6 +127,11 @@ pub struct SupernodeParams {
     pub neighbours: u32,
     /// Mean time for a crashed supernode to be usable again (user relaunch plus promotion), in seconds.
     pub restart_mean_s: f64,
+    /// Most connection attempts a supernode's accept queue holds; attempts beyond are refused.
+    pub queue_max: u32,
+    /// Time an attempt waits in an accept queue before the client gives up on that supernode, in
+    /// seconds: a supernode admits no more than it can serve within this time.
+    pub queue_timeout_s: f64,
 }
 
 /// What work costs a supernode, in load units.
@@ -130,34 +140,62 @@ pub struct SupernodeParams {
 pub struct LoadParams {
     /// Load units per connected client per second (keep-alives, presence, relayed lookups).
     pub per_client_per_s: f64,
-    /// Load units one accepted connection costs (handshake, registration, buddy-list lookups).
+    /// Load units one served connection costs in all (handshake, registration, contact-list and
+    /// presence work, searches for the client's contacts).
     pub login_cost: f64,
-    /// Load units one refused connection attempt still costs (accepting the TCP connection,
-    /// the crypto handshake, saying no).
+    /// Load units every connection attempt that reaches a supernode costs, served or not
+    /// (accepting the TCP connection, the crypto handshake, saying no).
     pub refusal_cost: f64,
 }
 
-/// The supernode failsafe: drop the supernode role after sustained overload.
+/// The supernode failsafe: a supernode runs on a user's machine, and drops the supernode role
+/// when that role keeps the machine busy for too long.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FailsafeParams {
-    /// Offered load, as a multiple of capacity, at or above which a supernode counts as overloaded
-    /// for its failsafe.
+    /// Load average at or above which the supernode drops its role: the load asked of it (its
+    /// clients' keep-alives plus every connection attempt that reaches it, at what serving it
+    /// would cost) as a multiple of its capacity, smoothed over `window_s`.
     pub threshold: f64,
-    /// How long an overload must last before the supernode drops its role, in seconds (a second
-    /// below the threshold takes one back).
-    pub sustain_s: f64,
+    /// Time constant of the load average, in seconds (like the 1-, 5- and 15-minute Unix load
+    /// averages): overload must last about this long to count.
+    pub window_s: f64,
     /// Mean time a supernode stays out of the role after its failsafe fired, in seconds.
     pub cooldown_s: f64,
 }
 
-/// The client's list of supernode addresses.
+/// The client's list of supernode addresses, learned from the supernode it was last connected
+/// to (that supernode and the ones around it in the overlay) or from the bootstrap servers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostCacheParams {
-    /// Supernode addresses a client knows (first login seeds 7). An attempt skips dead entries
-    /// (supernodes that went down) and asks the first live one; if all are dead it fails.
+    /// Supernode addresses a client knows (first login seeds 7). An attempt walks them in turn
+    /// until one takes it; when every entry fails it asks the bootstrap servers.
     pub size: u32,
+    /// Time a client spends on an entry that does not take it (a dead supernode, or one whose
+    /// accept queue is full) before trying the next, in seconds.
+    pub entry_timeout_s: f64,
+}
+
+/// The central bootstrap and login servers a client falls back to when every entry of its host
+/// cache fails: they hand out fresh supernode addresses, mega-supernodes first once deployed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapParams {
+    /// Requests per second they answer; the rest are refused and the client backs off.
+    pub capacity_per_s: f64,
+}
+
+/// Clients promoted to supernode when the overlay has lost supernodes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromotionParams {
+    /// Share of clients that could serve as a supernode: a public address, enough bandwidth,
+    /// CPU and uptime.
+    pub eligible_fraction: f64,
+    /// Share of eligible running clients the overlay promotes per hour while it is short of
+    /// supernodes (the protocol checks a candidate's address and uptime before it serves).
+    pub per_h: f64,
 }
 
 /// How clients space their reconnection attempts.
@@ -193,9 +231,13 @@ pub struct TriggerParams {
     /// When it stops (2010: the offline-message servers recover; 2015: the configuration is
     /// rolled back), in seconds.
     pub end_s: f64,
-    /// While it lasts, the rate at which each connected client on the affected version is hit
-    /// (crashes or is disconnected), per hour.
+    /// While it lasts, the rate at which each connected client on the affected version is hit,
+    /// per hour: disconnected (2015), or crashed when every offline-message reply is delayed
+    /// (2010; the rate then scales with the share of replies delayed).
     pub hazard_per_h: f64,
+    /// 2010: share of the offline-message servers' capacity left while the trigger lasts (their
+    /// overload, and so the delayed replies, follow from their load against it).
+    pub capacity_fraction: f64,
     /// Time for the trigger to reach every affected client (a configuration rolled out over
     /// minutes), in seconds; 0 means all at once.
     pub rollout_s: f64,
@@ -335,6 +377,10 @@ pub struct Params {
     pub failsafe: FailsafeParams,
     /// Client host caches.
     pub host_cache: HostCacheParams,
+    /// The bootstrap servers.
+    pub bootstrap: BootstrapParams,
+    /// Promotion of clients to supernode.
+    pub promotion: PromotionParams,
     /// Reconnection backoff.
     pub retry: RetryParams,
     /// The incident's trigger.
@@ -452,6 +498,8 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { key: "clients.relaunch_mean_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 604_800.0 }, doc: "Mean time for a user to relaunch a crashed client." },
     FieldSpec { key: "clients.keepalive_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 3600.0 }, doc: "Keep-alive interval: clients notice their supernode is gone within it, so they start reconnecting spread over it." },
     FieldSpec { key: "clients.session_mean_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 604_800.0 }, doc: "Mean time before a user logs off and another logs on (steady login churn); 0 = no churn." },
+    FieldSpec { key: "clients.patience_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 604_800.0 }, doc: "Mean time a user keeps a client open that cannot connect before closing it for now; 0 = users never give up." },
+    FieldSpec { key: "clients.return_mean_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 604_800.0 }, doc: "Mean time before a user who gave up opens the client again." },
     FieldSpec { key: "supernodes.count", unit: "supernodes", kind: FieldKind::Int { min: 1, max: 100_000 }, doc: "Supernodes serving at the start (2010: about 48,000 peers; 2015: about 10,000 operator-hosted)." },
     FieldSpec { key: "supernodes.operator_hosted", unit: "", kind: FieldKind::Bool, doc: "Supernodes run by the operator (post-2012): no client bug crashes them and they have no failsafe." },
     FieldSpec { key: "supernodes.capacity_per_s", unit: "load units/s", kind: FieldKind::Float { min: 1.0, max: 1e9 }, doc: "Mean capacity of a supernode; one load unit is one connected client's keep-alive and presence work for a second." },
@@ -459,13 +507,19 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { key: "supernodes.max_clients", unit: "clients", kind: FieldKind::Int { min: 1, max: 1_000_000 }, doc: "Most clients a supernode of mean capacity holds; each one's limit scales with its capacity." },
     FieldSpec { key: "supernodes.neighbours", unit: "links", kind: FieldKind::Int { min: 1, max: 16 }, doc: "Overlay links per supernode; searches are forwarded along them." },
     FieldSpec { key: "supernodes.restart_mean_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 604_800.0 }, doc: "Mean time for a crashed supernode to serve again: the user relaunches, then it takes time to become available." },
+    FieldSpec { key: "supernodes.queue_max", unit: "attempts", kind: FieldKind::Int { min: 1, max: 100_000 }, doc: "Most connection attempts a supernode's accept queue holds; more are refused (each still costs load.refusal_cost)." },
+    FieldSpec { key: "supernodes.queue_timeout_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 600.0 }, doc: "An attempt waiting in an accept queue times out after this; a supernode admits no more than it can serve within it." },
     FieldSpec { key: "load.per_client_per_s", unit: "load units/s", kind: FieldKind::Float { min: 0.0, max: 1e3 }, doc: "Load each connected client puts on its supernode." },
-    FieldSpec { key: "load.login_cost", unit: "load units", kind: COST, doc: "Load of one accepted connection (handshake, registration, buddy-list lookups)." },
-    FieldSpec { key: "load.refusal_cost", unit: "load units", kind: COST, doc: "Load one refused connection attempt still costs." },
-    FieldSpec { key: "failsafe.threshold", unit: "x capacity", kind: FieldKind::Float { min: 1.0, max: 1000.0 }, doc: "Offered load, as a multiple of capacity, that counts as overload for the failsafe." },
-    FieldSpec { key: "failsafe.sustain_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 3600.0 }, doc: "How long overload must last before a supernode drops its role (each quiet second takes one back)." },
+    FieldSpec { key: "load.login_cost", unit: "load units", kind: COST, doc: "Load of one served connection in all: handshake, registration, contact-list and presence work, searches for the client's contacts." },
+    FieldSpec { key: "load.refusal_cost", unit: "load units", kind: COST, doc: "Load every attempt that reaches a supernode costs, served or not (TCP accept, crypto handshake, saying no)." },
+    FieldSpec { key: "failsafe.threshold", unit: "x capacity", kind: FieldKind::Float { min: 0.05, max: 100.0 }, doc: "Load average at which a supernode drops its role: the load asked of it (keep-alives plus every attempt reaching it at the cost of serving it), as a multiple of capacity, smoothed over failsafe.window_s." },
+    FieldSpec { key: "failsafe.window_s", unit: "s", kind: FieldKind::Float { min: 1.0, max: 3600.0 }, doc: "Time constant of the failsafe's load average: overload must last about this long to count, whether it comes smooth or in waves." },
     FieldSpec { key: "failsafe.cooldown_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 604_800.0 }, doc: "Mean time a supernode stays out of the role after its failsafe fired." },
-    FieldSpec { key: "host_cache.size", unit: "entries", kind: FieldKind::Int { min: 1, max: 200 }, doc: "Supernode addresses a client knows; an attempt skips dead entries and asks the first live one, and fails if all are dead." },
+    FieldSpec { key: "host_cache.size", unit: "entries", kind: FieldKind::Int { min: 1, max: 200 }, doc: "Supernode addresses a client knows, learned from its last supernode's neighbourhood; an attempt walks them until one takes it, then asks the bootstrap servers." },
+    FieldSpec { key: "host_cache.entry_timeout_s", unit: "s", kind: FieldKind::Float { min: 0.1, max: 30.0 }, doc: "Time spent on a cache entry that does not take the client (dead, or its accept queue full) before the next is tried." },
+    FieldSpec { key: "bootstrap.capacity_per_s", unit: "requests/s", kind: FieldKind::Float { min: 1.0, max: 1e9 }, doc: "Requests per second the central bootstrap and login servers answer with fresh supernode addresses (mega-supernodes first)." },
+    FieldSpec { key: "promotion.eligible_fraction", unit: "fraction", kind: FRACTION, doc: "Share of clients that could be supernodes: public address, enough bandwidth, CPU and uptime." },
+    FieldSpec { key: "promotion.per_h", unit: "1/h", kind: FieldKind::Float { min: 0.0, max: 100.0 }, doc: "Share of eligible running clients promoted per hour while the overlay is short of supernodes (0 = no promotion)." },
     FieldSpec { key: "retry.policy", unit: "", kind: FieldKind::Enum(POLICIES), doc: "How clients space reconnection attempts (AWS, Exponential Backoff And Jitter)." },
     FieldSpec { key: "retry.base_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 600.0 }, doc: "Base delay between attempts." },
     FieldSpec { key: "retry.cap_s", unit: "s", kind: FieldKind::Float { min: 0.0, max: 3600.0 }, doc: "Longest delay between attempts (at least retry.base_s)." },
@@ -474,7 +528,8 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { key: "trigger.kind", unit: "", kind: FieldKind::Enum(&["none", "crash-on-delayed-reply", "config-push"]), doc: "What goes wrong: none, the 2010 crash bug, or the 2015 configuration push." },
     FieldSpec { key: "trigger.start_s", unit: "s", kind: TIME, doc: "When the trigger starts." },
     FieldSpec { key: "trigger.end_s", unit: "s", kind: TIME, doc: "When it stops: offline-message servers recover (2010), configuration rolled back (2015). At least trigger.start_s." },
-    FieldSpec { key: "trigger.hazard_per_h", unit: "1/h", kind: FieldKind::Float { min: 0.0, max: 3600.0 }, doc: "While it lasts, how often each connected client on the affected version is hit, per hour." },
+    FieldSpec { key: "trigger.hazard_per_h", unit: "1/h", kind: FieldKind::Float { min: 0.0, max: 3600.0 }, doc: "While it lasts, how often each connected affected client is hit, per hour (2010: crashes at this rate when every offline-message reply is delayed)." },
+    FieldSpec { key: "trigger.capacity_fraction", unit: "fraction", kind: FRACTION, doc: "2010: share of the offline-message servers' capacity left while the trigger lasts; their load against it sets the share of delayed replies." },
     FieldSpec { key: "trigger.rollout_s", unit: "s", kind: TIME, doc: "Time for the trigger to reach all affected clients (configuration rolled out over minutes); 0 = at once." },
     FieldSpec { key: "mega.count", unit: "supernodes", kind: FieldKind::Int { min: 0, max: 100_000 }, doc: "Mega-supernodes deployed by the operator (0 = intervention off). Reports: hundreds to thousands." },
     FieldSpec { key: "mega.repurposed_fraction", unit: "fraction", kind: FRACTION, doc: "Share of the mega-supernodes that are repurposed offline-IM and group-video servers; they come up first." },
@@ -699,6 +754,8 @@ fn build(v: &Value) -> Params {
             relaunch_mean_s: f("clients.relaunch_mean_s"),
             keepalive_s: f("clients.keepalive_s"),
             session_mean_s: f("clients.session_mean_s"),
+            patience_s: f("clients.patience_s"),
+            return_mean_s: f("clients.return_mean_s"),
         },
         supernodes: SupernodeParams {
             count: u("supernodes.count") as u32,
@@ -708,6 +765,8 @@ fn build(v: &Value) -> Params {
             max_clients: u("supernodes.max_clients") as u32,
             neighbours: u("supernodes.neighbours") as u32,
             restart_mean_s: f("supernodes.restart_mean_s"),
+            queue_max: u("supernodes.queue_max") as u32,
+            queue_timeout_s: f("supernodes.queue_timeout_s"),
         },
         load: LoadParams {
             per_client_per_s: f("load.per_client_per_s"),
@@ -716,16 +775,19 @@ fn build(v: &Value) -> Params {
         },
         failsafe: FailsafeParams {
             threshold: f("failsafe.threshold"),
-            sustain_s: f("failsafe.sustain_s"),
+            window_s: f("failsafe.window_s"),
             cooldown_s: f("failsafe.cooldown_s"),
         },
-        host_cache: HostCacheParams { size: u("host_cache.size") as u32 },
+        host_cache: HostCacheParams { size: u("host_cache.size") as u32, entry_timeout_s: f("host_cache.entry_timeout_s") },
+        bootstrap: BootstrapParams { capacity_per_s: f("bootstrap.capacity_per_s") },
+        promotion: PromotionParams { eligible_fraction: f("promotion.eligible_fraction"), per_h: f("promotion.per_h") },
         retry: RetryParams { policy, base_s: f("retry.base_s"), cap_s: f("retry.cap_s"), switch_s: f("retry.switch_s"), switch_to },
         trigger: TriggerParams {
             kind,
             start_s: f("trigger.start_s"),
             end_s: f("trigger.end_s"),
             hazard_per_h: f("trigger.hazard_per_h"),
+            capacity_fraction: f("trigger.capacity_fraction"),
             rollout_s: f("trigger.rollout_s"),
         },
         mega: MegaParams {

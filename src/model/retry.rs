@@ -10,8 +10,9 @@ use super::rng::SimRng;
 /// Attempt numbers above this share one slot (every policy has reached its cap by then).
 pub const ATTEMPT_LEVELS: usize = 20;
 
-/// Longest delay the wheel can hold, in ticks (`retry.cap_s` is at most 3600 s).
-const MAX_DELAY_TICKS: usize = 3601;
+/// Longest delay the wheel can hold, in ticks: the longest backoff (`retry.cap_s` is at most
+/// 3600 s) plus the time a walk through a host cache takes, which is cut at another hour.
+pub const MAX_DELAY_TICKS: usize = 7201;
 
 /// The delay a client waits before its next attempt: a window of ticks it is spread over
 /// uniformly, plus the share of it that sits exactly on the upper end.
@@ -29,6 +30,26 @@ pub struct Delay {
 
 fn ticks(s: f64) -> u32 {
     (libm::ceil(s).max(1.0) as u32).min(MAX_DELAY_TICKS as u32)
+}
+
+impl Delay {
+    /// The same delay, `extra` ticks later (time spent before the backoff starts, such as a walk
+    /// through the host cache), within what the wheel can hold.
+    pub fn later(self, extra: u32) -> Delay {
+        let max = MAX_DELAY_TICKS as u32;
+        Delay {
+            lo_ticks: (self.lo_ticks + extra).min(max),
+            hi_ticks: (self.hi_ticks + extra).min(max),
+            at_cap_fraction: self.at_cap_fraction,
+            cap_ticks: (self.cap_ticks + extra).min(max),
+        }
+    }
+
+    /// The mean delay, in ticks.
+    pub fn mean_ticks(&self) -> f64 {
+        let spread = (self.lo_ticks as f64 + self.hi_ticks as f64) / 2.0;
+        spread * (1.0 - self.at_cap_fraction) + self.cap_ticks as f64 * self.at_cap_fraction
+    }
 }
 
 /// The exponential delay `min(cap, base·2^n)` in seconds.

@@ -1,35 +1,80 @@
 //! Supernodes, kept explicitly as flat arrays (one entry per supernode, indices not pointers).
+//!
+//! Peers are stored in overlay order (a space-filling curve over their positions), so that the
+//! supernodes near each other in the overlay are next to each other in the arrays. Consecutive
+//! runs of [`REGION_SIZE`] peers form the *regions* that host caches are learned from: a client's
+//! cache lists the supernodes around the one it was last connected to. Mega-supernodes come
+//! after the peers and belong to no region.
 
 use super::params::Params;
 use super::rng::SimRng;
 
+/// Peers per region: the neighbourhood a client learns its host cache from (a supernode and
+/// the supernodes around it in the overlay, about two overlay hops).
+pub const REGION_SIZE: usize = 48;
+
 /// What a supernode is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(u8)]
 pub enum SnState {
     /// Serving clients (it may still be overloaded; see [`Supernodes::overloaded`]).
+    #[default]
     Up = 0,
     /// Dropped the supernode role because its failsafe fired; back after a cool-down.
     ShutDown = 1,
-    /// Crashed with its client (2010) or taken down by hand; back after a restart lag.
+    /// Crashed with its client (2010) or taken down by hand; back after a restart lag, unless a
+    /// promoted client takes its place in the overlay first.
     Crashed = 2,
     /// Not part of the network: a mega-supernode not yet deployed, or released again.
     Off = 3,
 }
 
-/// Who runs a supernode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum SnKind {
-    /// An ordinary client with a public address.
-    Peer = 0,
-    /// A dedicated operator-run mega-supernode.
-    Mega = 1,
-    /// An offline-IM or group-video server repurposed as a mega-supernode.
-    Repurposed = 2,
+impl SnState {
+    /// The state in words, for read-outs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SnState::Up => "up",
+            SnState::ShutDown => "shut down by its failsafe",
+            SnState::Crashed => "crashed",
+            SnState::Off => "not deployed",
+        }
+    }
 }
 
-/// The per-tick state of one supernode, packed together because every tick reads it all.
+/// Who runs a supernode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+pub enum SnKind {
+    /// An ordinary client with a public address, a supernode from the start.
+    #[default]
+    Peer = 0,
+    /// A client promoted to supernode during the run, in the place of one that left.
+    Promoted = 1,
+    /// A dedicated operator-run mega-supernode.
+    Mega = 2,
+    /// An offline-IM or group-video server repurposed as a mega-supernode.
+    Repurposed = 3,
+}
+
+impl SnKind {
+    /// Whether it runs on a user's machine (and so has the failsafe and may run a buggy client).
+    #[inline]
+    pub fn is_peer(self) -> bool {
+        matches!(self, SnKind::Peer | SnKind::Promoted)
+    }
+
+    /// The kind in words, for read-outs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SnKind::Peer => "peer",
+            SnKind::Promoted => "promoted client",
+            SnKind::Mega => "mega-supernode",
+            SnKind::Repurposed => "repurposed server",
+        }
+    }
+}
+
+/// One supernode's state, read out of the columns (for read-outs, drawing and tests).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sn {
     /// Clients attached.
@@ -37,26 +82,51 @@ pub struct Sn {
     /// Most clients it will hold (peers: `supernodes.max_clients` scaled by its capacity
     /// relative to the mean, so a weak home PC holds fewer).
     pub max_clients: u32,
+    /// Connection attempts waiting in its accept queue (clients that will attach when served).
+    pub queue: u32,
     /// Capacity, in load units per second.
     pub capacity_per_s: f32,
-    /// Connections it accepted in the last tick, still being set up (attached next tick, scaled
-    /// by the share of them that really arrive).
-    pub accept: f32,
-    /// The failsafe's overload counter, in seconds: up one for every second offered load is at
-    /// or above the threshold, down one for every second below it. The role is dropped when it
-    /// reaches `failsafe.sustain_s`.
-    pub overload_s: u16,
-    /// [`SnState`] as `u8`.
-    pub state: u8,
-    /// [`SnKind`] as `u8`.
-    pub kind: u8,
+    /// Logins it can still complete this second and has not used (a fraction carried over, so
+    /// a supernode that completes 0.3 logins per second completes one every few seconds).
+    pub credit: f32,
+    /// The failsafe's load average: the load asked of it (keep-alives plus every connection
+    /// attempt at what serving it would cost), in load units per second, smoothed over
+    /// `failsafe.window_s` (an exponentially weighted mean, like a Unix load average).
+    pub load_avg: f32,
+    /// Room left in its accept queue after its last second, for attempts arriving now.
+    pub room: f32,
+    /// What it is doing.
+    pub state: SnState,
+    /// Who runs it.
+    pub kind: SnKind,
 }
 
-/// All supernodes: the packed per-tick state, plus what only drawing and rare events read.
+/// All supernodes, column by column (one entry per supernode in each column), so that the
+/// per-second pass reads and writes each quantity as one contiguous run.
 #[derive(Clone, Debug, Default)]
 pub struct Supernodes {
-    /// Per-tick state, one entry per supernode.
-    pub hot: Vec<Sn>,
+    /// Clients attached.
+    pub clients: Vec<u32>,
+    /// Most clients each holds.
+    pub max_clients: Vec<u32>,
+    /// Attempts waiting in each accept queue.
+    pub queue: Vec<u32>,
+    /// Capacity, in load units per second.
+    pub capacity_per_s: Vec<f32>,
+    /// Unused login credit carried to the next second (see [`Sn::credit`]).
+    pub credit: Vec<f32>,
+    /// The failsafe's load average, in load units per second (see [`Sn::load_avg`]).
+    pub load_avg: Vec<f32>,
+    /// Room left in each accept queue after the last second.
+    pub room: Vec<f32>,
+    /// 1 while serving, 0 otherwise (the state as a factor the pass multiplies by).
+    pub serving: Vec<f32>,
+    /// 1 if it has a failsafe (it runs on a user's machine), 0 otherwise.
+    pub guarded: Vec<f32>,
+    /// What each is doing.
+    pub state: Vec<SnState>,
+    /// Who runs each.
+    pub kind: Vec<SnKind>,
     /// Whether the supernode's own client runs the buggy version (peers only).
     pub buggy: Vec<bool>,
     /// Tick at which a supernode that is down comes back (0 = no return scheduled).
@@ -69,16 +139,21 @@ pub struct Supernodes {
     pub neighbours: Vec<u32>,
     /// Overlay links per supernode.
     pub neighbours_per: usize,
-    /// How many of the entries are peers (the rest are mega-supernodes).
+    /// How many of the entries are peer places (the rest are mega-supernodes).
     pub peers: usize,
-    /// The largest `max_clients` among peers (index 0) and among mega-supernodes (index 1).
-    pub max_by_kind: [u32; 3],
-    /// Connection attempts that reached each serving supernode in the last tick.
-    pub contacts_per_sn: f32,
+    /// Regions of peers (`REGION_SIZE` consecutive peers each; the last may be smaller).
+    pub regions: usize,
+    /// The largest `max_clients` in each region (index `regions` is the mega-supernodes).
+    pub max_by_region: Vec<u32>,
+    /// Connection attempts that reached each serving supernode of a region in the last tick
+    /// (index `regions` is the mega-supernodes).
+    pub contacts_per_sn: Vec<f32>,
     /// Load units per connected client per second.
     pub per_client_per_s: f32,
     /// Load units per connection attempt (as offered: what it would cost if accepted).
     pub login_cost: f32,
+    /// Whether supernodes are run by the operator (no failsafe).
+    pub operator_hosted: bool,
 }
 
 /// Mixes a seed with a stream and an index into an independent 64-bit seed (SplitMix64), so
@@ -93,77 +168,110 @@ pub fn derive_seed(seed: u64, stream: u64, index: u64) -> u64 {
 
 const LAYOUT_STREAM: u64 = 1;
 const MEGA_STREAM: u64 = 2;
+const LINK_STREAM: u64 = 3;
+
+/// A peer as drawn before the arrays are put in overlay order.
+struct Placed {
+    x: f32,
+    y: f32,
+    capacity_per_s: f32,
+    max_clients: u32,
+    buggy: bool,
+}
 
 impl Supernodes {
-    /// Builds the peers (serving) and the mega-supernodes (off until deployed) for `p`.
+    /// Builds the peers (serving, in overlay order) and the mega-supernodes (off until deployed)
+    /// for `p`.
     pub fn build(p: &Params, seed: u64) -> Self {
         let peers = p.supernodes.count as usize;
-        let megas = p.mega.count as usize;
         let k = p.supernodes.neighbours as usize;
-        let peer = Sn { state: SnState::Up as u8, kind: SnKind::Peer as u8, ..Sn::default() };
-        // Peers first; `set_megas` appends the mega-supernodes.
+        let sigma = p.supernodes.capacity_spread;
+        let mut placed: Vec<Placed> = (0..peers)
+            .map(|i| {
+                let mut r = SimRng::new(derive_seed(seed, LAYOUT_STREAM, i as u64));
+                // Points in a disc, denser towards the middle, like a map of users.
+                let rad = libm::sqrt(r.uniform()) * 0.48;
+                let ang = r.uniform() * 2.0 * core::f64::consts::PI;
+                let factor = libm::exp(sigma * r.normal() - sigma * sigma / 2.0);
+                let slots = libm::round(p.supernodes.max_clients as f64 * factor).clamp(1.0, 4_000_000_000.0) as u32;
+                Placed {
+                    x: (0.5 + rad * libm::cos(ang)) as f32,
+                    y: (0.5 + rad * libm::sin(ang)) as f32,
+                    capacity_per_s: (p.supernodes.capacity_per_s * factor) as f32,
+                    max_clients: slots,
+                    buggy: !p.supernodes.operator_hosted && r.uniform() < p.clients.buggy_fraction,
+                }
+            })
+            .collect();
+        // Overlay order: along a space-filling curve, so that neighbours in the overlay are near
+        // each other in the picture and in the arrays. Keys are unique (the draw index breaks
+        // ties), so an unstable sort gives one order.
+        let mut order: Vec<(u64, u32)> = placed.iter().enumerate().map(|(i, q)| (morton(q.x, q.y), i as u32)).collect();
+        order.sort_unstable();
+        let mut sorted = Vec::with_capacity(peers);
+        for &(_, i) in &order {
+            sorted.push(std::mem::replace(
+                &mut placed[i as usize],
+                Placed { x: 0.0, y: 0.0, capacity_per_s: 0.0, max_clients: 0, buggy: false },
+            ));
+        }
+        let regions = peers.div_ceil(REGION_SIZE);
         let mut s = Supernodes {
-            hot: vec![peer; peers],
-            buggy: vec![false; peers],
+            clients: vec![0; peers],
+            max_clients: sorted.iter().map(|q| q.max_clients).collect(),
+            queue: vec![0; peers],
+            capacity_per_s: sorted.iter().map(|q| q.capacity_per_s).collect(),
+            credit: vec![0.0; peers],
+            load_avg: vec![0.0; peers],
+            room: vec![0.0; peers],
+            serving: vec![1.0; peers],
+            guarded: vec![if p.supernodes.operator_hosted { 0.0 } else { 1.0 }; peers],
+            state: vec![SnState::Up; peers],
+            kind: vec![SnKind::Peer; peers],
+            buggy: sorted.iter().map(|q| q.buggy).collect(),
             back_at: vec![0; peers],
-            x: vec![0.0; peers],
-            y: vec![0.0; peers],
+            x: sorted.iter().map(|q| q.x).collect(),
+            y: sorted.iter().map(|q| q.y).collect(),
             neighbours: vec![0; peers * k],
             neighbours_per: k,
             peers,
-            max_by_kind: [0, p.mega.max_clients, p.mega.max_clients],
-            contacts_per_sn: 0.0,
+            regions,
+            contacts_per_sn: vec![0.0; regions + 1],
+            max_by_region: vec![0; regions + 1],
             per_client_per_s: p.load.per_client_per_s as f32,
             login_cost: p.load.login_cost as f32,
+            operator_hosted: p.supernodes.operator_hosted,
         };
-        let sigma = p.supernodes.capacity_spread;
-        for i in 0..peers {
-            let mut r = SimRng::new(derive_seed(seed, LAYOUT_STREAM, i as u64));
-            // Points in a disc, denser towards the middle, like a map of users.
-            let rad = libm::sqrt(r.uniform()) * 0.48;
-            let ang = r.uniform() * 2.0 * core::f64::consts::PI;
-            s.x[i] = (0.5 + rad * libm::cos(ang)) as f32;
-            s.y[i] = (0.5 + rad * libm::sin(ang)) as f32;
-            let factor = libm::exp(sigma * r.normal() - sigma * sigma / 2.0);
-            s.hot[i].capacity_per_s = (p.supernodes.capacity_per_s * factor) as f32;
-            let slots = libm::round(p.supernodes.max_clients as f64 * factor).clamp(1.0, 4_000_000_000.0) as u32;
-            s.hot[i].max_clients = slots;
-            s.max_by_kind[0] = s.max_by_kind[0].max(slots);
-            s.buggy[i] = !p.supernodes.operator_hosted && r.uniform() < p.clients.buggy_fraction;
+        for r in 0..regions {
+            s.max_by_region[r] = s.max_clients[s.region_range(r)].iter().copied().max().unwrap_or(0);
         }
         s.link_peers(seed);
         s.set_megas(p, seed);
-        debug_assert_eq!(s.len(), peers + megas);
         s
     }
 
-    /// Overlay links among peers: mostly to peers nearby (in a space-filling-curve order, so
-    /// links are short when drawn), plus one long random link each, as in a small-world overlay.
-    /// Mega-supernodes do not change the peers' links.
+    /// Overlay links among peers: to the peers next in overlay order on both sides, plus one
+    /// long random link each, as in a small-world overlay. Mega-supernodes do not change them.
     fn link_peers(&mut self, seed: u64) {
         let n = self.peers;
         let k = self.neighbours_per;
         if n == 0 || k == 0 {
             return;
         }
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        // Keys are unique (the index breaks ties), so an unstable sort gives one order.
-        order.sort_unstable_by_key(|&i| (morton(self.x[i as usize], self.y[i as usize]), i));
-        let mut pos = vec![0usize; n];
-        for (p, &i) in order.iter().enumerate() {
-            pos[i as usize] = p;
-        }
-        let mut r = SimRng::new(derive_seed(seed, 3, 0));
-        for (i, &p) in pos.iter().enumerate() {
+        let mut r = SimRng::new(derive_seed(seed, LINK_STREAM, 0));
+        for i in 0..n {
             for j in 0..k {
                 let nb = if j + 1 == k && n > 2 {
                     r.below(n as u64) as usize
                 } else {
                     let step = j / 2 + 1;
-                    let q = if j % 2 == 0 { (p + step) % n } else { (p + n - step % n) % n };
-                    order[q] as usize
+                    if j % 2 == 0 {
+                        (i + step) % n
+                    } else {
+                        (i + n - step % n) % n
+                    }
                 };
-                self.neighbours[i * k + j] = if nb == i { order[(p + 1) % n] } else { nb as u32 };
+                self.neighbours[i * k + j] = if nb == i { ((i + 1) % n) as u32 } else { nb as u32 };
             }
         }
     }
@@ -174,16 +282,11 @@ impl Supernodes {
     pub fn set_megas(&mut self, p: &Params, seed: u64) {
         let peers = self.peers;
         let k = self.neighbours_per;
-        self.hot.truncate(peers);
-        self.buggy.truncate(peers);
-        self.back_at.truncate(peers);
-        self.x.truncate(peers);
-        self.y.truncate(peers);
+        self.truncate(peers);
         self.neighbours.truncate(peers * k);
         let megas = p.mega.count as usize;
+        self.max_by_region[self.regions] = p.mega.max_clients;
         let repurposed = libm::round(p.mega.repurposed_fraction * megas as f64) as usize;
-        self.max_by_kind[1] = p.mega.max_clients;
-        self.max_by_kind[2] = p.mega.max_clients;
         for j in 0..megas {
             let mut r = SimRng::new(derive_seed(seed, MEGA_STREAM, j as u64));
             // Mega-supernodes sit on a ring around the peers' centre, where they are easy to see.
@@ -191,15 +294,17 @@ impl Supernodes {
             let rad = 0.2 + 0.02 * r.uniform();
             self.x.push((0.5 + rad * libm::cos(ang)) as f32);
             self.y.push((0.5 + rad * libm::sin(ang)) as f32);
-            self.hot.push(Sn {
-                clients: 0,
-                max_clients: p.mega.max_clients,
-                capacity_per_s: p.mega.capacity_per_s as f32,
-                accept: 0.0,
-                overload_s: 0,
-                state: SnState::Off as u8,
-                kind: if j < repurposed { SnKind::Repurposed as u8 } else { SnKind::Mega as u8 },
-            });
+            self.clients.push(0);
+            self.max_clients.push(p.mega.max_clients);
+            self.queue.push(0);
+            self.capacity_per_s.push(p.mega.capacity_per_s as f32);
+            self.credit.push(0.0);
+            self.load_avg.push(0.0);
+            self.room.push(0.0);
+            self.serving.push(0.0);
+            self.guarded.push(0.0);
+            self.state.push(SnState::Off);
+            self.kind.push(if j < repurposed { SnKind::Repurposed } else { SnKind::Mega });
             self.buggy.push(false);
             self.back_at.push(0);
             for _ in 0..k {
@@ -209,26 +314,88 @@ impl Supernodes {
         }
     }
 
-    /// Number of supernodes (peers and mega-supernodes).
+    /// Keeps the first `n` entries of every per-supernode column.
+    fn truncate(&mut self, n: usize) {
+        self.clients.truncate(n);
+        self.max_clients.truncate(n);
+        self.queue.truncate(n);
+        self.capacity_per_s.truncate(n);
+        self.credit.truncate(n);
+        self.load_avg.truncate(n);
+        self.room.truncate(n);
+        self.serving.truncate(n);
+        self.guarded.truncate(n);
+        self.state.truncate(n);
+        self.kind.truncate(n);
+        self.buggy.truncate(n);
+        self.back_at.truncate(n);
+        self.x.truncate(n);
+        self.y.truncate(n);
+    }
+
+    /// Number of supernodes (peer places and mega-supernodes).
     pub fn len(&self) -> usize {
-        self.hot.len()
+        self.state.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.hot.is_empty()
+        self.state.is_empty()
+    }
+
+    /// Supernode `i`'s state, read out of the columns.
+    pub fn get(&self, i: usize) -> Sn {
+        Sn {
+            clients: self.clients[i],
+            max_clients: self.max_clients[i],
+            queue: self.queue[i],
+            capacity_per_s: self.capacity_per_s[i],
+            credit: self.credit[i],
+            load_avg: self.load_avg[i],
+            room: self.room[i],
+            state: self.state[i],
+            kind: self.kind[i],
+        }
+    }
+
+    /// Sets supernode `i`'s state and kind, with the factors the pass multiplies by.
+    pub fn set_state_kind(&mut self, i: usize, state: SnState, kind: SnKind) {
+        self.state[i] = state;
+        self.kind[i] = kind;
+        self.serving[i] = if state == SnState::Up { 1.0 } else { 0.0 };
+        self.guarded[i] = if kind.is_peer() && !self.operator_hosted { 1.0 } else { 0.0 };
+    }
+
+    /// The region of supernode `i` (`regions` for mega-supernodes).
+    #[inline]
+    pub fn region_of(&self, i: usize) -> usize {
+        if i < self.peers {
+            i / REGION_SIZE
+        } else {
+            self.regions
+        }
+    }
+
+    /// The index range of region `r`'s supernodes (`regions` gives the mega-supernodes).
+    #[inline]
+    pub fn region_range(&self, r: usize) -> std::ops::Range<usize> {
+        if r >= self.regions {
+            self.peers..self.len()
+        } else {
+            r * REGION_SIZE..((r + 1) * REGION_SIZE).min(self.peers)
+        }
     }
 
     /// Whether supernode `i` is serving.
     #[inline]
     pub fn is_up(&self, i: usize) -> bool {
-        self.hot[i].state == SnState::Up as u8
+        self.state[i] == SnState::Up
     }
 
     /// Most clients supernode `i` holds.
     #[inline]
     pub fn max_clients(&self, i: usize) -> u32 {
-        self.hot[i].max_clients
+        self.max_clients[i]
     }
 
     /// Load offered to supernode `i` in the last tick, in load units per second: its clients'
@@ -236,7 +403,7 @@ impl Supernodes {
     #[inline]
     pub fn load_per_s(&self, i: usize) -> f32 {
         if self.is_up(i) {
-            self.hot[i].clients as f32 * self.per_client_per_s + self.contacts_per_sn * self.login_cost
+            self.clients[i] as f32 * self.per_client_per_s + self.contacts_per_sn[self.region_of(i)] * self.login_cost
         } else {
             0.0
         }
@@ -245,7 +412,7 @@ impl Supernodes {
     /// Whether supernode `i` is serving but asked more than its capacity in the last tick.
     #[inline]
     pub fn overloaded(&self, i: usize) -> bool {
-        self.is_up(i) && self.load_per_s(i) > self.hot[i].capacity_per_s
+        self.is_up(i) && self.load_per_s(i) > self.capacity_per_s[i]
     }
 
     /// The overlay neighbours of `i`.
@@ -266,4 +433,36 @@ fn morton(x: f32, y: f32) -> u64 {
     let xi = (x.clamp(0.0, 1.0) * 65535.0) as u32;
     let yi = (y.clamp(0.0, 1.0) * 65535.0) as u32;
     spread(xi) | (spread(yi) << 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenarios;
+
+    #[test]
+    fn peers_are_in_overlay_order_and_regions_cover_them() {
+        let p = scenarios::scaled(&scenarios::find("skype-2010").unwrap().params, 0.01);
+        let s = Supernodes::build(&p, 3);
+        assert_eq!(s.peers, p.supernodes.count as usize);
+        let keys: Vec<u64> = (0..s.peers).map(|i| morton(s.x[i], s.y[i])).collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+        let covered: usize = (0..s.regions).map(|r| s.region_range(r).len()).sum();
+        assert_eq!(covered, s.peers);
+        assert_eq!(s.region_range(s.regions), s.peers..s.len());
+        for i in 0..s.peers {
+            assert!(s.region_range(s.region_of(i)).contains(&i));
+        }
+    }
+
+    #[test]
+    fn the_same_seed_builds_the_same_overlay() {
+        let p = scenarios::scaled(&scenarios::find("skype-2010").unwrap().params, 0.01);
+        let a = Supernodes::build(&p, 9);
+        let b = Supernodes::build(&p, 9);
+        assert_eq!(a.capacity_per_s, b.capacity_per_s);
+        assert_eq!(a.max_clients, b.max_clients);
+        assert_eq!(a.neighbours, b.neighbours);
+        assert_ne!(Supernodes::build(&p, 10).x, a.x);
+    }
 }

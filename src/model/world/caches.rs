@@ -1,0 +1,529 @@
+//! Host caches with state, kept as cohorts.
+//!
+//! A client's host cache is the list of supernode addresses it learned: from the supernode it
+//! was last connected to (that supernode and the ones around it in the overlay, kept fresh while
+//! connected), or from the bootstrap servers when every entry failed. Clients are grouped in
+//! *cohorts* by the cache they hold: cohort `r` learned its cache in region `r`; the last cohort
+//! learned it from the bootstrap servers (mega-supernodes first, then live peers anywhere).
+//!
+//! An entry is live while its supernode serves (a supernode that died and came back is at the
+//! same address again); an entry whose supernode died is stale. A connection attempt walks the
+//! cache: a stale entry does not answer, and neither does a live one whose accept queue is full
+//! (the connection request is dropped), so each costs the client `host_cache.entry_timeout_s`
+//! before it tries the next; the first live entry with room takes it into its accept queue. When every entry fails the client asks the bootstrap servers, which
+//! have a capacity; a client they answer walks its new cache at once, one they refuse backs off.
+//! A bootstrap list holds mega-supernodes (once deployed, up to half the list) and live peers
+//! from all over the overlay.
+//!
+//! The walk is reckoned per cohort in expectation over its entries: with a share `ℓ` of them live
+//! and a live entry taking the client with probability `p`, an entry fails with probability
+//! `q = 1 − ℓp`, a walk of `h` entries succeeds with probability `1 − q^h` and contacts
+//! `(1 − q^h)/p` live supernodes on average, spread over the cache's regions.
+
+use super::super::params::{Params, RetryPolicy};
+use super::super::retry::{self, ATTEMPT_LEVELS};
+use super::super::rng::{split_bounded, split_proportional, SimRng};
+use super::super::supernode::{Supernodes, REGION_SIZE};
+
+/// Systematic rounding of a sequence of non-negative reals: each is rounded down or up so that
+/// the running total stays within one of the exact one, from one random offset.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Rounder {
+    carry: f64,
+}
+
+impl Rounder {
+    /// A rounder starting at a random offset.
+    pub fn new(rng: &mut SimRng) -> Self {
+        Self { carry: rng.uniform() }
+    }
+
+    /// A rounder starting at the `k`-th point of a low-discrepancy sequence from `u` (so that many
+    /// rounders share one random draw and still start evenly spread).
+    pub fn nth(u: f64, k: usize) -> Self {
+        const GOLDEN: f64 = 0.618_033_988_749_894_9;
+        let x = u + k as f64 * GOLDEN;
+        Self { carry: x - libm::floor(x) }
+    }
+
+    /// The current carry, in [0, 1) (an offset for systematic sampling).
+    pub fn offset(&self) -> f64 {
+        self.carry
+    }
+
+    /// `x` rounded, never above `max`.
+    #[inline]
+    pub fn round(&mut self, x: f64, max: u64) -> u64 {
+        // `x` is never negative and the carry is in [0, 1), so truncation is the floor.
+        let y = x.max(0.0) + self.carry;
+        let n = y as u64;
+        self.carry = y - n as f64;
+        n.min(max)
+    }
+}
+
+/// `x` to the power `n` by repeated squaring, in a fixed order (the same bits on every platform).
+#[inline]
+pub(super) fn pow_int(x: f64, mut n: u32) -> f64 {
+    let mut base = x;
+    let mut acc = 1.0;
+    while n > 0 {
+        if n & 1 == 1 {
+            acc *= base;
+        }
+        base *= base;
+        n >>= 1;
+    }
+    acc
+}
+
+/// One walk through `h` entries, a share `live` of them live, a live one taking the client with
+/// probability `p`: the probability the walk succeeds and the live supernodes it contacts.
+#[inline]
+pub(super) fn walk_math(h: u32, live: f64, p: f64) -> (f64, f64) {
+    let lp = live * p;
+    if lp <= 1e-12 {
+        return (0.0, h as f64 * live);
+    }
+    let qh = pow_int(1.0 - lp, h);
+    (1.0 - qh, (1.0 - qh) / p)
+}
+
+/// What the walks of a second look like, per cohort, before they are settled.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Walks {
+    /// Signed-in share of attempts (the sign-in service's goodput).
+    pub signed_share: f64,
+    /// Expected requests to the bootstrap servers (walks where every entry failed).
+    pub bootstrap_offered: f64,
+    /// Share of the bootstrap cohort's successes that land on mega-supernodes.
+    pub mega_share: f64,
+}
+
+
+/// How the attempts of a second ended, for rescheduling and the figures.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Outcome {
+    /// Attempts made.
+    pub attempts: u64,
+    /// Attempts signed in by the sign-in service.
+    pub signed: u64,
+    /// Walks that found a supernode with room (clients now in an accept queue).
+    pub connected: u64,
+    /// Requests to the bootstrap servers, and how many were answered.
+    pub bootstrap_requests: u64,
+    /// Answered bootstrap requests.
+    pub bootstrap_served: u64,
+    /// Users who gave up.
+    pub gave_up: u64,
+    /// Per level: clients refused at sign-in who back off.
+    pub back_signin: [u64; ATTEMPT_LEVELS],
+    /// Per level: clients whose walk failed who back off (after the walk's time).
+    pub back_walk: [u64; ATTEMPT_LEVELS],
+    /// Per level: clients the bootstrap servers answered, who walk their new cache next.
+    pub rewalk: [u64; ATTEMPT_LEVELS],
+    /// Per level: mean time the failed walks took, in ticks (dead entries time out, live ones
+    /// that are full say no at once).
+    pub walk_ticks: [u32; ATTEMPT_LEVELS],
+}
+
+/// Cohorts of clients by host cache, and per-region tallies of the supernodes their caches point
+/// to. Cohort `regions` holds caches from the bootstrap servers; region `regions` is the
+/// mega-supernodes.
+#[derive(Clone, Debug)]
+pub struct Caches {
+    regions: usize,
+    /// Retrying clients per attempt level and cohort (`pool[level][cohort]`).
+    pool: Vec<Vec<u64>>,
+    level_total: [u64; ATTEMPT_LEVELS],
+    /// Crashed clients per cohort (they relaunch with the cache they had).
+    crashed: Vec<u64>,
+    crashed_total: u64,
+    /// Clients whose users gave up, per cohort.
+    away: Vec<u64>,
+    away_total: u64,
+    /// Serving supernodes per region.
+    pub up: Vec<u32>,
+    /// Peer places per region (a place is served by its peer, or by a promoted client).
+    pub places: Vec<u32>,
+    /// Room left in the accept queues of each region's serving supernodes.
+    pub room: Vec<f32>,
+    /// Clients attached in each region (as the last pass left them).
+    pub online: Vec<u64>,
+    /// Probability that a live entry in the region takes a client (from the last second's room
+    /// and contacts).
+    pub admit_p: Vec<f32>,
+    /// Connection attempts reaching the region's serving supernodes this second.
+    pub contacts: Vec<f32>,
+    /// Clients to place in the region's accept queues this second.
+    pub admits: Vec<u64>,
+    due: Vec<Vec<u64>>,
+    due_cohort: Vec<u64>,
+    success_p: Vec<f64>,
+    succ: Vec<u64>,
+    active: Vec<usize>,
+    weight: Vec<f64>,
+    scratch: Vec<u64>,
+}
+
+impl Caches {
+    /// Empty cohorts for the overlay `sn`.
+    pub(super) fn new(sn: &Supernodes) -> Self {
+        let r = sn.regions;
+        let cohorts = r + 1;
+        let mut places = vec![0u32; r + 1];
+        for (k, p) in places.iter_mut().enumerate().take(r) {
+            *p = sn.region_range(k).len() as u32;
+        }
+        Caches {
+            regions: r,
+            pool: vec![vec![0; cohorts]; ATTEMPT_LEVELS],
+            level_total: [0; ATTEMPT_LEVELS],
+            crashed: vec![0; cohorts],
+            crashed_total: 0,
+            away: vec![0; cohorts],
+            away_total: 0,
+            up: vec![0; r + 1],
+            places,
+            room: vec![0.0; r + 1],
+            online: vec![0; r + 1],
+            admit_p: vec![1.0; r + 1],
+            contacts: vec![0.0; r + 1],
+            admits: vec![0; r + 1],
+            due: vec![vec![0; cohorts]; ATTEMPT_LEVELS],
+            due_cohort: vec![0; cohorts],
+            success_p: vec![0.0; cohorts],
+            succ: vec![0; cohorts],
+            active: Vec::with_capacity(ATTEMPT_LEVELS),
+            weight: vec![0.0; r + 1],
+            scratch: vec![0; cohorts],
+        }
+    }
+
+    /// The bootstrap cohort's index (and the mega-supernodes' region).
+    pub fn bootstrap(&self) -> usize {
+        self.regions
+    }
+
+    /// Retrying clients of `cohort`, over every attempt level.
+    pub fn pool_of(&self, cohort: usize) -> u64 {
+        self.pool.iter().map(|lvl| lvl[cohort]).sum()
+    }
+
+    /// Adds `n` retrying clients of `cohort` at attempt `level` (the wheel holds their times).
+    pub(super) fn add_pool(&mut self, cohort: usize, level: usize, n: u64) {
+        let level = level.min(ATTEMPT_LEVELS - 1);
+        self.pool[level][cohort] += n;
+        self.level_total[level] += n;
+    }
+
+    /// Adds `counts[c]` retrying clients of each cohort `c` at attempt `level`.
+    pub(super) fn add_pool_by_region(&mut self, level: usize, counts: &[u64]) {
+        let level = level.min(ATTEMPT_LEVELS - 1);
+        let mut total = 0;
+        for (p, &n) in self.pool[level].iter_mut().zip(counts) {
+            *p += n;
+            total += n;
+        }
+        self.level_total[level] += total;
+    }
+
+    /// Adds `counts[c]` crashed clients of each cohort `c`.
+    pub(super) fn add_crashed_by_region(&mut self, counts: &[u64]) {
+        for (p, &n) in self.crashed.iter_mut().zip(counts) {
+            *p += n;
+            self.crashed_total += n;
+        }
+    }
+
+    /// Moves `n` crashed clients (drawn across cohorts in proportion) to the pool at level 0.
+    pub(super) fn take_crashed(&mut self, rng: &mut SimRng, n: u64) {
+        let n = n.min(self.crashed_total);
+        split_bounded(rng, n, &self.crashed, &mut self.scratch);
+        for c in 0..self.scratch.len() {
+            let k = self.scratch[c];
+            self.crashed[c] -= k;
+            self.pool[0][c] += k;
+        }
+        self.crashed_total -= n;
+        self.level_total[0] += n;
+    }
+
+    /// Moves `n` clients back from users who had given up (across cohorts in proportion).
+    pub(super) fn take_away(&mut self, rng: &mut SimRng, n: u64) {
+        let n = n.min(self.away_total);
+        split_bounded(rng, n, &self.away, &mut self.scratch);
+        for c in 0..self.scratch.len() {
+            let k = self.scratch[c];
+            self.away[c] -= k;
+            self.pool[0][c] += k;
+        }
+        self.away_total -= n;
+        self.level_total[0] += n;
+    }
+
+    /// Checks the cohorts against the client counts.
+    pub(super) fn check(&self, retrying: u64, crashed: u64, away: u64) -> Result<(), String> {
+        let pooled: u64 = self.pool.iter().map(|l| l.iter().sum::<u64>()).sum();
+        let by_level: u64 = self.level_total.iter().sum();
+        if pooled != retrying || by_level != retrying {
+            return Err(format!("cohorts hold {pooled} (levels {by_level}) retrying clients, but {retrying} retry"));
+        }
+        for (l, lvl) in self.pool.iter().enumerate() {
+            if lvl.iter().sum::<u64>() != self.level_total[l] {
+                return Err(format!("attempt level {l} does not add up"));
+            }
+        }
+        if self.crashed.iter().sum::<u64>() != crashed || self.crashed_total != crashed {
+            return Err(format!("cohorts hold {} crashed clients, but {crashed} are crashed", self.crashed_total));
+        }
+        if self.away.iter().sum::<u64>() != away || self.away_total != away {
+            return Err(format!("cohorts hold {} clients away, but {away} are away", self.away_total));
+        }
+        Ok(())
+    }
+
+    /// Takes the clients due now out of the cohorts: `due[level]` from the wheel, drawn across
+    /// cohorts in proportion to each one's clients at that level.
+    pub(super) fn split_due(&mut self, rng: &mut SimRng, due: &[u64; ATTEMPT_LEVELS]) {
+        for &l in &self.active {
+            self.due[l].iter_mut().for_each(|x| *x = 0);
+        }
+        self.active.clear();
+        self.due_cohort.iter_mut().for_each(|x| *x = 0);
+        for (l, &n) in due.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            self.active.push(l);
+            let n = n.min(self.level_total[l]);
+            if n == self.level_total[l] {
+                self.due[l].copy_from_slice(&self.pool[l]);
+            } else {
+                split_bounded(rng, n, &self.pool[l], &mut self.due[l]);
+            }
+            for (c, &d) in self.due[l].iter().enumerate() {
+                self.pool[l][c] -= d;
+                self.due_cohort[c] += d;
+            }
+            self.level_total[l] -= n;
+        }
+    }
+
+    /// Attempts due now (after [`Caches::split_due`]).
+    pub(super) fn due_total(&self) -> u64 {
+        self.due_cohort.iter().sum()
+    }
+
+    /// The expected walks of each cohort this second, with a share `signed_share` of attempts
+    /// signed in: success probabilities, contacts per region, bootstrap requests.
+    pub(super) fn walk(&mut self, p: &Params, sn: &Supernodes, signed_share: f64) -> Walks {
+        let r_n = self.regions;
+        let h = p.host_cache.size;
+        let b = r_n;
+        self.contacts.iter_mut().for_each(|x| *x = 0.0);
+        // A live entry's chance to take a client, weighted by serving supernodes.
+        let mut up_peers = 0.0f64;
+        let mut w_peers = 0.0f64;
+        for r in 0..=r_n {
+            self.weight[r] = self.up[r] as f64 * self.admit_p[r] as f64;
+            if r < r_n {
+                up_peers += self.up[r] as f64;
+                w_peers += self.weight[r];
+            }
+        }
+        let places_peers = sn.peers.max(1) as f64;
+        let span = (h as usize).div_ceil(REGION_SIZE).clamp(1, r_n.max(1));
+        let back = (span - 1) / 2;
+        let mut bootstrap_offered = 0.0;
+        let mut mega_share = 0.0;
+        for c in 0..=r_n {
+            let d = self.due_cohort[c];
+            if d == 0 {
+                self.success_p[c] = 0.0;
+                continue;
+            }
+            let walks = d as f64 * signed_share;
+            if c == b {
+                // Bootstrap lists: mega-supernodes first (up to half the list), then live peers
+                // from all over.
+                let m = h.div_ceil(2).min(self.up[b]);
+                let pm = self.admit_p[b] as f64;
+                let fail_m = pow_int(1.0 - pm, m);
+                let contacts_m = if pm > 1e-12 { (1.0 - fail_m) / pm } else { m as f64 };
+                let live = up_peers / places_peers;
+                let pg = if up_peers > 0.0 { w_peers / up_peers } else { 0.0 };
+                let (succ_g, contacts_g) = walk_math(h - m, live, pg);
+                let succ = (1.0 - fail_m) + fail_m * succ_g;
+                self.success_p[c] = succ;
+                mega_share = if succ > 0.0 { (1.0 - fail_m) / succ } else { 0.0 };
+                self.contacts[b] += (walks * contacts_m) as f32;
+                let on_peers = walks * fail_m * contacts_g;
+                if on_peers > 0.0 && up_peers > 0.0 {
+                    for r in 0..r_n {
+                        self.contacts[r] += (on_peers * self.up[r] as f64 / up_peers) as f32;
+                    }
+                }
+                continue;
+            }
+            // A regional cache: the supernodes of `span` regions around the one it came from.
+            let (mut up_s, mut places_s, mut w_s) = (0.0, 0.0, 0.0);
+            for j in 0..span {
+                let r = (c + r_n - back + j) % r_n;
+                up_s += self.up[r] as f64;
+                places_s += self.places[r] as f64;
+                w_s += self.weight[r];
+            }
+            let live = if places_s > 0.0 { up_s / places_s } else { 0.0 };
+            let pbar = if up_s > 0.0 { w_s / up_s } else { 0.0 };
+            let (succ, contacts) = walk_math(h, live, pbar);
+            self.success_p[c] = succ;
+            bootstrap_offered += walks * (1.0 - succ);
+            let total = walks * contacts;
+            if total > 0.0 && up_s > 0.0 {
+                for j in 0..span {
+                    let r = (c + r_n - back + j) % r_n;
+                    self.contacts[r] += (total * self.up[r] as f64 / up_s) as f32;
+                }
+            }
+        }
+        Walks { signed_share, bootstrap_offered, mega_share }
+    }
+
+    /// Settles the attempts of a second: who signed in, whose walk succeeded (and where they
+    /// queue), who asks the bootstrap servers, who backs off and who gives up. Fills the
+    /// per-region admissions and moves clients between cohorts and levels.
+    pub(super) fn settle(&mut self, rng: &mut SimRng, p: &Params, policy: RetryPolicy, w: &Walks, _tick: u64) -> Outcome {
+        let r_n = self.regions;
+        let b = r_n;
+        let mut out = Outcome::default();
+        let beta = if w.bootstrap_offered > 0.0 { (p.bootstrap.capacity_per_s / w.bootstrap_offered).min(1.0) } else { 1.0 };
+        let patience = p.clients.patience_s;
+        let give_up = |wait_ticks: f64| if patience > 0.0 { 1.0 - libm::exp(-wait_ticks / patience) } else { 0.0 };
+        self.succ.iter_mut().for_each(|x| *x = 0);
+        // Every failed walk tried every entry, so it took the same time in every cohort.
+        let walk_s = p.host_cache.size as f64 * p.host_cache.entry_timeout_s;
+        let walk_ticks = libm::ceil(walk_s) as u32;
+        let cohorts: Vec<usize> = (0..=r_n).filter(|&c| self.due_cohort[c] > 0).collect();
+        let active = std::mem::take(&mut self.active);
+        for &l in &active {
+            let d = retry::delay(policy, &p.retry, l);
+            let g_sign = give_up(d.mean_ticks());
+            let g_walk = give_up(d.mean_ticks() + walk_s);
+            let next = (l + 1).min(ATTEMPT_LEVELS - 1);
+            let (mut r_sign, mut r_succ, mut r_boot, mut r_gw, mut r_gs) =
+                (Rounder::new(rng), Rounder::new(rng), Rounder::new(rng), Rounder::new(rng), Rounder::new(rng));
+            for &c in &cohorts {
+                let due = self.due[l][c];
+                if due == 0 {
+                    continue;
+                }
+                let signed = r_sign.round(due as f64 * w.signed_share, due);
+                let ok = r_succ.round(signed as f64 * self.success_p[c], signed);
+                let failed_walks = signed - ok;
+                let refused = due - signed;
+                let (served, left) = if c == b {
+                    (0, failed_walks)
+                } else {
+                    let s = r_boot.round(failed_walks as f64 * beta, failed_walks);
+                    out.bootstrap_requests += failed_walks;
+                    (s, failed_walks - s)
+                };
+                let gw = r_gw.round(left as f64 * g_walk, left);
+                let gs = r_gs.round(refused as f64 * g_sign, refused);
+                let back = (left - gw) + (refused - gs);
+                self.pool[next][c] += back;
+                self.level_total[next] += back;
+                self.pool[l][b] += served;
+                self.level_total[l] += served;
+                self.away[c] += gw + gs;
+                self.away_total += gw + gs;
+                self.succ[c] += ok;
+                out.back_signin[l] += refused - gs;
+                out.back_walk[l] += left - gw;
+                out.rewalk[l] += served;
+                out.bootstrap_served += served;
+                out.gave_up += gw + gs;
+                out.attempts += due;
+                out.signed += signed;
+                out.connected += ok;
+            }
+            out.walk_ticks[l] = walk_ticks;
+        }
+        self.active = active;
+        self.place(rng, p.host_cache.size, w.mega_share);
+        out
+    }
+
+    /// Spreads each cohort's successful walks over the regions its cache points to, in
+    /// proportion to the serving supernodes there and their chance to take a client.
+    fn place(&mut self, rng: &mut SimRng, h: u32, mega_share: f64) {
+        let r_n = self.regions;
+        let b = r_n;
+        self.admits.iter_mut().for_each(|x| *x = 0);
+        let span = (h as usize).div_ceil(REGION_SIZE).clamp(1, r_n.max(1));
+        let back = (span - 1) / 2;
+        let mut weights = [0.0f64; 64];
+        let mut parts = [0u64; 64];
+        for c in 0..r_n {
+            let k = self.succ[c];
+            if k == 0 {
+                continue;
+            }
+            if span == 1 {
+                self.admits[c] += k;
+                continue;
+            }
+            let n = span.min(64);
+            for j in 0..n {
+                weights[j] = self.weight[(c + r_n - back + j) % r_n];
+            }
+            split_proportional(rng, k, &weights[..n], &mut parts[..n]);
+            for j in 0..n {
+                self.admits[(c + r_n - back + j) % r_n] += parts[j];
+            }
+        }
+        let k = self.succ[b];
+        if k > 0 {
+            let to_megas = Rounder::new(rng).round(k as f64 * mega_share, k);
+            self.admits[b] += to_megas;
+            let rest = k - to_megas;
+            if rest > 0 {
+                let mut out = vec![0u64; r_n];
+                split_proportional(rng, rest, &self.weight[..r_n], &mut out);
+                for (r, n) in out.into_iter().enumerate() {
+                    self.admits[r] += n;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_follow_their_formulas() {
+        // Every entry live and willing: one contact, sure success.
+        assert_eq!(walk_math(7, 1.0, 1.0), (1.0, 1.0));
+        // Every entry dead: no contact, no success.
+        assert_eq!(walk_math(7, 0.0, 1.0), (0.0, 0.0));
+        // Live but full: every live entry is contacted in vain.
+        assert_eq!(walk_math(7, 0.5, 0.0), (0.0, 3.5));
+        let (s, c) = walk_math(3, 0.5, 0.5);
+        assert!((s - (1.0 - 0.75f64.powi(3))).abs() < 1e-12);
+        assert!((c - s / 0.5).abs() < 1e-12);
+        assert_eq!(pow_int(0.5, 10), 0.5f64.powi(10));
+    }
+
+    #[test]
+    fn rounding_keeps_the_total() {
+        let mut rng = SimRng::new(1);
+        let mut r = Rounder::new(&mut rng);
+        let xs = [0.3, 1.7, 2.2, 0.0, 5.5, 0.3];
+        let total: u64 = xs.iter().map(|&x| r.round(x, 10)).sum();
+        let exact: f64 = xs.iter().sum();
+        assert!((total as f64 - exact).abs() <= 1.0);
+    }
+}
