@@ -5,6 +5,7 @@
 //! The [`model`] is pure Rust and deterministic; the native CLI (`src/bin`) and the WebAssembly
 //! page glue (`web`, wasm32 only) are thin layers over it. [`render`] draws a frame as pixels.
 
+pub mod actions;
 pub mod compare;
 pub mod model;
 pub mod render;

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use crate::actions::{Action, Session};
 use crate::model::params::ParamError;
 use crate::model::{Params, World};
 use crate::scenarios::{self, Scenario};
@@ -74,8 +75,15 @@ pub fn world(s: &Scenario, params: Params, seed: u64) -> Result<World, ParamErro
 
 /// Runs `params` (a scenario's, possibly edited) for `hours` simulated hours.
 pub fn run(s: &Scenario, params: Params, seed: u64, hours: f64) -> Result<RunResult, ParamError> {
+    run_with_actions(s, params, seed, hours, Vec::new())
+}
+
+/// Runs `params` for `hours` simulated hours, applying a user's actions (from a copied link) at
+/// their simulated seconds: the same run, bit for bit, as the page that recorded them.
+pub fn run_with_actions(s: &Scenario, params: Params, seed: u64, hours: f64, actions: Vec<Action>) -> Result<RunResult, ParamError> {
     let hours = check_hours(hours)?;
-    let mut w = world(s, params, seed)?;
-    w.run_until(hours * 3600.0);
-    Ok(RunResult { scenario: s.name.to_string(), seed, world: w })
+    let mut session = Session::new(s.clone(), params, seed)?;
+    session.replay(actions);
+    session.run_until(hours * 3600.0);
+    Ok(RunResult { scenario: s.name.to_string(), seed, world: session.world().clone() })
 }

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use supernode_sim::model::params::{ParamError, FIELDS};
 use supernode_sim::model::Params;
 use supernode_sim::run::{self, DEFAULT_SEED};
-use supernode_sim::{compare, scenarios};
+use supernode_sim::{actions, compare, scenarios};
 
 /// Simulate a two-tier peer-to-peer overlay (Skype's supernodes) falling over and coming back.
 #[derive(Parser, Debug)]
@@ -83,6 +83,10 @@ struct RunArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// A log of live actions to replay at their simulated seconds (JSON, as a copied link's
+    /// `actions` parameter carries it): the same run, bit for bit, as the page that recorded it.
+    #[arg(long, value_name = "FILE.json")]
+    actions: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -324,7 +328,17 @@ fn run_cmd(a: RunArgs) -> Result<(), Failure> {
     }
     p = apply_sets(p, &a.set, "--set")?;
     let hours = run::check_hours(a.hours.unwrap_or(s.default_hours)).map_err(|e| Failure::Input(format!("--{e}")))?;
-    let result = run::run(&s, p, a.seed, hours)?;
+    let actions = match &a.actions {
+        None => Vec::new(),
+        Some(path) => {
+            let shown = path.display();
+            let bytes = std::fs::read(path).map_err(|e| Failure::Input(format!("--actions {shown}: cannot read the file: {e}")))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Failure::Input(format!("--actions {shown}: the file is not UTF-8 text; allowed: a JSON list of {{t, a, k, v}}")))?;
+            actions::parse_log(&text, &p).map_err(|e| Failure::Input(format!("--actions {shown}: {e}")))?
+        }
+    };
+    let result = run::run_with_actions(&s, p, a.seed, hours, actions)?;
     let text = match a.format {
         Format::Json => {
             let mut t = serde_json::to_string(&result.to_json()).expect("the run serializes");

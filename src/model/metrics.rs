@@ -67,7 +67,8 @@ pub struct Sample {
     pub logins_per_s: f64,
     /// Requests to the bootstrap servers per second (walks where every cache entry failed).
     pub bootstrap_requests_per_s: f64,
-    /// Mean load offered to a serving supernode, in load units per second.
+    /// Mean load offered to a serving peer supernode (mega-supernodes aside), in load units per
+    /// second.
     pub sn_load_mean_per_s: f64,
     /// `sn_load_mean_per_s` divided by its value at the trigger.
     pub sn_load_ratio: f64,

@@ -555,7 +555,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { key: "services.contacts.per_client_per_s", unit: "requests/s", kind: COST, doc: "Contact-list requests per connected client per second." },
     FieldSpec { key: "services.contacts.per_attempt", unit: "requests", kind: COST, doc: "Contact-list requests per sign-in attempt (syncing the list)." },
     FieldSpec { key: "services.offline_im.capacity_per_s", unit: "requests/s", kind: RATE, doc: "Offline instant-message servers' capacity." },
-    FieldSpec { key: "services.offline_im.per_client_per_s", unit: "requests/s", kind: COST, doc: "Offline-message requests per connected client per second." },
+    FieldSpec { key: "services.offline_im.per_client_per_s", unit: "requests/s", kind: COST, doc: "Offline-message traffic per user who wants to be online, per second (messages to offline users are what these servers store, so it does not fall when users drop off)." },
     FieldSpec { key: "services.offline_im.per_attempt", unit: "requests", kind: COST, doc: "Offline-message requests per sign-in attempt (fetching messages left while away)." },
     FieldSpec { key: "services.web.clients", unit: "clients", kind: FieldKind::Int { min: 0, max: 200_000_000 }, doc: "Skype for Web and for Business clients online." },
     FieldSpec { key: "services.web.capacity_per_s", unit: "requests/s", kind: RATE, doc: "Capacity of the web clients' infrastructure." },

@@ -24,6 +24,8 @@ impl World {
         let region = self.sn.region_of(i);
         match old {
             SnState::Up => {
+                // It takes no more arrivals.
+                self.sn.room[i] = 0.0;
                 self.counts.up -= 1;
                 self.caches.up[region] -= 1;
                 match kind {

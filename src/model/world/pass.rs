@@ -5,7 +5,8 @@
 //!    proportion to the room it had), and **loses its leavers** (churn, clients hit by the
 //!    trigger) in proportion to its clients; both only where there are any;
 //! 2. **serves its accept queue** at its spare capacity: after its clients' keep-alives
-//!    (`c·k`) and the handshake of every attempt that reaches it (`x·f`), it completes
+//!    (`c·k`) and the handshake of every attempt that reaches it (`x·f`; a supernode whose
+//!    client slots are all taken stops listening, so attempts cost it nothing), it completes
 //!    `μ = (C − c·k − x·f)/(g − f)` logins per second (a fraction carries over), and those
 //!    clients attach;
 //! 3. **times out** queued attempts it cannot serve within `supernodes.queue_timeout_s` (the
@@ -51,7 +52,7 @@ pub(super) struct Tally {
     pub served: u64,
     /// Leavers removed in all.
     pub removed_total: u64,
-    /// Offered load summed over serving supernodes.
+    /// Offered load summed over serving peer supernodes (not mega-supernodes).
     pub load_sum: f64,
     /// Serving supernodes offered more than their capacity.
     pub overloaded: u64,
@@ -249,8 +250,12 @@ impl<'a> Cols<'a> {
         let cap = load(self.capacity, i, 1.0);
         let cl = load_u32(self.clients, i);
         let q = load_u32(self.queue, i);
+        let max = load_u32(self.max_clients, i);
+        // A supernode with every client slot taken (attached or queued) stops listening: the
+        // attempts that reach it are turned away at the door and cost it nothing.
+        let open = ones((max - cl - q).cmp_gt(zero));
         // 2. Serve the accept queue at spare capacity.
-        let mu = hi(cap - cl * c.k - c.xf, zero) * c.inv_gm;
+        let mu = hi(cap - cl * c.k - c.xf * open, zero) * c.inv_gm;
         let credit = lo(load(self.credit, i, 0.0) + mu, mu + one);
         let served = lo(floor_pos(credit), q);
         let cl = cl + served;
@@ -263,13 +268,13 @@ impl<'a> Cols<'a> {
         let out = hi(q - keep, zero);
         let q = q - out;
         // 4. The load asked of it, its load average, the failsafe.
-        let demand = (cl * c.k + c.xg) * up;
+        let demand = (cl * c.k + c.xg * open) * up;
         let avg0 = load(self.load_avg, i, 0.0);
         let avg = avg0 + (demand - avg0) * c.alpha;
         store(avg, self.load_avg, i);
         let fire = ones(avg.cmp_ge(c.theta * cap)) * load(self.guarded, i, 0.0) * up;
         // 5. Room for the next second.
-        let left = load_u32(self.max_clients, i) - cl - q;
+        let left = max - cl - q;
         let room = hi(lo(bound - q, left), zero) * up * (one - fire);
         store(room, self.room, i);
         s.clients += store_u32(cl, self.clients, i);
@@ -408,7 +413,10 @@ impl World {
             t.served += total(s.served) as u64;
             t.timed_out[r] = total(s.timed_out) as u64;
             t.overloaded += total(s.overloaded) as u64;
-            t.load_sum += total(s.load) as f64;
+            // The load ratio is about the peer supernodes (the post-mortem's "survivors").
+            if r < regions {
+                t.load_sum += total(s.load) as f64;
+            }
             self.caches.room[r] = total(s.room);
             if total(s.fired) > 0.0 {
 

@@ -152,19 +152,22 @@ impl World {
         } else {
             p.web.capacity_per_s / web_load
         };
-        // Offline messages: online clients poll for them, and every client that signs in fetches
-        // what was left while it was away. In 2010 their servers lose capacity while the trigger
-        // lasts; the share of replies they cannot give in time is the share delayed.
+        // Offline messages: their servers carry the message flow of every user (messages to users
+        // who are offline are exactly what they store, so it does not fall when users drop off),
+        // and every client that signs in fetches what was left while it was away. In 2010 they
+        // lose capacity while the trigger lasts; the share of replies they cannot give in time
+        // is the share delayed.
         let crash_trigger = tr.kind == TriggerKind::CrashOnDelayedReply && now_s >= tr.start_s && now_s < tr.end_s;
         let off = &p.offline_im;
-        let off_demand = online * off.per_client_per_s + s.logins_smoothed * off.per_attempt;
+        let users = self.params.clients.total as f64;
+        let off_demand = users * off.per_client_per_s + s.logins_smoothed * off.per_attempt;
         let off_cap = off.capacity_per_s * rebalance * if crash_trigger { tr.capacity_fraction } else { 1.0 };
         let off_served = if off_demand <= off_cap { 1.0 } else { off_cap / off_demand };
         s.offline_delayed = if crash_trigger { 1.0 - off_served } else { 0.0 };
         let repurposed = self.repurposed_up > 0;
         let offline_im = if repurposed { 0.0 } else { off_served };
         let group_video = if repurposed { 0.0 } else { 1.0 };
-        let up = self.counts.up;
+        let up = self.counts.up - self.counts.mega_up;
         let load_mean = if up > 0 { t.load_sum / up as f64 } else { 0.0 };
         let attempts = signin.attempts as f64;
         self.stats = TickStats {
