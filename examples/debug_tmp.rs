@@ -4,29 +4,29 @@ fn main() {
     let s = scenarios::find("skype-2010").unwrap();
     let mut p = scenarios::scaled(&s.params, 0.1);
     let mut i = 1;
-    let mut at = vec![];
-    while i < args.len() {
-        if args[i] == "--at" { at.push(args[i+1].parse::<f64>().unwrap()); } else { let (k, v) = args[i+1].split_once('=').unwrap(); p = p.with_text(k, v).unwrap(); }
-        i += 2;
-    }
+    while i < args.len() { let (k, v) = args[i+1].split_once('=').unwrap(); p = p.with_text(k, v).unwrap(); i += 2; }
     let mut w = run::world(&s, p.clone(), 1).unwrap();
-    let theta = p.failsafe.threshold as f32;
-    for t in at {
-        w.run_until(t * 3600.0);
+    w.run_until(3600.0);
+    // Find the first region to lose half its supernodes.
+    let mut watch = None;
+    for t in 0..3600 {
         w.step();
-        let st = *w.stats();
-        let c = w.clients();
         let ca = w.caches();
         let sn = w.supernodes();
-        let up: Vec<_> = (0..sn.peers).filter(|&i| sn.is_up(i)).collect();
-        let full = up.iter().filter(|&&i| sn.clients[i] + sn.queue[i] >= sn.max_clients[i]).count();
-        let hot = up.iter().filter(|&&i| sn.load_avg[i] >= 0.5 * theta * sn.capacity_per_s[i]).count();
-        let dead_regions = (0..sn.regions).filter(|&r| ca.up[r] == 0).count();
-        let mut xs: Vec<f32> = (0..sn.regions).filter(|&r| ca.up[r] > 0).map(|r| sn.contacts_per_sn[r]).collect();
-        xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        let q = |f: f64| if xs.is_empty() { 0.0 } else { xs[((xs.len() - 1) as f64 * f) as usize] };
-        println!("T+{:.2} online={} pool={} away={} crashed={} | up={} full={} hot={} deadreg={} | x p10={:.2} p50={:.2} p90={:.2} | att={} conn={} attached={} boot={} bcohort={}",
-            t - 1.0, c.online.iter().sum::<u64>(), c.pool.iter().sum::<u64>(), c.away.iter().sum::<u64>(), c.crashed.iter().sum::<u64>(),
-            up.len(), full, hot, dead_regions, q(0.1), q(0.5), q(0.9), st.connect_attempts, st.logins, st.attached, st.bootstrap_requests, ca.pool_of(ca.bootstrap()));
+        if watch.is_none() {
+            for r in 0..sn.regions { if ca.up[r] < 46 { watch = Some(r); println!("watching region {r} from T+{:.0}s", t); break; } }
+        }
+        if let Some(r) = watch {
+            if t % 5 == 0 {
+                let range = sn.region_range(r);
+                let full = range.clone().filter(|&i| sn.is_up(i) && sn.clients[i] + sn.queue[i] >= sn.max_clients[i]).count();
+                let la: f32 = range.clone().filter(|&i| sn.is_up(i)).map(|i| sn.load_avg[i] / sn.capacity_per_s[i]).fold(0.0, f32::max);
+                let online: u32 = range.clone().map(|i| sn.clients[i]).sum();
+                let q: u32 = range.clone().map(|i| sn.queue[i]).sum();
+                println!("t={t} up={} full={} online={} q={} pool={} crashed={} contacts={:.1} x={:.2} room={:.1} p={:.2} maxla={:.1}",
+                    ca.up[r], full, online, q, ca.pool_of(r), 0, ca.contacts[r], sn.contacts_per_sn[r], ca.room[r], ca.admit_p[r], la);
+            }
+            if ca.up[r] == 0 { break; }
+        }
     }
 }

@@ -23,6 +23,67 @@ pub struct Scenario {
     pub texts: Texts,
     /// The A/B comparison it suggests: one parameter, two values.
     pub compare: Option<Compare>,
+    /// Published figures to draw next to the run (empty for the lessons).
+    pub record: Vec<RecordPoint>,
+}
+
+/// A figure from the published record, for drawing next to the model (chart markers) and for
+/// the calibration tests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordPoint {
+    /// Time after the trigger, in seconds (an estimate where the report gives only "the next
+    /// morning" or "later that day"; see `when`).
+    pub after_trigger_s: f64,
+    /// Clients online, as reported.
+    pub clients_online: f64,
+    /// When, as the report puts it.
+    pub when: &'static str,
+    /// What was reported, in words.
+    pub text: &'static str,
+    /// Where it was reported.
+    pub source: &'static str,
+}
+
+/// The published record of December 2010: Skype's own counter of users online, as quoted by the
+/// press (../shared/facts.md). The trigger is at about 16:00 GMT on 22 December.
+pub fn record_2010() -> Vec<RecordPoint> {
+    vec![
+        RecordPoint {
+            after_trigger_s: 2.0 * H + 40.0 * 60.0,
+            clients_online: 5_138_992.0,
+            when: "18:40 GMT, 22 Dec (T+2:40)",
+            text: "5,138,992 online, when over 20 million were expected",
+            source: "computing.co.uk, 23 Dec 2010",
+        },
+        RecordPoint {
+            after_trigger_s: 16.0 * H,
+            clients_online: 5_000_000.0,
+            when: "the morning of 23 Dec (about T+16)",
+            text: "about 5 million online, ~30% of normal",
+            source: "Skype Numerology blog, 23 Dec 2010",
+        },
+        RecordPoint {
+            after_trigger_s: 22.5 * H,
+            clients_online: 10_000_000.0,
+            when: "14:30 GMT, 23 Dec (T+22:30)",
+            text: "10 million online",
+            source: "Christian Science Monitor, 23 Dec 2010",
+        },
+        RecordPoint {
+            after_trigger_s: 28.0 * H,
+            clients_online: 16_500_000.0,
+            when: "later on 23 Dec (about T+28)",
+            text: "about 16.5 million online, ~80% of normal",
+            source: "901am.com, 23 Dec 2010",
+        },
+        RecordPoint {
+            after_trigger_s: 32.0 * H,
+            clients_online: 21_000_000.0,
+            when: "by 24 Dec (about T+32)",
+            text: "about 21 million online, ~90% of normal",
+            source: "901am.com, 24 Dec 2010",
+        },
+    ]
 }
 
 /// Two runs that differ in one parameter, compared from the same seed.
@@ -122,6 +183,7 @@ pub fn skype_2010() -> Scenario {
             .with("mega-release", "The crisis is over: the repurposed servers start going back to offline instant messages and group video.")
             .with("mega-release-done", "Offline instant messages and group video calling are back, the last features to return."),
         compare: Some(Compare { key: "mega.count", a: "0", b: "1000" }),
+        record: record_2010(),
     }
 }
 
@@ -136,6 +198,7 @@ pub fn baseline() -> Scenario {
         params: network_2010(),
         texts: Texts::new(),
         compare: None,
+        record: Vec::new(),
     }
 }
 
@@ -201,6 +264,7 @@ pub fn skype_2015() -> Scenario {
             .with("rebalance-done", "Re-balancing is complete.")
             .with("login-ok", "Sign-in works again ({pct} of attempts succeed). Microsoft reported full restoration at 23:53 GMT."),
         compare: Some(Compare { key: "services.web.shared", a: "false", b: "true" }),
+        record: Vec::new(),
     }
 }
 
@@ -229,6 +293,7 @@ pub fn lesson_jitter() -> Scenario {
             .with("trigger-start", "A configuration push disconnects a quarter of the clients in the same second. Watch the connection attempts: with exponential backoff and no jitter they come back in synchronized waves, each one bigger than the sign-in service can take.")
             .with("trigger-end", "The configuration is rolled back after 30 minutes. Whether the clients get back in now depends only on how they retry: try the retry policy, or compare immediate retry with full jitter (A/B)."),
         compare: Some(Compare { key: "retry.policy", a: "immediate", b: "full-jitter" }),
+        record: Vec::new(),
     }
 }
 
@@ -252,6 +317,7 @@ pub fn lesson_metastable() -> Scenario {
             .with("admission-on", "Admission control: only {n} sign-ins per second are let through; the rest are turned away at nearly no cost. With its load cut hard, the service works again, and the clients get back in.")
             .with("login-ok", "Sign-in works again ({pct} of attempts succeed)."),
         compare: Some(Compare { key: "retry.policy", a: "immediate", b: "full-jitter" }),
+        record: Vec::new(),
     }
 }
 
@@ -274,6 +340,7 @@ pub fn lesson_admission_control() -> Scenario {
             .with("trigger-end", "The configuration is rolled back, but the sign-in service stays overloaded: every refused attempt costs it work.")
             .with("admission-on", "Admission control switches on: {n} sign-ins per second are let through and the rest are refused cheaply at the edge. Fewer attempts reach the service, so more of them succeed."),
         compare: Some(Compare { key: "admission.logins_per_s", a: "0", b: "400" }),
+        record: Vec::new(),
     }
 }
 
@@ -291,6 +358,7 @@ pub fn lesson_bulkhead() -> Scenario {
         params: p,
         texts: Texts::new().with("trigger-start", "The reconnect storm starts. In this version Skype for Web shares the messaging, presence and contacts backend with the desktop clients — no bulkhead."),
         compare: Some(Compare { key: "services.web.shared", a: "false", b: "true" }),
+        record: Vec::new(),
     }
 }
 

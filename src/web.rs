@@ -94,6 +94,20 @@ pub fn run_hash(scenario: &str, seed: f64, overrides_json: &str, hours: f64) -> 
     Ok(r.world.series().hash_hex())
 }
 
+/// A scenario's published record as JSON `[{t_s, clients_online, when, text, source}, ...]`,
+/// with `t_s` in simulated seconds (for chart markers); empty if it has none.
+#[wasm_bindgen]
+pub fn record_json(scenario: &str) -> String {
+    let Some(s) = scenarios::find(scenario) else { return "[]".into() };
+    let start = s.params.trigger.start_s;
+    let list: Vec<Value> = s
+        .record
+        .iter()
+        .map(|r| json!({"t_s": start + r.after_trigger_s, "clients_online": r.clients_online, "when": r.when, "text": r.text, "source": r.source}))
+        .collect();
+    Value::Array(list).to_string()
+}
+
 /// A scenario's suggested A/B comparison as JSON `{key, a, b}`, or `null`.
 #[wasm_bindgen]
 pub fn scenario_compare(scenario: &str) -> String {
@@ -292,6 +306,8 @@ impl Sim {
             "clients_total": w.params().clients.total,
             "clients_retrying": w.clients_retrying(),
             "clients_crashed": w.clients_crashed(),
+            "clients_away": w.clients_away(),
+            "supernodes_promoted": c.promoted_up,
             "supernodes_up": c.up,
             "supernodes_crashed": c.crashed,
             "supernodes_shut_down": c.shut_down,

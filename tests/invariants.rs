@@ -39,6 +39,11 @@ proptest! {
         admission in 0.0f64..5000.0,
         login_cap in 1.0f64..100_000.0,
         rollout in 0.0f64..3.0,
+        (patience, back) in (prop::sample::select(vec![0.0f64, 60.0, 1800.0]), 60.0f64..7200.0),
+        (qmax, qtimeout) in (1u32..200, 1.0f64..120.0),
+        (cache, entry_timeout) in (1u32..200, 0.1f64..30.0),
+        (bootstrap, eligible, promote) in (1.0f64..5000.0, 0.0f64..0.2, 0.0f64..5.0),
+        (window, threshold, cap_fraction) in (1.0f64..900.0, 0.05f64..100.0, 0.0f64..1.0),
     ) {
         let s = scenarios::find("skype-2010").unwrap();
         let mut p = s.params.clone();
@@ -70,7 +75,19 @@ proptest! {
         p.fix.start_s = 2000.0;
         p.fix.rollout_per_h = rollout;
         p.failsafe.cooldown_s = 900.0;
+        p.failsafe.window_s = window;
+        p.failsafe.threshold = threshold;
         p.supernodes.restart_mean_s = 900.0;
+        p.clients.patience_s = patience;
+        p.clients.return_mean_s = back;
+        p.supernodes.queue_max = qmax;
+        p.supernodes.queue_timeout_s = qtimeout;
+        p.host_cache.size = cache;
+        p.host_cache.entry_timeout_s = entry_timeout;
+        p.bootstrap.capacity_per_s = bootstrap;
+        p.promotion.eligible_fraction = eligible;
+        p.promotion.per_h = promote;
+        p.trigger.capacity_fraction = cap_fraction;
         // Some random sets are rejected (too few supernode slots for the clients): skip those.
         prop_assume!(p.validate().is_ok());
         let mut w = World::new(p, seed).unwrap();

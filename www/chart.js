@@ -62,6 +62,8 @@ export class Chart {
     this.trigger = 0;
     this.horizonS = 48 * 3600;
     this.hoverX = null;
+    /** Published figures to mark on the clients panel: [{t_s, clients_online, when, text, source}]. */
+    this.record = [];
     this.colors = {};
     this.dirty = true;
     canvas.addEventListener('pointermove', (e) => {
@@ -107,6 +109,12 @@ export class Chart {
       for (let i = 0; i < c.length; i++) this.dataB[s.key].push(c[i]);
     }
     if (t.length) this.dirty = true;
+  }
+
+  /** Sets the published figures drawn as markers on the clients panel (from Rust's record_json). */
+  setRecord(points) {
+    this.record = points || [];
+    this.dirty = true;
   }
 
   setNow(tS) {
@@ -175,6 +183,7 @@ export class Chart {
       } else {
         let mx = 0;
         for (const v of d) if (v > mx) mx = v;
+        if (s.key === 'clients_online') for (const r of this.record) mx = Math.max(mx, r.clients_online);
         mx = mx * s.scale;
         const step = niceStep(mx / 4 || 1);
         ranges[s.key] = { lo: 0, hi: Math.max(step, Math.ceil(mx / step) * step) };
@@ -267,6 +276,24 @@ export class Chart {
       }
     }
     ctx.setLineDash([]);
+    // The published record, as open diamonds on the clients panel.
+    const clients = SERIES.find((s) => s.key === 'clients_online');
+    const marks = [];
+    ctx.strokeStyle = this.colors.fg;
+    ctx.lineWidth = 1.5;
+    for (const r of this.record) {
+      if (r.t_s > tMax) continue;
+      const x = xOf(r.t_s);
+      const y = yOf(clients, r.clients_online, panels[0]);
+      ctx.beginPath();
+      ctx.moveTo(x, y - 5);
+      ctx.lineTo(x + 5, y);
+      ctx.lineTo(x, y + 5);
+      ctx.lineTo(x - 5, y);
+      ctx.closePath();
+      ctx.stroke();
+      marks.push({ x, r });
+    }
     // Cursor at the current time.
     vline(this.now, this.colors.cursor, 1.5, []);
     // Hover read-out.
@@ -278,7 +305,14 @@ export class Chart {
       const val = (data, s) => formatValue(s, data[s.key][i]);
       const hasB = this.tB && i < this.tB.length;
       const parts = SERIES.map((s) => `${s.label}: ${val(this.data, s)}${hasB ? ` / B ${val(this.dataB, s)}` : ''}`);
-      this.readout.textContent = `${formatClock(this.t[i], this.trigger)} (${(this.t[i] / 3600).toFixed(2)} h) — ${parts.join(' · ')}`;
+      const near = marks.find((m) => Math.abs(m.x - this.hoverX) <= 6);
+      const rec = near
+        ? ` · Published: ${near.r.text} (${near.r.when}; ${near.r.source})`
+        : '';
+      this.readout.textContent = `${formatClock(this.t[i], this.trigger)} (${(this.t[i] / 3600).toFixed(2)} h) — ${parts.join(' · ')}${rec}`;
+    } else if (this.hoverX !== null) {
+      const near = marks.find((m) => Math.abs(m.x - this.hoverX) <= 6);
+      if (near) this.readout.textContent = `Published: ${near.r.text} (${near.r.when}; ${near.r.source})`;
     }
   }
 }

@@ -10,7 +10,7 @@
 // stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(), exportJson(),
 // recordClip(seconds). Events: tick, narration, statechange.
 
-import init, { Sim, scenarios_json, fields_json, check_param, check_params, scenario_compare } from '../pkg/supernode_sim.js';
+import init, { Sim, scenarios_json, fields_json, check_param, check_params, scenario_compare, record_json } from '../pkg/supernode_sim.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
 import { CSS } from './element-css.js';
 
@@ -55,18 +55,18 @@ const CONTROLS = [
     tip: 'Work one supernode can do per second. Supernodes were ordinary home PCs with a public address; one load unit is one client\'s keep-alive and presence for a second. Changing it restarts the run.',
   },
   {
-    key: 'failsafe.threshold', label: 'Failsafe threshold', step: 0.1, min: 1, max: 10,
+    key: 'failsafe.threshold', label: 'Failsafe threshold', step: 0.5, min: 1, max: 100,
     show: (v) => `${v.toFixed(1)}× capacity`,
-    tip: 'Overloaded supernodes dropped the supernode role (a failsafe), which handed their clients to the survivors. A higher threshold keeps them serving under more load. Applies at once.',
+    tip: 'Overloaded supernodes dropped the supernode role (a failsafe), which handed their clients to the survivors. The failsafe watches a load average of what the supernode is asked (over failsafe.window_s); a higher threshold keeps supernodes serving under more load. Applies at once.',
   },
   {
     key: 'retry.policy', label: 'Retry policy', type: 'select',
     tip: 'How disconnected clients space their reconnection attempts: immediately, a fixed delay, exponential backoff, or backoff with jitter (AWS, "Exponential Backoff And Jitter"). Applies at once.',
   },
   {
-    key: 'host_cache.size', label: 'Host-cache size', step: 1, min: 1, max: 50,
+    key: 'host_cache.size', label: 'Host-cache size', step: 1, min: 1, max: 200,
     show: (v) => `${Math.round(v)} entries`,
-    tip: 'Supernode addresses a client remembers (a first login seeds 7). During a collapse most entries point to dead supernodes; a larger cache finds a live one more often. Applies at once.',
+    tip: 'Supernode addresses a client remembers, learned from the supernode it was last connected to (a first login seeds 7; the cache holds up to 200). A reconnecting client walks them in turn: dead entries cost it a timeout, live full ones refuse; when all fail it asks the bootstrap servers. Applies at once.',
   },
   {
     key: 'mega.count', label: 'Mega-supernodes', step: 50, min: 0, max: 5000,
@@ -123,9 +123,10 @@ const TEMPLATE = `
   <div class="side">
     <div class="readouts">
       <div title="Clients connected to a supernode, and their share of the clients that want to be online"><div class="v" data-r="online">–</div><div class="k">clients online</div></div>
-      <div title="Supernodes serving (peers and mega-supernodes)"><div class="v" data-r="up">–</div><div class="k">supernodes up</div></div>
-      <div title="Connection attempts per second: one per client per try through its host cache"><div class="v" data-r="attempts">–</div><div class="k">connection attempts</div></div>
-      <div title="Mean load offered to a serving supernode, relative to the moment of the trigger (published 2010: about 100×)"><div class="v" data-r="load">–</div><div class="k">load per supernode</div></div>
+      <div title="Supernodes serving: peers, clients promoted into the places of lost ones, and mega-supernodes"><div class="v" data-r="up">–</div><div class="k">supernodes up</div></div>
+      <div title="Connection attempts per second: one per walk through a client's host cache"><div class="v" data-r="attempts">–</div><div class="k">connection attempts</div></div>
+      <div title="Mean load asked of a serving peer supernode (keep-alives plus every attempt at the cost of serving it), relative to the moment of the trigger (published 2010: about 100×)"><div class="v" data-r="load">–</div><div class="k">load per supernode</div></div>
+      <div title="Clients whose users gave up and closed Skype for now; they come back later"><div class="v" data-r="away">–</div><div class="k">users gave up</div></div>
       <div title="Share of sampled lookups (a client searching for a user through the overlay) that succeed"><div class="v" data-r="lookup">–</div><div class="k">lookups succeed</div></div>
       <div title="Supernodes crashed / shut down by their failsafe"><div class="v" data-r="down">–</div><div class="k">crashed / failsafe</div></div>
       <div title="Share of sign-in attempts that succeeded over the last 5 minutes (2015: &quot;We're a bit overloaded right now&quot;)"><div class="v" data-r="login">–</div><div class="k">sign-in works</div></div>
@@ -302,6 +303,10 @@ export class SupernodeSimElement extends HTMLElement {
       li.append(ln, document.createTextNode(`${s.label} (${s.unit}${s.log ? ', log' : ''})`));
       this.#els.chartLegend.append(li);
     }
+    const rec = document.createElement('li');
+    rec.className = 'record-key';
+    rec.textContent = '◇ published figure (point at it for the source)';
+    this.#els.chartLegend.append(rec);
     this.#wire();
   }
 
@@ -935,6 +940,7 @@ export class SupernodeSimElement extends HTMLElement {
     const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
     this.#chart ??= new Chart(this.#els.chart, this.#els.readout, this);
     this.#chart.reset(this.#sim.trigger_s(), Math.max((scen?.default_hours ?? 48) * 3600, 3600), !!this.#ab);
+    this.#chart.setRecord(JSON.parse(record_json(this.#scenario)));
     this.#syncAB();
     this.#suggestAB();
     this.#chart.readColors();
@@ -1051,11 +1057,13 @@ export class SupernodeSimElement extends HTMLElement {
     this.#els.clockSmall.textContent = `simulated ${simulatedClock(s.t_s)} · ${this.#playing ? speedLabel + rate : 'paused'}`;
     const r = this.#els.readouts;
     r.online.textContent = `${fmtClients(s.clients_online)} (${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}%)`;
-    r.up.textContent = `${fmtInt(s.supernodes_up)}${s.mega_up ? ` (${fmtInt(s.mega_up)} mega)` : ''}`;
+    const extra = [s.supernodes_promoted ? `${fmtInt(s.supernodes_promoted)} promoted` : '', s.mega_up ? `${fmtInt(s.mega_up)} mega` : ''].filter(Boolean);
+    r.up.textContent = `${fmtInt(s.supernodes_up)}${extra.length ? ` (${extra.join(', ')})` : ''}`;
     r.attempts.textContent = `${formatValue(CHART_SERIES[2], s.connect_attempts_per_s)}`;
     r.load.textContent = s.samples ? `${formatValue(CHART_SERIES[3], s.sn_load_ratio)}` : '–';
     r.lookup.textContent = s.samples ? `${Math.round(100 * s.lookup_success)}%` : '–';
     r.down.textContent = `${fmtInt(s.supernodes_crashed)} / ${fmtInt(s.supernodes_shut_down)}`;
+    r.away.textContent = fmtClients(s.clients_away);
     const pct = (v) => (s.samples ? `${Math.round(100 * v)}%` : '–');
     r.login.textContent = pct(s.availability.login);
     r.messaging.textContent = pct(s.availability.messaging);

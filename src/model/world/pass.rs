@@ -5,14 +5,14 @@
 //!    proportion to the room it had), and **loses its leavers** (churn, clients hit by the
 //!    trigger) in proportion to its clients; both only where there are any;
 //! 2. **serves its accept queue** at its spare capacity: after its clients' keep-alives
-//!    (`c·k`) and the handshake of every attempt that reaches it (`x·f`; a supernode whose
-//!    client slots are all taken stops listening, so attempts cost it nothing), it completes
+//!    (`c·k`) and the handshake of every attempt that reaches it (`x·f`), it completes
 //!    `μ = (C − c·k − x·f)/(g − f)` logins per second (a fraction carries over), and those
 //!    clients attach;
 //! 3. **times out** queued attempts it cannot serve within `supernodes.queue_timeout_s` (the
 //!    queue holds at most `μ·T`, and at most `supernodes.queue_max`);
 //! 4. **measures the load asked of it**, its clients' keep-alives and every attempt that reaches
-//!    it at what serving it would cost, `c·k + x·g`, and folds it into its load average (time
+//!    it at what serving it would cost, `c·k + x·g` (a supernode whose client slots are all
+//!    taken can only say no, so it is asked `c·k + x·f`), and folds it into its load average (time
 //!    constant `failsafe.window_s`); a peer whose load average reaches `failsafe.threshold × C`
 //!    drops the supernode role. It serves only what it can, but the failsafe watches what it is
 //!    asked: a supernode asked many times its capacity for minutes is a hotspot, and the client
@@ -251,11 +251,11 @@ impl<'a> Cols<'a> {
         let cl = load_u32(self.clients, i);
         let q = load_u32(self.queue, i);
         let max = load_u32(self.max_clients, i);
-        // A supernode with every client slot taken (attached or queued) stops listening: the
-        // attempts that reach it are turned away at the door and cost it nothing.
+        // A supernode with every client slot taken (attached or queued) can only say no: each
+        // attempt still costs it the handshake, but it is not asked to serve it.
         let open = ones((max - cl - q).cmp_gt(zero));
         // 2. Serve the accept queue at spare capacity.
-        let mu = hi(cap - cl * c.k - c.xf * open, zero) * c.inv_gm;
+        let mu = hi(cap - cl * c.k - c.xf, zero) * c.inv_gm;
         let credit = lo(load(self.credit, i, 0.0) + mu, mu + one);
         let served = lo(floor_pos(credit), q);
         let cl = cl + served;
@@ -268,7 +268,7 @@ impl<'a> Cols<'a> {
         let out = hi(q - keep, zero);
         let q = q - out;
         // 4. The load asked of it, its load average, the failsafe.
-        let demand = (cl * c.k + c.xg * open) * up;
+        let demand = (cl * c.k + c.xg * open + c.xf * (one - open)) * up;
         let avg0 = load(self.load_avg, i, 0.0);
         let avg = avg0 + (demand - avg0) * c.alpha;
         store(avg, self.load_avg, i);
@@ -517,5 +517,59 @@ impl World {
             }
             self.caches.room[r] = total;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenarios;
+
+    /// One region of four identical supernodes, run second by second with `x(t)` attempts
+    /// reaching each; returns the load average (as a multiple of capacity) after `secs`.
+    fn load_average_after(x: impl Fn(usize) -> f32, secs: usize) -> f32 {
+        let p = scenarios::scaled(&scenarios::find("skype-2010").unwrap().params, 0.001);
+        let mut sn = Supernodes::build(&p, 1);
+        let c = Consts::new(&p);
+        for i in 0..4 {
+            sn.capacity_per_s[i] = 6000.0;
+            sn.max_clients[i] = 600;
+            sn.clients[i] = 480;
+            sn.load_avg[i] = 480.0 * c.k;
+        }
+        let sp = V::splat;
+        for t in 0..secs {
+            let xt = x(t);
+            let k = Splat {
+                k: sp(c.k),
+                inv_gm: sp(c.inv_gm),
+                timeout: sp(c.timeout),
+                qmax: sp(c.qmax),
+                theta: sp(c.theta),
+                alpha: sp(c.alpha),
+                xf: sp(xt * c.f),
+                xg: sp(xt * c.g),
+            };
+            let z = V::ZERO;
+            let mut s = Lanes { served: z, timed_out: z, load: z, overloaded: z, fired: z, room: z, clients: i32x4::ZERO };
+            Cols::of(&mut sn, 0..4).core(0, &k, &mut s);
+        }
+        sn.load_avg[0] / sn.capacity_per_s[0]
+    }
+
+    #[test]
+    fn waves_load_the_failsafe_as_the_same_attempts_arriving_evenly() {
+        let window = scenarios::find("skype-2010").unwrap().params.failsafe.window_s as usize;
+        let secs = 4 * window;
+        // 2 attempts a second, or 20 every tenth second, or 60 every thirtieth.
+        let smooth = load_average_after(|_| 2.0, secs);
+        let waves = load_average_after(|t| if t % 10 == 0 { 20.0 } else { 0.0 }, secs);
+        let bursts = load_average_after(|t| if t % 30 == 0 { 60.0 } else { 0.0 }, secs);
+        for (name, v) in [("waves", waves), ("bursts", bursts)] {
+            assert!((v - smooth).abs() < 0.15 * smooth, "{name}: load average {v} against {smooth} when smooth");
+        }
+        // And a wave that is on half the time is not forgiven: it weighs as its mean.
+        let half = load_average_after(|t| if (t / 60) % 2 == 0 { 4.0 } else { 0.0 }, secs);
+        assert!((half - smooth).abs() < 0.25 * smooth, "on/off: {half} against {smooth}");
     }
 }
