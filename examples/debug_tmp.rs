@@ -1,3 +1,4 @@
+use supernode_sim::model::SnState;
 use supernode_sim::{run, scenarios};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -5,28 +6,30 @@ fn main() {
     let mut p = scenarios::scaled(&s.params, 0.1);
     let mut i = 1;
     while i < args.len() { let (k, v) = args[i+1].split_once('=').unwrap(); p = p.with_text(k, v).unwrap(); i += 2; }
+    // Run once to find the first supernode shut down by its failsafe, then replay and watch it.
     let mut w = run::world(&s, p.clone(), 1).unwrap();
     w.run_until(3600.0);
-    // Find the first region to lose half its supernodes.
-    let mut watch = None;
-    for t in 0..3600 {
+    let mut first = None;
+    while first.is_none() && w.time_s() < 3.0 * 3600.0 {
         w.step();
-        let ca = w.caches();
         let sn = w.supernodes();
-        if watch.is_none() {
-            for r in 0..sn.regions { if ca.up[r] < 46 { watch = Some(r); println!("watching region {r} from T+{:.0}s", t); break; } }
-        }
-        if let Some(r) = watch {
-            if t % 5 == 0 {
-                let range = sn.region_range(r);
-                let full = range.clone().filter(|&i| sn.is_up(i) && sn.clients[i] + sn.queue[i] >= sn.max_clients[i]).count();
-                let la: f32 = range.clone().filter(|&i| sn.is_up(i)).map(|i| sn.load_avg[i] / sn.capacity_per_s[i]).fold(0.0, f32::max);
-                let online: u32 = range.clone().map(|i| sn.clients[i]).sum();
-                let q: u32 = range.clone().map(|i| sn.queue[i]).sum();
-                println!("t={t} up={} full={} online={} q={} pool={} crashed={} contacts={:.1} x={:.2} room={:.1} p={:.2} maxla={:.1}",
-                    ca.up[r], full, online, q, ca.pool_of(r), 0, ca.contacts[r], sn.contacts_per_sn[r], ca.room[r], ca.admit_p[r], la);
-            }
-            if ca.up[r] == 0 { break; }
+        first = (0..sn.peers).find(|&i| sn.state[i] == SnState::ShutDown).map(|i| (i, w.time_s()));
+    }
+    let (target, at) = first.unwrap();
+    println!("first failsafe: supernode {target} (region {}) at T+{:.0}s", w.supernodes().region_of(target), at - 3600.0);
+    let mut w = run::world(&s, p, 1).unwrap();
+    w.run_until(at - 400.0);
+    let r = w.supernodes().region_of(target);
+    while w.time_s() < at {
+        w.step();
+        let t = w.time_s() as u64;
+        if t % 20 == 0 || w.time_s() >= at - 3.0 {
+            let sn = w.supernodes();
+            let ca = w.caches();
+            let dead = sn.region_range(r).filter(|&i| !sn.is_up(i)).count();
+            println!("T+{}s c={}/{} q={} room={:.1} la/C={:.1} x={:.2} | region: dead={} room={:.0} contacts={:.0} p={:.2} pool={}",
+                t as i64 - 3600, sn.clients[target], sn.max_clients[target], sn.queue[target], sn.room[target], sn.load_avg[target] / sn.capacity_per_s[target],
+                sn.contacts_per_sn[r], dead, ca.room[r], ca.contacts[r], ca.admit_p[r], ca.pool_of(r));
         }
     }
 }

@@ -322,7 +322,29 @@ impl Caches {
         let h = p.host_cache.size;
         let b = r_n;
         self.contacts.iter_mut().for_each(|x| *x = 0.0);
-        // A live entry's chance to take a client, weighted by serving supernodes.
+        // A live entry's chance to take a client. Where a region's own cohort walks only its
+        // region (a cache of at most a region's size), it is what this second's room allows
+        // those walks: with W walks over h entries, a share ℓ of them live, and room for R,
+        // W·(1 − (1 − ℓp)^h) = min(R, W·(1 − (1 − ℓ)^h)). Elsewhere (wider caches, the
+        // bootstrap lists) it is the last second's room against its attempts.
+        let span = (h as usize).div_ceil(REGION_SIZE).clamp(1, r_n.max(1));
+        if span == 1 {
+            for r in 0..r_n {
+                let walks = self.due_cohort[r] as f64 * signed_share;
+                let (up, places) = (self.up[r] as f64, self.places[r] as f64);
+                if walks <= 0.0 || up <= 0.0 || places <= 0.0 {
+                    continue;
+                }
+                let live = up / places;
+                let reachable = walks * (1.0 - pow_int(1.0 - live, h));
+                let room = self.room[r] as f64;
+                self.admit_p[r] = if room >= reachable {
+                    1.0
+                } else {
+                    ((1.0 - libm::pow(1.0 - room / walks, 1.0 / h as f64)) / live).clamp(0.0, 1.0) as f32
+                };
+            }
+        }
         let mut up_peers = 0.0f64;
         let mut w_peers = 0.0f64;
         for r in 0..=r_n {
@@ -333,7 +355,6 @@ impl Caches {
             }
         }
         let places_peers = sn.peers.max(1) as f64;
-        let span = (h as usize).div_ceil(REGION_SIZE).clamp(1, r_n.max(1));
         let back = (span - 1) / 2;
         let mut bootstrap_offered = 0.0;
         let mut mega_share = 0.0;

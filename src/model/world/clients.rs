@@ -35,8 +35,6 @@ pub struct Clients {
     pub away: [u64; VERSIONS],
     /// Distinct clients that crashed at least once.
     pub crashed_distinct: u64,
-    /// Buggy clients that connected last tick and fetch their offline messages now.
-    pub(super) fetching_buggy: u64,
 }
 
 /// Moves `part` (per version) from one group of clients to another.
@@ -117,13 +115,11 @@ impl World {
             }
         }
 
-        // Online buggy clients hit by the trigger: by their requests while online, and (2010)
-        // those that connected last tick and fetched their offline messages on signing in.
+        // Online buggy clients hit by the trigger (2010: a reply to one of their requests comes
+        // late; the fetches of clients signing in add to the servers' load, not to the hazard).
         let c = &mut self.clients;
         let buggy_online = c.online[V_BUGGY] + c.online[V_CRASHED];
-        let fetching = std::mem::take(&mut c.fetching_buggy);
-        let hit = (self.rng.binomial(buggy_online, p_hit) + self.rng.binomial(fetching, if crash { delayed } else { 0.0 }))
-            .min(buggy_online);
+        let hit = self.rng.binomial(buggy_online, p_hit);
         let online_total: u64 = c.online.iter().sum();
         let churn = self.rng.binomial(online_total - hit, p_churn);
 
@@ -275,14 +271,17 @@ impl World {
         self.caches.add_pool_by_region(0, counts);
     }
 
-    /// [`World::disconnect`] for every region at once.
+    /// Online clients of the affected versions are disconnected (2015) and try again at once;
+    /// `counts[r]` were detached in region `r`.
     pub(super) fn disconnect_by_region(&mut self, counts: &[u64]) {
         let total: u64 = counts.iter().sum();
         if total == 0 {
             return;
         }
+        let c = &self.clients;
+        let affected = [c.online[V_BUGGY], 0, 0, c.online[V_CRASHED]];
         let mut part = [0u64; VERSIONS];
-        split_bounded(&mut self.rng, total, &self.clients.online, &mut part);
+        split_bounded(&mut self.rng, total, &affected, &mut part);
         transfer(&mut self.clients.online, &mut self.clients.pool, &part);
         let due = self.wheel.now() + 1;
         self.wheel.add_at(due, 0, total);

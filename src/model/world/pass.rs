@@ -434,12 +434,11 @@ impl World {
     /// Moves clients between states after the pass, takes down the supernodes whose failsafe
     /// fired, and updates each region's chance to take a client for the next second.
     pub(super) fn after_pass(&mut self, t: &Tally, _outcome: &Outcome, leaving: &Leaving) {
-        // Served clients attach; the buggy among them fetch their offline messages next second.
+        // Served clients attach.
         if t.served > 0 {
             let mut part = [0u64; VERSIONS];
             split_bounded(&mut self.rng, t.served, &self.clients.queued, &mut part);
             transfer(&mut self.clients.queued, &mut self.clients.online, &part);
-            self.clients.fetching_buggy = part[V_BUGGY] + part[V_CRASHED];
         }
         // Walks that found no room after all, and attempts that timed out in a queue, go on.
         let regions = self.sn.regions;
