@@ -169,10 +169,7 @@ impl Action {
                 return Err(bad(format!("unknown field '{}'; allowed: t, a, k, v", shorten(key))));
             }
         }
-        let t = obj
-            .get("t")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| bad("t: expected a whole number of simulated seconds".into()))?;
+        let t = obj.get("t").and_then(Value::as_u64).ok_or_else(|| bad("t: expected a whole number of simulated seconds".into()))?;
         if t as f64 > MAX_TIME_S {
             return Err(bad(format!("t: {t} is after the longest run ({MAX_TIME_S:.0} s)")));
         }
@@ -207,8 +204,8 @@ impl Action {
 /// Reads a whole action log (a JSON list), entry by entry: every entry must be valid, the times
 /// in order, and the log at most [`MAX_ACTIONS`] long. The error names the first bad entry.
 pub fn parse_log(json: &str, params: &Params) -> Result<Vec<Action>, ParamError> {
-    let v: Value =
-        serde_json::from_str(json).map_err(|e| ParamError::new("actions", format!("not valid JSON ({e}); allowed: a list of {{t, a, k, v}}")))?;
+    let v: Value = serde_json::from_str(json)
+        .map_err(|e| ParamError::new("actions", format!("not valid JSON ({e}); allowed: a list of {{t, a, k, v}}")))?;
     let items = v.as_array().ok_or_else(|| ParamError::new("actions", "expected a list of {t, a, k, v}"))?;
     if items.len() > MAX_ACTIONS {
         return Err(ParamError::new("actions", format!("{} entries; allowed: at most {MAX_ACTIONS}", items.len())));
@@ -218,7 +215,10 @@ pub fn parse_log(json: &str, params: &Params) -> Result<Vec<Action>, ParamError>
         let a = Action::from_json(item, i, params)?;
         if let Some(prev) = out.last().map(|p: &Action| p.t) {
             if a.t < prev {
-                return Err(ParamError::new(format!("actions[{i}]"), format!("t: {} is before the entry above ({prev}); actions must be in time order", a.t)));
+                return Err(ParamError::new(
+                    format!("actions[{i}]"),
+                    format!("t: {} is before the entry above ({prev}); actions must be in time order", a.t),
+                ));
             }
         }
         out.push(a);
@@ -326,9 +326,7 @@ impl Session {
     pub fn intervene(&mut self, what: Intervention) -> Result<(), ParamError> {
         let now = self.world.time_s() + 1.0;
         let q = what.apply(self.world.params(), now)?;
-        self.world
-            .set_params(q)
-            .map_err(|e| ParamError::new(what.name(), format!("{e} (mega-supernodes are already deployed)")))?;
+        self.world.set_params(q).map_err(|e| ParamError::new(what.name(), format!("{e} (mega-supernodes are already deployed)")))?;
         self.record(ActionKind::Do(what));
         Ok(())
     }

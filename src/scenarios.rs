@@ -229,8 +229,14 @@ pub fn network_2015() -> Params {
     };
     p.load = LoadParams { per_client_per_s: 1.0, login_cost: 50.0, refusal_cost: 10.0 };
     p.retry = RetryParams { policy: RetryPolicy::Exponential, base_s: 1.0, cap_s: 300.0, switch_s: 0.0, switch_to: None };
-    p.trigger =
-        TriggerParams { kind: TriggerKind::None, start_s: 1.0 * H, end_s: 4.0 * H, hazard_per_h: 3600.0, capacity_fraction: 1.0, rollout_s: 60.0 };
+    p.trigger = TriggerParams {
+        kind: TriggerKind::None,
+        start_s: 1.0 * H,
+        end_s: 4.0 * H,
+        hazard_per_h: 3600.0,
+        capacity_fraction: 1.0,
+        rollout_s: 60.0,
+    };
     p.mega.count = 0;
     p.fix.rollout_per_h = 0.0;
     p.login = LoginParams { capacity_per_s: 35_000.0, refusal_cost_fraction: 0.3 };

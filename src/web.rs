@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
-use crate::model::params::{field_spec, FieldKind, Params, FIELDS};
 use crate::actions::{self, Intervention, Session, Toggled};
+use crate::model::params::{field_spec, FieldKind, Params, FIELDS};
 use crate::model::{SnState, COLUMNS};
 use crate::render::{DrawOptions, Frame, Palette};
 use crate::run;

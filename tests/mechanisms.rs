@@ -1,6 +1,6 @@
 //! The model's mechanisms one at a time, on a small quiet network (the baseline at 1/100 scale:
 //! 230,000 clients, 480 supernodes in 10 regions): stale host caches, the bootstrap fallback,
-//! promotion, users giving up and coming back.
+//! promotion, users giving up and coming back, keep-alives starved by a flood of refusals.
 
 use supernode_sim::model::{Params, SnKind, SnState, World};
 use supernode_sim::scenarios;
@@ -27,12 +27,8 @@ fn kill_region(w: &mut World, r: usize) -> u64 {
 #[test]
 fn stale_caches_strand_a_region_until_the_bootstrap_servers_answer() {
     // Restarts take a day, so the region stays dead; no promotion, nobody gives up.
-    let set = [
-        ("supernodes.restart_mean_s", "86400"),
-        ("promotion.per_h", "0"),
-        ("clients.patience_s", "0"),
-        ("bootstrap.capacity_per_s", "1"),
-    ];
+    let set =
+        [("supernodes.restart_mean_s", "86400"), ("promotion.per_h", "0"), ("clients.patience_s", "0"), ("bootstrap.capacity_per_s", "1")];
     let mut w = quiet(&set);
     w.run_until(600.0);
     let held = kill_region(&mut w, 3);
@@ -90,29 +86,31 @@ fn promotion_fills_empty_places_with_empty_supernodes() {
 #[test]
 fn users_who_cannot_connect_give_up_and_come_back() {
     // Every supernode down for about an hour: nobody can connect. (The failsafe is set out of
-    // reach: a whole network reconnecting at once would trip it, which is another story.)
+    // reach and refusals are free: a whole network reconnecting at once would trip failsafes
+    // and starve keep-alives, which is another story.)
     let set = [
         ("supernodes.restart_mean_s", "3600"),
         ("promotion.per_h", "0"),
         ("clients.patience_s", "600"),
         ("clients.return_mean_s", "1800"),
         ("failsafe.threshold", "100"),
+        ("load.refusal_cost", "0"),
     ];
     let mut w = quiet(&set);
     w.run_until(60.0);
     for r in 0..w.supernodes().regions {
         kill_region(&mut w, r);
     }
-    w.run_until(1800.0);
+    w.run_until(1200.0);
     let away = w.clients_away();
-    assert!(away as f64 > 0.5 * w.params().clients.total as f64, "only {away} gave up");
+    assert!(away as f64 > 0.4 * w.params().clients.total as f64, "only {away} gave up");
     // Supernodes come back; users return and connect.
     w.run_until(6.0 * 3600.0);
     assert!(w.clients_away() < away / 4, "{} still away", w.clients_away());
     assert!(w.summary().give_ups >= away);
     w.check_invariants().unwrap();
     // Users who never give up keep retrying.
-    let mut w = quiet(&[set[0], set[1], set[4], ("clients.patience_s", "0")]);
+    let mut w = quiet(&[set[0], set[1], set[4], set[5], ("clients.patience_s", "0")]);
     w.run_until(60.0);
     for r in 0..w.supernodes().regions {
         kill_region(&mut w, r);
@@ -130,4 +128,47 @@ fn a_quiet_network_keeps_its_queues_short_and_nobody_waits_long() {
     assert!(queued < w.supernodes().peers as u64, "{queued} queued");
     assert!(w.stats().timed_out < 5.0, "{} timed out in a quiet second", w.stats().timed_out);
     assert_eq!(w.summary().failsafe_shutdowns, 0);
+}
+
+#[test]
+fn a_full_supernode_flooded_with_attempts_it_refuses_loses_its_clients() {
+    // Operator-hosted supernodes (no failsafe, no crash bug) so that only the flood acts; the
+    // region's other supernodes die and stay dead; their clients can only walk to the survivor
+    // (the bootstrap servers answer one request a second).
+    let run = |refusal_cost: &str| {
+        let set = [
+            ("supernodes.operator_hosted", "true"),
+            ("supernodes.restart_mean_s", "86400"),
+            ("promotion.per_h", "0"),
+            ("clients.patience_s", "0"),
+            ("bootstrap.capacity_per_s", "1"),
+            ("load.refusal_cost", refusal_cost),
+        ];
+        let mut w = quiet(&set);
+        w.run_until(600.0);
+        let range = w.supernodes().region_range(3);
+        let survivor = range.clone().max_by_key(|&i| w.supernodes().clients[i]).unwrap();
+        for i in range {
+            if i != survivor {
+                w.crash_supernode(i);
+            }
+        }
+        let start = w.supernodes().clients[survivor];
+        let mut lowest = start;
+        while w.time_s() < 2400.0 {
+            w.step();
+            lowest = lowest.min(w.supernodes().clients[survivor]);
+        }
+        w.check_invariants().unwrap();
+        (start, lowest, w.summary().starved_disconnects)
+    };
+    // Refusals cost the handshake: the flood leaves too little for keep-alives, and clients
+    // whose keep-alives go unanswered leave.
+    let (start, lowest, starved) = run("500");
+    assert!((lowest as f64) < 0.5 * start as f64, "survivor kept {lowest} of {start}");
+    assert!(starved > start as f64 / 2.0, "{starved} left for want of keep-alives");
+    // Free refusals: the same flood costs it nothing and it keeps its clients.
+    let (start, lowest, starved) = run("0");
+    assert!(lowest as f64 >= 0.95 * start as f64, "survivor fell to {lowest} of {start}");
+    assert_eq!(starved, 0.0);
 }

@@ -333,8 +333,9 @@ fn run_cmd(a: RunArgs) -> Result<(), Failure> {
         Some(path) => {
             let shown = path.display();
             let bytes = std::fs::read(path).map_err(|e| Failure::Input(format!("--actions {shown}: cannot read the file: {e}")))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Failure::Input(format!("--actions {shown}: the file is not UTF-8 text; allowed: a JSON list of {{t, a, k, v}}")))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Failure::Input(format!("--actions {shown}: the file is not UTF-8 text; allowed: a JSON list of {{t, a, k, v}}"))
+            })?;
             actions::parse_log(&text, &p).map_err(|e| Failure::Input(format!("--actions {shown}: {e}")))?
         }
     };

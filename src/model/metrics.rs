@@ -212,6 +212,9 @@ pub struct Summary {
     pub clients_online_at_trigger: f64,
     /// Of the supernodes serving at the trigger, the share not serving one hour later.
     pub supernodes_lost_first_hour_fraction: Option<f64>,
+    /// Of the supernodes serving at the trigger, the share crashed (by the trigger or by hand)
+    /// one hour later: the post-mortem's "supernodes that died", without the failsafe's.
+    pub supernodes_crashed_first_hour_fraction: Option<f64>,
     /// The maximum of `sn_load_ratio`.
     pub peak_sn_load_ratio: f64,
     /// The lowest clients-online level after the trigger, as a share of the pre-incident level.
@@ -240,6 +243,8 @@ pub struct Summary {
     pub give_ups: u64,
     /// Requests to the bootstrap servers over the run.
     pub bootstrap_requests: f64,
+    /// Clients that left a supernode too busy to answer their keep-alives, over the run.
+    pub starved_disconnects: f64,
     /// Simulated time covered, in seconds.
     pub duration_s: f64,
 }

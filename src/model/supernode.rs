@@ -93,6 +93,10 @@ pub struct Sn {
     /// attempt at what serving it would cost), in load units per second, smoothed over
     /// `failsafe.window_s` (an exponentially weighted mean, like a Unix load average).
     pub load_avg: f32,
+    /// Clients whose keep-alives it has left unanswered and who have not yet given up on it,
+    /// as a running fraction: when attempts' handshakes leave it too little capacity for its
+    /// clients' keep-alives, the unanswered clients leave (see the pass).
+    pub starved: f32,
     /// Room left in its accept queue after its last second, for attempts arriving now.
     pub room: f32,
     /// What it is doing.
@@ -117,6 +121,8 @@ pub struct Supernodes {
     pub credit: Vec<f32>,
     /// The failsafe's load average, in load units per second (see [`Sn::load_avg`]).
     pub load_avg: Vec<f32>,
+    /// Clients about to leave for want of keep-alive answers (see [`Sn::starved`]).
+    pub starved: Vec<f32>,
     /// Room left in each accept queue after the last second.
     pub room: Vec<f32>,
     /// 1 while serving, 0 otherwise (the state as a factor the pass multiplies by).
@@ -223,6 +229,7 @@ impl Supernodes {
             capacity_per_s: sorted.iter().map(|q| q.capacity_per_s).collect(),
             credit: vec![0.0; peers],
             load_avg: vec![0.0; peers],
+            starved: vec![0.0; peers],
             room: vec![0.0; peers],
             serving: vec![1.0; peers],
             guarded: vec![if p.supernodes.operator_hosted { 0.0 } else { 1.0 }; peers],
@@ -300,6 +307,7 @@ impl Supernodes {
             self.capacity_per_s.push(p.mega.capacity_per_s as f32);
             self.credit.push(0.0);
             self.load_avg.push(0.0);
+            self.starved.push(0.0);
             self.room.push(0.0);
             self.serving.push(0.0);
             self.guarded.push(0.0);
@@ -322,6 +330,7 @@ impl Supernodes {
         self.capacity_per_s.truncate(n);
         self.credit.truncate(n);
         self.load_avg.truncate(n);
+        self.starved.truncate(n);
         self.room.truncate(n);
         self.serving.truncate(n);
         self.guarded.truncate(n);
@@ -352,6 +361,7 @@ impl Supernodes {
             capacity_per_s: self.capacity_per_s[i],
             credit: self.credit[i],
             load_avg: self.load_avg[i],
+            starved: self.starved[i],
             room: self.room[i],
             state: self.state[i],
             kind: self.kind[i],

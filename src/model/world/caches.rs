@@ -100,7 +100,6 @@ pub(super) struct Walks {
     pub mega_share: f64,
 }
 
-
 /// How the attempts of a second ended, for rescheduling and the figures.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Outcome {

@@ -97,20 +97,27 @@ impl World {
             self.roll_out_fix(p_fix);
         }
 
-        // Buggy supernodes crash with their client: their own client gets delayed replies too.
-        if crash && p_hit > 0.0 && !operator_hosted && self.buggy_up > 0 {
-            let z = self.rng.binomial(self.buggy_up, p_hit);
-            let mut crashed = 0;
-            let mut tries = 0;
-            while crashed < z && tries < 50 * z + 100 {
-                tries += 1;
-                let j = self.rng.below(self.buggy_peers.len() as u64) as usize;
+        // Buggy peers crash with their client: their own client gets delayed replies too. Each
+        // is hit at the clients' rate; a serving one crashes and cuts its clients off; one whose
+        // failsafe made it drop the role is an ordinary client now, hit only while it is
+        // connected (as often as any client is), and crashing keeps it away until its user
+        // restarts it.
+        if crash && p_hit > 0.0 && !operator_hosted && !self.buggy_peers.is_empty() {
+            let n = self.buggy_peers.len() as u64;
+            let z = self.rng.binomial(n, p_hit);
+            let online_share = self.clients.online.iter().sum::<u64>() as f64 / self.params.clients.total.max(1) as f64;
+            for _ in 0..z {
+                let j = self.rng.below(n) as usize;
                 let i = self.buggy_peers[j] as usize;
-                if self.sn.buggy[i] && self.sn.is_up(i) {
+                let hit = match self.sn.state[i] {
+                    SnState::Up => true,
+                    SnState::ShutDown => self.rng.uniform() < online_share,
+                    SnState::Crashed | SnState::Off => false,
+                };
+                if hit && self.sn.buggy[i] {
                     let lag = self.rng.exponential(self.params.supernodes.restart_mean_s).max(1.0);
                     self.take_down(i, SnState::Crashed, self.tick + libm::ceil(lag) as u64);
                     self.summary.supernode_crashes += 1;
-                    crashed += 1;
                 }
             }
         }
@@ -269,6 +276,22 @@ impl World {
         let d = retry::Delay { lo_ticks: 1, hi_ticks: k, at_cap_fraction: 0.0, cap_ticks: k };
         self.wheel.add_spread(&mut self.rng, d, 0, total);
         self.caches.add_pool_by_region(0, counts);
+    }
+
+    /// Online clients of any version left their supernodes (`counts[r]` in region `r`) having
+    /// noticed it no longer answers; they try again at once.
+    pub(super) fn reconnect_by_region(&mut self, counts: &[u64]) {
+        let total: u64 = counts.iter().sum();
+        if total == 0 {
+            return;
+        }
+        let mut part = [0u64; VERSIONS];
+        split_bounded(&mut self.rng, total, &self.clients.online, &mut part);
+        transfer(&mut self.clients.online, &mut self.clients.pool, &part);
+        let due = self.wheel.now() + 1;
+        self.wheel.add_at(due, 0, total);
+        self.caches.add_pool_by_region(0, counts);
+        self.summary.starved_disconnects += total as f64;
     }
 
     /// Online clients of the affected versions are disconnected (2015) and try again at once;

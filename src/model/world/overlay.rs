@@ -62,6 +62,7 @@ impl World {
                 // A supernode (re)starts empty and idle.
                 self.sn.load_avg[i] = 0.0;
                 self.sn.credit[i] = 0.0;
+                self.sn.starved[i] = 0.0;
                 self.sn.room[i] = 0.0;
                 self.sn.back_at[i] = 0;
             }

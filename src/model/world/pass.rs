@@ -4,26 +4,31 @@
 //! 1. **queues** the clients whose walks it took this second (its share of its region's, in
 //!    proportion to the room it had), and **loses its leavers** (churn, clients hit by the
 //!    trigger) in proportion to its clients; both only where there are any;
-//! 2. **serves its accept queue** at its spare capacity: after its clients' keep-alives
-//!    (`c·k`) and the handshake of every attempt that reaches it (`x·f`), it completes
-//!    `μ = (C − c·k − x·f)/(g − f)` logins per second (a fraction carries over), and those
-//!    clients attach;
-//! 3. **times out** queued attempts it cannot serve within `supernodes.queue_timeout_s` (the
+//! 2. **answers what it can**: the handshake of every attempt that reaches it (`x·f`) comes
+//!    first (the operating system and the crypto handshake see every connection, refused or
+//!    not); if what is left is less than its clients' keep-alives (`c·k`), the share it cannot
+//!    answer goes unanswered, and those clients conclude within a keep-alive interval that it
+//!    is gone and reconnect elsewhere (`c·(1 − s)/keepalive_s` a second, `s` the answered
+//!    share). A full supernode is thus not immune to a flood of attempts it refuses;
+//! 3. **serves its accept queue** at the capacity left after keep-alives and handshakes: it
+//!    completes `μ = (C − c·k − x·f)/(g − f)` logins per second (a fraction carries over), and
+//!    those clients attach;
+//! 4. **times out** queued attempts it cannot serve within `supernodes.queue_timeout_s` (the
 //!    queue holds at most `μ·T`, and at most `supernodes.queue_max`);
-//! 4. **measures the load asked of it**, its clients' keep-alives and every attempt that reaches
+//! 5. **measures the load asked of it**, its clients' keep-alives and every attempt that reaches
 //!    it at what serving it would cost, `c·k + x·g` (a supernode whose client slots are all
 //!    taken can only say no, so it is asked `c·k + x·f`), and folds it into its load average (time
 //!    constant `failsafe.window_s`); a peer whose load average reaches `failsafe.threshold × C`
 //!    drops the supernode role. It serves only what it can, but the failsafe watches what it is
 //!    asked: a supernode asked many times its capacity for minutes is a hotspot, and the client
 //!    gives up the role to protect its user's machine;
-//! 5. works out the **room** it has for the next second.
+//! 6. works out the **room** it has for the next second.
 //!
 //! Because the queue carries work from one second to the next and the load average smooths
 //! over a window, the same attempts load a supernode the same way whether they arrive evenly
 //! or in waves.
 //!
-//! Steps 2–5 are the same arithmetic for every supernode, without branches, over the columns of
+//! Steps 2–6 are the same arithmetic for every supernode, without branches, over the columns of
 //! [`Supernodes`](super::super::supernode::Supernodes), four at a time with four partial sums in
 //! a fixed order, so that the compiler can use SIMD lanes and the result is the same bits on
 //! every platform.
@@ -32,10 +37,10 @@ use super::super::narration::EventKind;
 use super::super::params::Params;
 use super::super::rng::split_bounded;
 use super::super::supernode::{SnState, Supernodes};
-use wide::{f32x4, i32x4, CmpGe, CmpGt, CmpLt};
 use super::caches::{Outcome, Rounder};
 use super::clients::{transfer, Leaving, VERSIONS, V_BUGGY, V_CRASHED};
 use super::World;
+use wide::{f32x4, i32x4, CmpGe, CmpGt, CmpLt};
 
 /// What the pass did, per region and in all.
 #[derive(Clone, Debug, Default)]
@@ -46,6 +51,8 @@ pub(super) struct Tally {
     pub timed_out: Vec<u64>,
     /// Per region: leavers removed from its supernodes.
     pub removed: Vec<u64>,
+    /// Per region: clients that left supernodes too busy to answer their keep-alives.
+    pub starved: Vec<u64>,
     /// Supernodes whose failsafe fired.
     pub failsafe: Vec<usize>,
     /// Clients served from accept queues (now online).
@@ -72,6 +79,7 @@ struct Consts {
     qmax: f32,
     theta: f32,
     alpha: f32,
+    starve_rate: f32,
 }
 
 impl Consts {
@@ -87,6 +95,7 @@ impl Consts {
             qmax: p.supernodes.queue_max as f32,
             theta: p.failsafe.threshold as f32,
             alpha: (1.0 - libm::exp(-1.0 / p.failsafe.window_s)) as f32,
+            starve_rate: (1.0 / p.clients.keepalive_s) as f32,
         }
     }
 }
@@ -184,6 +193,7 @@ fn store_u32(v: V, s: &mut [u32], i: usize) -> i32x4 {
 #[derive(Clone, Copy)]
 struct Lanes {
     served: V,
+    starved: V,
     timed_out: V,
     load: V,
     overloaded: V,
@@ -209,6 +219,7 @@ struct Cols<'a> {
     queue: &'a mut [u32],
     credit: &'a mut [f32],
     load_avg: &'a mut [f32],
+    starved: &'a mut [f32],
     room: &'a mut [f32],
 }
 
@@ -221,6 +232,7 @@ struct Splat {
     qmax: V,
     theta: V,
     alpha: V,
+    starve_rate: V,
     xf: V,
     xg: V,
 }
@@ -236,6 +248,7 @@ impl<'a> Cols<'a> {
             queue: &mut sn.queue[r.clone()],
             credit: &mut sn.credit[r.clone()],
             load_avg: &mut sn.load_avg[r.clone()],
+            starved: &mut sn.starved[r.clone()],
             room: &mut sn.room[r],
         }
     }
@@ -254,32 +267,42 @@ impl<'a> Cols<'a> {
         // A supernode with every client slot taken (attached or queued) can only say no: each
         // attempt still costs it the handshake, but it is not asked to serve it.
         let open = ones((max - cl - q).cmp_gt(zero));
-        // 2. Serve the accept queue at spare capacity.
+        // 2. Handshakes first; keep-alives it cannot answer lose it their clients, each within
+        //    a keep-alive interval.
+        let left_for_ka = hi(cap - c.xf, zero);
+        let asked_ka = cl * c.k;
+        let unanswered = ones(asked_ka.cmp_gt(left_for_ka)) * (one - left_for_ka / hi(asked_ka, one));
+        let acc = load(self.starved, i, 0.0) + cl * unanswered * c.starve_rate * up;
+        let gone = lo(floor_pos(acc), cl);
+        store(acc - gone, self.starved, i);
+        let cl = cl - gone;
+        // 3. Serve the accept queue at spare capacity.
         let mu = hi(cap - cl * c.k - c.xf, zero) * c.inv_gm;
         let credit = lo(load(self.credit, i, 0.0) + mu, mu + one);
         let served = lo(floor_pos(credit), q);
         let cl = cl + served;
         let q = q - served;
         store(credit - served, self.credit, i);
-        // 3. Time out what it cannot serve in time: it holds at most μ·T (rounded up).
+        // 4. Time out what it cannot serve in time: it holds at most μ·T (rounded up).
         let bound = lo(mu * c.timeout, c.qmax);
         let whole = floor_pos(bound);
         let keep = whole + ones(bound.cmp_gt(whole));
         let out = hi(q - keep, zero);
         let q = q - out;
-        // 4. The load asked of it, its load average, the failsafe.
+        // 5. The load asked of it, its load average, the failsafe.
         let demand = (cl * c.k + c.xg * open + c.xf * (one - open)) * up;
         let avg0 = load(self.load_avg, i, 0.0);
         let avg = avg0 + (demand - avg0) * c.alpha;
         store(avg, self.load_avg, i);
         let fire = ones(avg.cmp_ge(c.theta * cap)) * load(self.guarded, i, 0.0) * up;
-        // 5. Room for the next second.
+        // 6. Room for the next second.
         let left = max - cl - q;
         let room = hi(lo(bound - q, left), zero) * up * (one - fire);
         store(room, self.room, i);
         s.clients += store_u32(cl, self.clients, i);
         store_u32(q, self.queue, i);
         s.served += served;
+        s.starved += gone;
         s.timed_out += out;
         s.load += demand;
         s.overloaded += ones(demand.cmp_gt(cap)) * up;
@@ -296,6 +319,7 @@ impl World {
             bounced: vec![0; regions + 1],
             timed_out: vec![0; regions + 1],
             removed: vec![0; regions + 1],
+            starved: vec![0; regions + 1],
             ..Tally::default()
         };
         let c = Consts::new(&self.params);
@@ -307,6 +331,7 @@ impl World {
             qmax: sp(c.qmax),
             theta: sp(c.theta),
             alpha: sp(c.alpha),
+            starve_rate: sp(c.starve_rate),
             xf: V::ZERO,
             xg: V::ZERO,
         };
@@ -400,7 +425,7 @@ impl World {
             k.xf = sp(x * c.f);
             k.xg = sp(x * c.g);
             let z = V::ZERO;
-            let mut s = Lanes { served: z, timed_out: z, load: z, overloaded: z, fired: z, room: z, clients: i32x4::ZERO };
+            let mut s = Lanes { served: z, starved: z, timed_out: z, load: z, overloaded: z, fired: z, room: z, clients: i32x4::ZERO };
             let whole = range.start + range.len() / 4 * 4;
             let mut cols = Cols::of(sn, range.start..whole);
             for chunk in 0..cols.capacity.len() / 4 {
@@ -412,6 +437,7 @@ impl World {
             self.caches.online[r] = s.clients.to_array().iter().map(|&n| n as u64).sum();
             t.served += total(s.served) as u64;
             t.timed_out[r] = total(s.timed_out) as u64;
+            t.starved[r] = total(s.starved) as u64;
             t.overloaded += total(s.overloaded) as u64;
             // The load ratio is about the peer supernodes (the post-mortem's "survivors").
             if r < regions {
@@ -419,7 +445,6 @@ impl World {
             }
             self.caches.room[r] = total(s.room);
             if total(s.fired) > 0.0 {
-
                 for i in range {
                     if sn.serving[i] > 0.0 && sn.guarded[i] > 0.0 && sn.load_avg[i] >= c.theta * sn.capacity_per_s[i] {
                         t.failsafe.push(i);
@@ -447,8 +472,7 @@ impl World {
         // Leavers: hit by the trigger (crashed, or disconnected to reconnect at once), or
         // logging off (another user logs on in their place).
         if t.removed_total > 0 {
-            let hit_share =
-                if leaving.hit + leaving.churn > 0 { leaving.hit as f64 / (leaving.hit + leaving.churn) as f64 } else { 0.0 };
+            let hit_share = if leaving.hit + leaving.churn > 0 { leaving.hit as f64 / (leaving.hit + leaving.churn) as f64 } else { 0.0 };
             let mut split = Rounder::new(&mut self.rng);
             let mut hits_left = leaving.hit.min(self.clients.online[V_BUGGY] + self.clients.online[V_CRASHED]);
             let mut hits = vec![0u64; regions + 1];
@@ -469,6 +493,10 @@ impl World {
                 self.disconnect_by_region(&hits);
             }
             self.cut_off_by_region(&churn);
+        }
+        // Clients whose keep-alives went unanswered look for another supernode now.
+        if t.starved.iter().any(|&n| n > 0) {
+            self.reconnect_by_region(&t.starved);
         }
         // Failsafes that fired: the supernode drops the role and cuts its clients off.
         let n_fail = t.failsafe.len();
@@ -546,11 +574,12 @@ mod tests {
                 qmax: sp(c.qmax),
                 theta: sp(c.theta),
                 alpha: sp(c.alpha),
+                starve_rate: sp(c.starve_rate),
                 xf: sp(xt * c.f),
                 xg: sp(xt * c.g),
             };
             let z = V::ZERO;
-            let mut s = Lanes { served: z, timed_out: z, load: z, overloaded: z, fired: z, room: z, clients: i32x4::ZERO };
+            let mut s = Lanes { served: z, starved: z, timed_out: z, load: z, overloaded: z, fired: z, room: z, clients: i32x4::ZERO };
             Cols::of(&mut sn, 0..4).core(0, &k, &mut s);
         }
         sn.load_avg[0] / sn.capacity_per_s[0]

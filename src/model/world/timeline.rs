@@ -126,14 +126,17 @@ impl World {
         }
         if self.summary.supernodes_lost_first_hour_fraction.is_none() && now_s >= start + 3600.0 {
             if let Some(at) = &self.milestones.serving_at_trigger {
-                let (mut was, mut lost) = (0u64, 0u64);
+                let (mut was, mut lost, mut crashed) = (0u64, 0u64, 0u64);
                 for (i, &w) in at.iter().enumerate() {
                     if w {
                         was += 1;
                         lost += !self.sn.is_up(i) as u64;
+                        crashed += (self.sn.state[i] == SnState::Crashed) as u64;
                     }
                 }
-                self.summary.supernodes_lost_first_hour_fraction = Some(if was > 0 { lost as f64 / was as f64 } else { 0.0 });
+                let share = |n: u64| if was > 0 { n as f64 / was as f64 } else { 0.0 };
+                self.summary.supernodes_lost_first_hour_fraction = Some(share(lost));
+                self.summary.supernodes_crashed_first_hour_fraction = Some(share(crashed));
             }
         }
         if self.params.trigger.kind == TriggerKind::None {
