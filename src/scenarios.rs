@@ -106,11 +106,11 @@ pub fn network_2010() -> Params {
         clients: ClientParams {
             total: 23_000_000,
             buggy_fraction: 0.5,
-            relaunch_mean_s: 1800.0,
+            relaunch_mean_s: 1.0 * H,
             keepalive_s: 60.0,
-            session_mean_s: 4.0 * H,
-            patience_s: 1800.0,
-            return_mean_s: 4.0 * H,
+            session_mean_s: 8.0 * H,
+            patience_s: 12.0 * H,
+            return_mean_s: 6.0 * H,
         },
         supernodes: SupernodeParams {
             count: 48_000,
@@ -121,20 +121,20 @@ pub fn network_2010() -> Params {
             neighbours: 8,
             restart_mean_s: 6.0 * H,
             queue_max: 50,
-            queue_timeout_s: 10.0,
+            queue_timeout_s: 30.0,
         },
-        load: LoadParams { per_client_per_s: 1.0, login_cost: 5000.0, refusal_cost: 250.0 },
-        failsafe: FailsafeParams { threshold: 0.9, window_s: 120.0, cooldown_s: 2.0 * H },
+        load: LoadParams { per_client_per_s: 0.5, login_cost: 32_948.0, refusal_cost: 206.0 },
+        failsafe: FailsafeParams { threshold: 22.2, window_s: 600.0, cooldown_s: 2.0 * H },
         host_cache: HostCacheParams { size: 7, entry_timeout_s: 5.0 },
-        bootstrap: BootstrapParams { capacity_per_s: 2000.0 },
+        bootstrap: BootstrapParams { capacity_per_s: 80.0 },
         promotion: PromotionParams { eligible_fraction: 0.02, per_h: 0.01 },
-        retry: RetryParams { policy: RetryPolicy::FullJitter, base_s: 1.0, cap_s: 600.0, switch_s: 0.0, switch_to: None },
+        retry: RetryParams { policy: RetryPolicy::FullJitter, base_s: 1.0, cap_s: 120.0, switch_s: 0.0, switch_to: None },
         trigger: TriggerParams {
             kind: TriggerKind::None,
             start_s: 1.0 * H,
-            end_s: 7.0 * H,
-            hazard_per_h: 1.0,
-            capacity_fraction: 0.1,
+            end_s: 2.0 * H,
+            hazard_per_h: 2.2,
+            capacity_fraction: 0.046,
             rollout_s: 0.0,
         },
         mega: MegaParams {
@@ -142,7 +142,7 @@ pub fn network_2010() -> Params {
             repurposed_fraction: 0.3,
             deploy_s: 7.0 * H,
             ramp_s: 20.0 * H,
-            capacity_per_s: 100_000.0,
+            capacity_per_s: 1_000_000.0,
             max_clients: 30_000,
             release_s: 31.0 * H,
             release_ramp_s: 4.0 * H,
@@ -154,7 +154,7 @@ pub fn network_2010() -> Params {
             messaging: ServiceParams { capacity_per_s: 1e9, per_client_per_s: 0.01, per_attempt: 0.0 },
             presence: ServiceParams { capacity_per_s: 1e9, per_client_per_s: 0.01, per_attempt: 0.0 },
             contacts: ServiceParams { capacity_per_s: 1e9, per_client_per_s: 0.001, per_attempt: 0.0 },
-            offline_im: ServiceParams { capacity_per_s: 100_000.0, per_client_per_s: 0.001, per_attempt: 1.0 },
+            offline_im: ServiceParams { capacity_per_s: 100_000.0, per_client_per_s: 0.0002, per_attempt: 5.0 },
             web: WebParams { clients: 200_000, capacity_per_s: 20_000.0, per_client_per_s: 0.05, shared: false },
         },
         rebalance: RebalanceParams { start_s: 0.0, ramp_s: 0.0, capacity_factor: 1.0 },
@@ -166,7 +166,7 @@ pub fn network_2010() -> Params {
 pub fn skype_2010() -> Scenario {
     let mut p = network_2010();
     p.trigger.kind = TriggerKind::CrashOnDelayedReply;
-    p.mega.count = 1000;
+    p.mega.count = 2000;
     p.fix.rollout_per_h = 0.2;
     Scenario {
         name: "skype-2010",
@@ -182,7 +182,7 @@ pub fn skype_2010() -> Scenario {
             .with("fix-start", "Users are told to update: the fixed version (5.0.0.156) starts replacing the buggy one.")
             .with("mega-release", "The crisis is over: the repurposed servers start going back to offline instant messages and group video.")
             .with("mega-release-done", "Offline instant messages and group video calling are back, the last features to return."),
-        compare: Some(Compare { key: "mega.count", a: "0", b: "1000" }),
+        compare: Some(Compare { key: "mega.count", a: "0", b: "2000" }),
         record: record_2010(),
     }
 }
@@ -237,6 +237,8 @@ pub fn network_2015() -> Params {
         capacity_fraction: 1.0,
         rollout_s: 60.0,
     };
+    p.failsafe = FailsafeParams { threshold: 0.9, window_s: 120.0, cooldown_s: 2.0 * H };
+    p.bootstrap = BootstrapParams { capacity_per_s: 2000.0 };
     p.mega.count = 0;
     p.fix.rollout_per_h = 0.0;
     p.login = LoginParams { capacity_per_s: 35_000.0, refusal_cost_fraction: 0.3 };

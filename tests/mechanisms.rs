@@ -39,14 +39,17 @@ fn stale_caches_strand_a_region_until_the_bootstrap_servers_answer() {
     let stranded = w.caches().pool_of(3);
     assert!(stranded as f64 > 0.9 * held as f64, "{stranded} of {held} still stranded");
     assert!(w.stats().bootstrap_requests > 0.0);
-    // With bootstrap servers that answer, they get fresh lists and connect elsewhere.
-    let mut w = quiet(&[set[0], set[1], set[2], ("bootstrap.capacity_per_s", "5000")]);
+    // With bootstrap servers that answer (50 a second, so the region's clients come back over
+    // eight minutes), they get fresh lists and connect elsewhere. Servers that answer all of them
+    // within seconds send a herd a tenth of the network large onto the survivors at once, whose
+    // failsafes then fire: that is the 2010 cascade, not this test.
+    let mut w = quiet(&[set[0], set[1], set[2], ("bootstrap.capacity_per_s", "50")]);
     w.run_until(600.0);
     let held = kill_region(&mut w, 3);
     w.run_until(1800.0);
     let left = w.caches().pool_of(3);
     assert!((left as f64) < 0.1 * held as f64, "{left} of {held} still stranded");
-    assert!(w.clients_online() as f64 > 0.99 * (w.params().clients.total - held) as f64);
+    assert!(w.clients_online() as f64 > 0.99 * (w.params().clients.total - held) as f64, "online {} of {} less {held}", w.clients_online(), w.params().clients.total);
     w.check_invariants().unwrap();
 }
 

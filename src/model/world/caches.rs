@@ -495,12 +495,12 @@ impl Caches {
                 continue;
             }
             let n = span.min(64);
-            for j in 0..n {
-                weights[j] = self.weight[(c + r_n - back + j) % r_n];
+            for (j, w) in weights[..n].iter_mut().enumerate() {
+                *w = self.weight[(c + r_n - back + j) % r_n];
             }
             split_proportional(rng, k, &weights[..n], &mut parts[..n]);
-            for j in 0..n {
-                self.admits[(c + r_n - back + j) % r_n] += parts[j];
+            for (j, &part) in parts[..n].iter().enumerate() {
+                self.admits[(c + r_n - back + j) % r_n] += part;
             }
         }
         let k = self.succ[b];

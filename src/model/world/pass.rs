@@ -344,7 +344,7 @@ impl World {
         }
         let u_adm = self.rng.uniform();
         let sn = &mut self.sn;
-        for r in 0..=regions {
+        for (r, &rm) in rm_by_region.iter().enumerate() {
             let range = sn.region_range(r);
             let up = self.caches.up[r];
             let admits = self.caches.admits[r];
@@ -388,7 +388,7 @@ impl World {
             }
             // 1. Leavers, this region's share, in proportion to clients: drawn one by one when
             //    few, by systematic rounding when many.
-            let leave = rm_by_region[r];
+            let leave = rm;
             if leave > 0 {
                 let clients = &mut sn.clients[range.clone()];
                 let in_region = self.caches.online[r];
