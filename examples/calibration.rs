@@ -42,10 +42,8 @@ fn figures(p: Params, seed: u64, hours: f64) -> Figures {
         let i = (0..t.len()).min_by(|&a, &b| (t[a] - trig - h * H).abs().total_cmp(&(t[b] - trig - h * H).abs())).unwrap();
         online[i] / pre
     };
-    let min_2_to_12h = (0..t.len())
-        .filter(|&i| t[i] >= trig + 2.0 * H && t[i] <= trig + 12.0 * H)
-        .map(|i| online[i] / pre)
-        .fold(f64::INFINITY, f64::min);
+    let min_2_to_12h =
+        (0..t.len()).filter(|&i| t[i] >= trig + 2.0 * H && t[i] <= trig + 12.0 * H).map(|i| online[i] / pre).fold(f64::INFINITY, f64::min);
     Figures {
         crashed_first_hour: sum.supernodes_crashed_first_hour_fraction.unwrap_or(f64::NAN),
         lost_first_hour: sum.supernodes_lost_first_hour_fraction.unwrap_or(f64::NAN),
@@ -126,17 +124,19 @@ fn main() {
     let rec: Vec<f64> = with.iter().filter_map(|f| f.recovery_h).collect();
     let never_with = with.len() - rec.len();
     let rec_without = without.iter().filter(|f| f.recovery_h.is_some()).count();
-    println!("`skype-2010`, {seeds} seeds at {scale} of the real scale; median (range). Shares of clients are of those online at the trigger.\n");
+    println!(
+        "`skype-2010`, {seeds} seeds at {scale} of the real scale; median (range). Shares of clients are of those online at the trigger.\n"
+    );
     println!("| Figure | Record | Model |");
     println!("|---|---|---|");
     println!("| Supernodes crashed in the first hour | 25–30% | {} |", spread(&col(&with, |f| f.crashed_first_hour), pct));
     println!("| Supernodes out of the role at T+1 h (any cause) | – | {} |", spread(&col(&with, |f| f.lost_first_hour), pct));
-    println!(
-        "| Peak load on the survivors | ~100× normal | {} |",
-        spread(&col(&with, |f| f.peak_load_ratio), |x| format!("{x:.0}×"))
-    );
+    println!("| Peak load on the survivors | ~100× normal | {} |", spread(&col(&with, |f| f.peak_load_ratio), |x| format!("{x:.0}×")));
     println!("| Online at T+2:40 (18:40 GMT) | 5.14 M of 20 M+ (≈25%) | {} |", spread(&col(&with, |f| f.at_2h40), pct));
-    println!("| Lowest, T+2 h to T+12 h | ~30% next morning; lowest report 1.6 M (≈7%) | {} |", spread(&col(&with, |f| f.min_2_to_12h), pct));
+    println!(
+        "| Lowest, T+2 h to T+12 h | ~30% next morning; lowest report 1.6 M (≈7%) | {} |",
+        spread(&col(&with, |f| f.min_2_to_12h), pct)
+    );
     println!("| Online at T+22:30 (14:30 GMT, 23 Dec) | 10 M (≈45–50%) | {} |", spread(&col(&with, |f| f.at_22h30), pct));
     println!("| Online at T+28 h | ~80% (16.5 M) later on 23 Dec | {} |", spread(&col(&with, |f| f.at_28h), pct));
     println!(

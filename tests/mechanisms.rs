@@ -49,7 +49,12 @@ fn stale_caches_strand_a_region_until_the_bootstrap_servers_answer() {
     w.run_until(1800.0);
     let left = w.caches().pool_of(3);
     assert!((left as f64) < 0.1 * held as f64, "{left} of {held} still stranded");
-    assert!(w.clients_online() as f64 > 0.99 * (w.params().clients.total - held) as f64, "online {} of {} less {held}", w.clients_online(), w.params().clients.total);
+    assert!(
+        w.clients_online() as f64 > 0.99 * (w.params().clients.total - held) as f64,
+        "online {} of {} less {held}",
+        w.clients_online(),
+        w.params().clients.total
+    );
     w.check_invariants().unwrap();
 }
 

@@ -88,17 +88,21 @@ fn jitter_does_the_least_work_in_the_reconnect_storms() {
 
 #[test]
 fn immediate_retry_does_the_most_work_in_the_2010_cascade() {
-    // In the 2010 cascade the reconnections are not synchronized (supernodes fail one by one,
-    // users relaunch when they notice), so jitter has nothing to spread out: there full jitter,
-    // whose mean delay is half of exponential backoff's, makes more attempts than it. Immediate
-    // retry is still by far the worst.
+    // Immediate retry keeps every reconnecting client asking every second: the survivors' load
+    // averages never fall below the failsafe's threshold, and the network does not come back
+    // even with the mega-supernodes. Between exponential backoff and full jitter at the same cap
+    // the difference is their mean delay (full jitter's is half), not the waves: the failsafe
+    // averages over ten minutes. The README's retry table compares them at equal mean delay too.
     let s = scenarios::find("skype-2010").unwrap();
     let p = scenarios::scaled(&s.params, 0.1);
-    let total = |policy: &str| go(&s, p.with_text("retry.policy", policy).unwrap(), 1, 48.0).world.summary().total_connect_attempts;
-    let imm = total("immediate");
-    let exp = total("exponential");
-    let fj = total("full-jitter");
-    assert!(imm > 100.0 * exp && imm > 100.0 * fj, "immediate {imm:.3e}, exponential {exp:.3e}, full jitter {fj:.3e}");
+    let run = |policy: &str| go(&s, p.with_text("retry.policy", policy).unwrap(), 1, 48.0).world.summary();
+    let imm = run("immediate");
+    let exp = run("exponential");
+    let fj = run("full-jitter");
+    let (a_imm, a_exp, a_fj) = (imm.total_connect_attempts, exp.total_connect_attempts, fj.total_connect_attempts);
+    assert!(a_imm > 5.0 * a_exp && a_imm > 5.0 * a_fj, "immediate {a_imm:.3e}, exponential {a_exp:.3e}, full jitter {a_fj:.3e}");
+    assert!(imm.time_to_90pct_recovery_s.is_none(), "immediate retry recovered");
+    assert!(exp.time_to_90pct_recovery_s.is_some() && fj.time_to_90pct_recovery_s.is_some());
 }
 
 #[test]
@@ -153,7 +157,8 @@ fn repurposed_servers_take_offline_im_and_group_video_down_in_2010() {
     assert_eq!(at("availability_group_video", p.mega.deploy_s - 600.0), 1.0);
     assert_eq!(at("availability_group_video", p.mega.deploy_s + 3600.0), 0.0);
     assert_eq!(at("availability_offline_im", p.mega.deploy_s + 3600.0), 0.0);
-    assert_eq!(at("availability_offline_im", p.trigger.start_s + 600.0), 0.0, "offline IM is overloaded during the trigger");
+    let during = at("availability_offline_im", p.trigger.start_s + 600.0);
+    assert!(during < 0.5, "offline IM is overloaded during the trigger, yet served {during}");
     let back = p.mega.release_s + p.mega.release_ramp_s + 600.0;
     assert_eq!(at("availability_group_video", back), 1.0);
     assert!(at("availability_offline_im", back) > 0.99);
