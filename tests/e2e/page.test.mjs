@@ -34,7 +34,8 @@ test('Play advances simulated time and Pause stops it', async () => {
   await play.click();
   await page.waitForTimeout(1500);
   const t1 = (await snapshot(page)).t_s;
-  assert.ok(t1 > t0 + 300, `time went from ${t0} to ${t1}`);
+  // How far it gets depends on the machine (speed is measured in `make bench-web`); that it moves does not.
+  assert.ok(t1 > t0 + 10, `time went from ${t0} to ${t1}`);
   await play.click();
   const t2 = (await snapshot(page)).t_s;
   await page.waitForTimeout(700);
@@ -49,8 +50,9 @@ test('the 2010 scenario shows supernodes going down, the chart filling and the n
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 13000, null, { timeout: 90000 });
   await page.waitForTimeout(400);
   const s = await snapshot(page);
-  assert.ok(s.supernodes_crashed > 10000, `crashed: ${s.supernodes_crashed}`);
-  assert.ok(s.supernodes_shut_down > 1000, `shut down: ${s.supernodes_shut_down}`);
+  // The crashes stopped at T+1 h (some crashed supernodes are back); the failsafe took out many more.
+  assert.ok(s.supernodes_crashed > 5000, `crashed: ${s.supernodes_crashed}`);
+  assert.ok(s.supernodes_shut_down > s.supernodes_crashed, `shut down: ${s.supernodes_shut_down}, crashed: ${s.supernodes_crashed}`);
   assert.ok(s.samples >= 216, `samples: ${s.samples}`);
   // The chart has drawn lines (pixels in the series' colours, not just the background).
   const chartInk = await page.evaluate(() => {
@@ -114,13 +116,13 @@ test('out-of-range input shows a message naming the field, and the page keeps ru
   // A bad value through the API is refused with the field's range; the run goes on.
   const err = await page.evaluate(() => {
     try {
-      document.querySelector('supernode-sim').setParams({ 'failsafe.threshold': 0.2 });
+      document.querySelector('supernode-sim').setParams({ 'failsafe.threshold': 500 });
       return null;
     } catch (e) {
       return e.message;
     }
   });
-  assert.match(err, /failsafe\.threshold.*from 1 to 1000/);
+  assert.match(err, /failsafe\.threshold.*from 0\.05 to 100/);
   // Typing a bad seed shows a message and keeps the old seed.
   const seed = page.locator('supernode-sim >> #seed');
   await seed.fill('1.5');
