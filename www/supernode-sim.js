@@ -1058,7 +1058,10 @@ export class SupernodeSimElement extends HTMLElement {
     const r = this.#els.readouts;
     r.online.textContent = `${fmtClients(s.clients_online)} (${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}%)`;
     const extra = [s.supernodes_promoted ? `${fmtInt(s.supernodes_promoted)} promoted` : '', s.mega_up ? `${fmtInt(s.mega_up)} mega` : ''].filter(Boolean);
-    r.up.textContent = `${fmtInt(s.supernodes_up)}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+    r.up.textContent = fmtInt(s.supernodes_up);
+    // The breakdown goes on the label's line, which wraps, so the number never overflows its cell.
+    const upLabel = `supernodes up${extra.length ? ` · ${extra.join(', ')}` : ''}`;
+    if (r.up.nextElementSibling && r.up.nextElementSibling.textContent !== upLabel) r.up.nextElementSibling.textContent = upLabel;
     r.attempts.textContent = `${formatValue(CHART_SERIES[2], s.connect_attempts_per_s)}`;
     r.load.textContent = s.samples ? `${formatValue(CHART_SERIES[3], s.sn_load_ratio)}` : '–';
     r.lookup.textContent = s.samples ? `${Math.round(100 * s.lookup_success)}%` : '–';
