@@ -155,7 +155,7 @@ fn retry_tables(scale: f64, seeds: u64, threads: usize) {
         };
         let with_megas = scenario == "skype-2010";
         println!(
-            "\n### `{scenario}`{}, {seeds} seeds; cap {} s, full jitter's mean delay at the cap {:.0} s\n",
+            "\n### `{scenario}`{}, {seeds} seed(s); cap {} s, full jitter's mean delay at the cap {:.0} s\n",
             if scenario == "skype-2010" && scale < 1.0 { format!(" at {scale} of the scale") } else { String::new() },
             base.retry.cap_s,
             reference
@@ -197,7 +197,7 @@ fn retry_tables(scale: f64, seeds: u64, threads: usize) {
 
 fn cache_table(scale: f64, seeds: u64, threads: usize) {
     let base = base_params("skype-2010", scale);
-    println!("\n### `skype-2010` at {scale} of the scale, {seeds} seeds\n");
+    println!("\n### `skype-2010` at {scale} of the scale, {seeds} seed(s)\n");
     println!("| host cache | cascade (below 50% online) | lowest online | back to 90% | attempts | without mega-supernodes and fix: back to 90% |");
     println!("|---|---|---|---|---|---|");
     for size in [3u32, 7, 20, 50, 200] {
