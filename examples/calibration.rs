@@ -8,7 +8,8 @@
 //! `--scale` defaults to a tenth of the real network (about 30 s a run on one core); each seed
 //! is run with the scenario's interventions and without them (no mega-supernodes, no fix).
 
-use std::sync::{Arc, Mutex};
+mod common;
+
 use supernode_sim::model::Params;
 use supernode_sim::{run, scenarios};
 
@@ -59,25 +60,7 @@ fn figures(p: Params, seed: u64, hours: f64) -> Figures {
 
 /// Runs every job on `threads` threads; results in the jobs' order.
 fn run_all(jobs: Vec<(Params, u64, f64)>, threads: usize) -> Vec<Figures> {
-    let n = jobs.len();
-    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>()));
-    let out = Arc::new(Mutex::new(vec![None; n]));
-    let handles: Vec<_> = (0..threads.max(1))
-        .map(|_| {
-            let (queue, out) = (queue.clone(), out.clone());
-            std::thread::spawn(move || loop {
-                let job = queue.lock().unwrap().pop();
-                let Some((i, (p, seed, hours))) = job else { break };
-                let f = figures(p, seed, hours);
-                out.lock().unwrap()[i] = Some(f);
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join().unwrap();
-    }
-    let out = Arc::try_unwrap(out).unwrap().into_inner().unwrap();
-    out.into_iter().map(|f| f.expect("every job ran")).collect()
+    common::run_all(jobs, threads, |(p, seed, hours)| figures(p, seed, hours))
 }
 
 /// "median (min–max)" of `xs`, each formatted by `fmt`.

@@ -12,7 +12,8 @@
 //! `skype-2010` with host caches of 3, 7, 20, 50 and 200 entries. Each line is a median and a
 //! range over the seeds.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
 use supernode_sim::model::retry::{self, ATTEMPT_LEVELS};
 use supernode_sim::model::{Params, RetryPolicy};
 use supernode_sim::{run, scenarios};
@@ -36,27 +37,9 @@ fn figures(scenario: &str, p: Params, seed: u64) -> Figures {
     }
 }
 
-/// Runs every job on `jobs` threads; results in the jobs' order.
+/// Runs every job on `threads` threads; results in the jobs' order.
 fn run_all(jobs: Vec<(String, Params, u64)>, threads: usize) -> Vec<Figures> {
-    let n = jobs.len();
-    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>()));
-    let out = Arc::new(Mutex::new(vec![None; n]));
-    let handles: Vec<_> = (0..threads.max(1))
-        .map(|_| {
-            let (queue, out) = (queue.clone(), out.clone());
-            std::thread::spawn(move || loop {
-                let job = queue.lock().unwrap().pop();
-                let Some((i, (name, p, seed))) = job else { break };
-                let f = figures(&name, p, seed);
-                out.lock().unwrap()[i] = Some(f);
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join().unwrap();
-    }
-    let out = Arc::try_unwrap(out).unwrap().into_inner().unwrap();
-    out.into_iter().map(|f| f.expect("every job ran")).collect()
+    common::run_all(jobs, threads, |(name, p, seed)| figures(&name, p, seed))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

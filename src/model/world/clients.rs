@@ -20,6 +20,24 @@ pub const V_FIXED: usize = 2;
 /// Client version index: buggy clients that have crashed at least once (still buggy).
 pub const V_CRASHED: usize = 3;
 
+/// Where clients moved to the retry pool come from.
+#[derive(Clone, Copy)]
+enum From {
+    /// Out of an accept queue.
+    Queued,
+    /// Detached from a supernode.
+    Online,
+}
+
+/// When clients moved to the retry pool try again.
+#[derive(Clone, Copy)]
+enum When {
+    /// Next second (their next cache entry, or at once after noticing).
+    NextTick,
+    /// Spread over a keep-alive interval (the time it takes to notice).
+    WithinKeepalive,
+}
+
 /// Clients per state, per version. Every client is in exactly one state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Clients {
@@ -251,47 +269,49 @@ impl World {
 
     /// [`World::unqueue`] for every region at once: `counts[r]` from region `r`.
     pub(super) fn unqueue_by_region(&mut self, counts: &[u64]) {
-        let total: u64 = counts.iter().sum();
-        if total == 0 {
-            return;
-        }
-        let mut part = [0u64; VERSIONS];
-        split_bounded(&mut self.rng, total, &self.clients.queued, &mut part);
-        transfer(&mut self.clients.queued, &mut self.clients.pool, &part);
-        let due = self.wheel.now() + 1;
-        self.wheel.add_at(due, 0, total);
-        self.caches.add_pool_by_region(0, counts);
+        self.move_to_pool_by_region(From::Queued, counts, When::NextTick);
     }
 
     /// [`World::cut_off`] for every region at once: `counts[r]` detached in region `r`.
     pub(super) fn cut_off_by_region(&mut self, counts: &[u64]) {
-        let total: u64 = counts.iter().sum();
-        if total == 0 {
-            return;
-        }
-        let mut part = [0u64; VERSIONS];
-        split_bounded(&mut self.rng, total, &self.clients.online, &mut part);
-        transfer(&mut self.clients.online, &mut self.clients.pool, &part);
-        let k = (libm::ceil(self.params.clients.keepalive_s / TICK_S) as u32).clamp(1, 3600);
-        let d = retry::Delay { lo_ticks: 1, hi_ticks: k, at_cap_fraction: 0.0, cap_ticks: k };
-        self.wheel.add_spread(&mut self.rng, d, 0, total);
-        self.caches.add_pool_by_region(0, counts);
+        self.move_to_pool_by_region(From::Online, counts, When::WithinKeepalive);
     }
 
     /// Online clients of any version left their supernodes (`counts[r]` in region `r`) having
     /// noticed it no longer answers; they try again at once.
     pub(super) fn reconnect_by_region(&mut self, counts: &[u64]) {
+        let total = self.move_to_pool_by_region(From::Online, counts, When::NextTick);
+        self.summary.starved_disconnects += total as f64;
+    }
+
+    /// Moves `counts[r]` clients of region `r` from `from` into the retry pool (versions in
+    /// proportion to `from`'s), due `when`, their caches learned in their region. Returns how
+    /// many moved.
+    fn move_to_pool_by_region(&mut self, from: From, counts: &[u64], when: When) -> u64 {
         let total: u64 = counts.iter().sum();
         if total == 0 {
-            return;
+            return 0;
         }
         let mut part = [0u64; VERSIONS];
-        split_bounded(&mut self.rng, total, &self.clients.online, &mut part);
-        transfer(&mut self.clients.online, &mut self.clients.pool, &part);
-        let due = self.wheel.now() + 1;
-        self.wheel.add_at(due, 0, total);
+        let source = match from {
+            From::Queued => &mut self.clients.queued,
+            From::Online => &mut self.clients.online,
+        };
+        split_bounded(&mut self.rng, total, source, &mut part);
+        transfer(source, &mut self.clients.pool, &part);
+        match when {
+            When::NextTick => {
+                let due = self.wheel.now() + 1;
+                self.wheel.add_at(due, 0, total);
+            }
+            When::WithinKeepalive => {
+                let k = (libm::ceil(self.params.clients.keepalive_s / TICK_S) as u32).clamp(1, 3600);
+                let d = retry::Delay { lo_ticks: 1, hi_ticks: k, at_cap_fraction: 0.0, cap_ticks: k };
+                self.wheel.add_spread(&mut self.rng, d, 0, total);
+            }
+        }
         self.caches.add_pool_by_region(0, counts);
-        self.summary.starved_disconnects += total as f64;
+        total
     }
 
     /// Online clients of the affected versions are disconnected (2015) and try again at once;

@@ -237,6 +237,24 @@ struct Splat {
     xg: V,
 }
 
+impl Splat {
+    /// The constants in every lane, with `x` attempts reaching each supernode this second.
+    fn new(c: &Consts, x: f32) -> Self {
+        let sp = V::splat;
+        Splat {
+            k: sp(c.k),
+            inv_gm: sp(c.inv_gm),
+            timeout: sp(c.timeout),
+            qmax: sp(c.qmax),
+            theta: sp(c.theta),
+            alpha: sp(c.alpha),
+            starve_rate: sp(c.starve_rate),
+            xf: sp(x * c.f),
+            xg: sp(x * c.g),
+        }
+    }
+}
+
 impl<'a> Cols<'a> {
     fn of(sn: &'a mut Supernodes, r: std::ops::Range<usize>) -> Self {
         Cols {
@@ -324,17 +342,7 @@ impl World {
         };
         let c = Consts::new(&self.params);
         let sp = V::splat;
-        let mut k = Splat {
-            k: sp(c.k),
-            inv_gm: sp(c.inv_gm),
-            timeout: sp(c.timeout),
-            qmax: sp(c.qmax),
-            theta: sp(c.theta),
-            alpha: sp(c.alpha),
-            starve_rate: sp(c.starve_rate),
-            xf: V::ZERO,
-            xg: V::ZERO,
-        };
+        let mut k = Splat::new(&c, 0.0);
         // Leavers go from each region in proportion to its clients (as the last second left them).
         let online: u64 = self.caches.online.iter().sum();
         let remove = (leaving.hit + leaving.churn).min(online);
@@ -564,20 +572,9 @@ mod tests {
             sn.clients[i] = 480;
             sn.load_avg[i] = 480.0 * c.k;
         }
-        let sp = V::splat;
         for t in 0..secs {
             let xt = x(t);
-            let k = Splat {
-                k: sp(c.k),
-                inv_gm: sp(c.inv_gm),
-                timeout: sp(c.timeout),
-                qmax: sp(c.qmax),
-                theta: sp(c.theta),
-                alpha: sp(c.alpha),
-                starve_rate: sp(c.starve_rate),
-                xf: sp(xt * c.f),
-                xg: sp(xt * c.g),
-            };
+            let k = Splat::new(&c, xt);
             let z = V::ZERO;
             let mut s = Lanes { served: z, starved: z, timed_out: z, load: z, overloaded: z, fired: z, room: z, clients: i32x4::ZERO };
             Cols::of(&mut sn, 0..4).core(0, &k, &mut s);
