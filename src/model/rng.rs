@@ -137,11 +137,17 @@ pub fn split_proportional(rng: &mut SimRng, total: u64, weights: &[f64], out: &m
 
 /// Systematic rounding of `total` over `n` parts with weights `w(i)`, without allocating.
 fn split_by(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, out: &mut [u64]) {
+    split_by_sum(rng, total, n, &w, |_| (0..n).map(&w).sum(), out);
+}
+
+/// [`split_by`] with the weights' sum given by `sum` (asked only when there is something to
+/// split).
+fn split_by_sum(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, sum: impl FnOnce(()) -> f64, out: &mut [u64]) {
     out.iter_mut().for_each(|o| *o = 0);
     if total == 0 || n == 0 {
         return;
     }
-    let sum: f64 = (0..n).map(&w).sum();
+    let sum = sum(());
     if sum <= 0.0 {
         // Nothing to weigh by: everything goes to the first part.
         out[0] = total;
@@ -153,7 +159,9 @@ fn split_by(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, ou
     let mut prev = 0u64;
     for (i, o) in out.iter_mut().enumerate().take(n) {
         cum += w(i) * scale;
-        let upto = if i + 1 == n { total } else { (libm::floor(cum + u) as u64).min(total) };
+        // `cum + u` is never negative, so truncating is the floor (a NaN or negative would give 0
+        // either way).
+        let upto = if i + 1 == n { total } else { ((cum + u) as u64).min(total) };
         let upto = upto.max(prev);
         *o = upto - prev;
         prev = upto;
@@ -165,7 +173,9 @@ fn split_by(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, ou
 pub fn split_bounded(rng: &mut SimRng, total: u64, counts: &[u64], out: &mut [u64]) {
     let avail: u64 = counts.iter().sum();
     let total = total.min(avail);
-    split_by(rng, total, counts.len(), |i| counts[i] as f64, out);
+    // Every partial sum of whole counts below 2^53 is exact, so their sum as `f64` is the
+    // total of the counts, already known.
+    split_by_sum(rng, total, counts.len(), |i| counts[i] as i64 as f64, |_| avail as i64 as f64, out);
     // Rounding can overshoot a part by one; move the excess to parts with room.
     let mut excess = 0u64;
     for (o, &c) in out.iter_mut().zip(counts) {

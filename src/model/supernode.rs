@@ -125,6 +125,9 @@ pub struct Supernodes {
     pub starved: Vec<f32>,
     /// Room left in each accept queue after the last second.
     pub room: Vec<f32>,
+    /// The load asked of each in the last second (keep-alives and attempts at what serving them
+    /// would cost), in load units per second; what its load average follows.
+    pub asked_per_s: Vec<f32>,
     /// 1 while serving, 0 otherwise (the state as a factor the pass multiplies by).
     pub serving: Vec<f32>,
     /// 1 if it has a failsafe (it runs on a user's machine), 0 otherwise.
@@ -231,6 +234,7 @@ impl Supernodes {
             load_avg: vec![0.0; peers],
             starved: vec![0.0; peers],
             room: vec![0.0; peers],
+            asked_per_s: vec![0.0; peers],
             serving: vec![1.0; peers],
             guarded: vec![if p.supernodes.operator_hosted { 0.0 } else { 1.0 }; peers],
             state: vec![SnState::Up; peers],
@@ -309,6 +313,7 @@ impl Supernodes {
             self.load_avg.push(0.0);
             self.starved.push(0.0);
             self.room.push(0.0);
+            self.asked_per_s.push(0.0);
             self.serving.push(0.0);
             self.guarded.push(0.0);
             self.state.push(SnState::Off);
@@ -332,6 +337,7 @@ impl Supernodes {
         self.load_avg.truncate(n);
         self.starved.truncate(n);
         self.room.truncate(n);
+        self.asked_per_s.truncate(n);
         self.serving.truncate(n);
         self.guarded.truncate(n);
         self.state.truncate(n);

@@ -56,10 +56,19 @@ impl Rounder {
     pub fn round(&mut self, x: f64, max: u64) -> u64 {
         // `x` is never negative and the carry is in [0, 1), so truncation is the floor.
         let y = x.max(0.0) + self.carry;
-        let n = y as u64;
+        // Counts here are far below 2^63, so the signed conversions (one instruction each) are
+        // exact and the same as the unsigned ones.
+        let n = y as i64;
         self.carry = y - n as f64;
-        n.min(max)
+        (n as u64).min(max)
     }
+}
+
+/// A count as `f64`, exactly (counts are far below 2^53; the signed conversion is one
+/// instruction, the unsigned one several).
+#[inline(always)]
+pub(super) fn to_f64(n: u64) -> f64 {
+    n as i64 as f64
 }
 
 /// `x` to the power `n` by repeated squaring, in a fixed order (the same bits on every platform).
@@ -433,41 +442,60 @@ impl Caches {
             let next = (l + 1).min(ATTEMPT_LEVELS - 1);
             let (mut r_sign, mut r_succ, mut r_boot, mut r_gw, mut r_gs) =
                 (Rounder::new(rng), Rounder::new(rng), Rounder::new(rng), Rounder::new(rng), Rounder::new(rng));
+            // Sums of the level kept in locals (integer sums, so the order does not matter).
+            let (mut back_total, mut served_total, mut away_total) = (0u64, 0u64, 0u64);
+            let (mut back_signin, mut back_walk, mut requests) = (0u64, 0u64, 0u64);
+            let (mut attempts, mut signed_total, mut connected) = (0u64, 0u64, 0u64);
+            // The level the refused and failed move to (the same as `l` at the top level, whose
+            // bootstrap cohort's count is added after the loop).
+            let mut to_next = std::mem::take(&mut self.pool[next]);
+            let due_l = &self.due[l];
             for &c in &cohorts {
-                let due = self.due[l][c];
+                let due = due_l[c];
                 if due == 0 {
                     continue;
                 }
-                let signed = r_sign.round(due as f64 * w.signed_share, due);
-                let ok = r_succ.round(signed as f64 * self.success_p[c], signed);
+                let signed = r_sign.round(to_f64(due) * w.signed_share, due);
+                let ok = r_succ.round(to_f64(signed) * self.success_p[c], signed);
                 let failed_walks = signed - ok;
                 let refused = due - signed;
                 let (served, left) = if c == b {
                     (0, failed_walks)
                 } else {
-                    let s = r_boot.round(failed_walks as f64 * beta, failed_walks);
-                    out.bootstrap_requests += failed_walks;
+                    let s = r_boot.round(to_f64(failed_walks) * beta, failed_walks);
+                    requests += failed_walks;
                     (s, failed_walks - s)
                 };
-                let gw = r_gw.round(left as f64 * g_walk, left);
-                let gs = r_gs.round(refused as f64 * g_sign, refused);
+                let gw = r_gw.round(to_f64(left) * g_walk, left);
+                let gs = r_gs.round(to_f64(refused) * g_sign, refused);
                 let back = (left - gw) + (refused - gs);
-                self.pool[next][c] += back;
-                self.level_total[next] += back;
-                self.pool[l][b] += served;
-                self.level_total[l] += served;
+                to_next[c] += back;
+                back_total += back;
+                served_total += served;
                 self.away[c] += gw + gs;
-                self.away_total += gw + gs;
+                away_total += gw + gs;
                 self.succ[c] += ok;
-                out.back_signin[l] += refused - gs;
-                out.back_walk[l] += left - gw;
-                out.rewalk[l] += served;
-                out.bootstrap_served += served;
-                out.gave_up += gw + gs;
-                out.attempts += due;
-                out.signed += signed;
-                out.connected += ok;
+                back_signin += refused - gs;
+                back_walk += left - gw;
+                attempts += due;
+                signed_total += signed;
+                connected += ok;
             }
+            self.pool[next] = to_next;
+            self.level_total[next] += back_total;
+            // Those the bootstrap servers answered walk their new cache at this level next.
+            self.pool[l][b] += served_total;
+            self.level_total[l] += served_total;
+            self.away_total += away_total;
+            out.bootstrap_requests += requests;
+            out.back_signin[l] += back_signin;
+            out.back_walk[l] += back_walk;
+            out.rewalk[l] += served_total;
+            out.bootstrap_served += served_total;
+            out.gave_up += away_total;
+            out.attempts += attempts;
+            out.signed += signed_total;
+            out.connected += connected;
             out.walk_ticks[l] = walk_ticks;
         }
         self.active = active;
