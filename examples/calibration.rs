@@ -2,8 +2,11 @@
 //! seeds, printed as Markdown (median and range over the seeds).
 //!
 //! ```text
-//! cargo run --release --example calibration -- [--scale F] [--seeds N] [--jobs J]
+//! cargo run --release --example calibration -- [--scale F] [--seeds N] [--jobs J] [--set KEY=VALUE]...
 //! ```
+//!
+//! `--set` changes a parameter of the scenario (after scaling), as `supernode-sim run --set`
+//! does, to see how a figure moves with it.
 //!
 //! `--scale` defaults to a tenth of the real network (about 30 s a run on one core); each seed
 //! is run with the scenario's interventions and without them (no mega-supernodes, no fix).
@@ -23,6 +26,7 @@ struct Figures {
     lost_first_hour: f64,
     peak_load_ratio: f64,
     at_2h40: f64,
+    min_within_4h: f64,
     min_2_to_12h: f64,
     at_22h30: f64,
     at_28h: f64,
@@ -43,6 +47,8 @@ fn figures(p: Params, seed: u64, hours: f64) -> Figures {
         let i = (0..t.len()).min_by(|&a, &b| (t[a] - trig - h * H).abs().total_cmp(&(t[b] - trig - h * H).abs())).unwrap();
         online[i] / pre
     };
+    let min_within_4h =
+        (0..t.len()).filter(|&i| t[i] > trig && t[i] <= trig + 4.0 * H).map(|i| online[i] / pre).fold(f64::INFINITY, f64::min);
     let min_2_to_12h =
         (0..t.len()).filter(|&i| t[i] >= trig + 2.0 * H && t[i] <= trig + 12.0 * H).map(|i| online[i] / pre).fold(f64::INFINITY, f64::min);
     Figures {
@@ -50,6 +56,7 @@ fn figures(p: Params, seed: u64, hours: f64) -> Figures {
         lost_first_hour: sum.supernodes_lost_first_hour_fraction.unwrap_or(f64::NAN),
         peak_load_ratio: sum.peak_sn_load_ratio,
         at_2h40: at(2.0 + 40.0 / 60.0),
+        min_within_4h,
         min_2_to_12h,
         at_22h30: at(22.5),
         at_28h: at(28.0),
@@ -78,6 +85,7 @@ fn main() {
     let mut scale = 0.1;
     let mut seeds = 10u64;
     let mut jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut sets: Vec<(String, String)> = Vec::new();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -86,12 +94,19 @@ fn main() {
             "--scale" => scale = value.parse().expect("--scale: a number in (0, 1]"),
             "--seeds" => seeds = value.parse().expect("--seeds: a whole number"),
             "--jobs" => jobs = value.parse().expect("--jobs: a whole number"),
-            other => panic!("unknown flag {other}: expected --scale, --seeds or --jobs"),
+            "--set" => {
+                let (k, v) = value.split_once('=').unwrap_or_else(|| panic!("--set {value}: expected KEY=VALUE"));
+                sets.push((k.to_string(), v.to_string()));
+            }
+            other => panic!("unknown flag {other}: expected --scale, --seeds, --jobs or --set"),
         }
         i += 2;
     }
     let s = scenarios::find("skype-2010").unwrap();
-    let p = if scale < 1.0 { scenarios::scaled(&s.params, scale) } else { s.params.clone() };
+    let mut p = if scale < 1.0 { scenarios::scaled(&s.params, scale) } else { s.params.clone() };
+    for (k, v) in &sets {
+        p = p.with_text(k, v).unwrap_or_else(|e| panic!("--set {k}={v}: {e}"));
+    }
     let bare = p.with_text("mega.count", "0").unwrap().with_text("fix.rollout_per_h", "0").unwrap();
     let hours = s.default_hours;
     let mut all = Vec::new();
@@ -107,8 +122,9 @@ fn main() {
     let rec: Vec<f64> = with.iter().filter_map(|f| f.recovery_h).collect();
     let never_with = with.len() - rec.len();
     let rec_without = without.iter().filter(|f| f.recovery_h.is_some()).count();
+    let changed: String = sets.iter().map(|(k, v)| format!(", `{k}={v}`")).collect();
     println!(
-        "`skype-2010`, {seeds} seeds at {scale} of the real scale; median (range). Shares of clients are of those online at the trigger.\n"
+        "`skype-2010`{changed}, {seeds} seeds at {scale} of the real scale; median (range). Shares of clients are of those online at the trigger.\n"
     );
     println!("| Figure | Record | Model |");
     println!("|---|---|---|");
@@ -116,6 +132,10 @@ fn main() {
     println!("| Supernodes out of the role at T+1 h (any cause) | – | {} |", spread(&col(&with, |f| f.lost_first_hour), pct));
     println!("| Peak load on the survivors | ~100× normal | {} |", spread(&col(&with, |f| f.peak_load_ratio), |x| format!("{x:.0}×")));
     println!("| Online at T+2:40 (18:40 GMT) | 5.14 M of 20 M+ (≈25%) | {} |", spread(&col(&with, |f| f.at_2h40), pct));
+    println!(
+        "| Lowest within T+4 h (the trigger over at T+1 h) | \"near-total\" collapse within hours | {} |",
+        spread(&col(&with, |f| f.min_within_4h), pct)
+    );
     println!(
         "| Lowest, T+2 h to T+12 h | ~30% next morning; lowest report 1.6 M (≈7%) | {} |",
         spread(&col(&with, |f| f.min_2_to_12h), pct)

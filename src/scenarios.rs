@@ -124,9 +124,9 @@ pub fn network_2010() -> Params {
             queue_timeout_s: 30.0,
         },
         load: LoadParams { per_client_per_s: 0.5, login_cost: 32_948.0, refusal_cost: 206.0 },
-        failsafe: FailsafeParams { threshold: 22.2, window_s: 600.0, cooldown_s: 2.0 * H },
+        failsafe: FailsafeParams { threshold: 20.0, window_s: 600.0, cooldown_s: 2.0 * H },
         host_cache: HostCacheParams { size: 7, entry_timeout_s: 5.0 },
-        bootstrap: BootstrapParams { capacity_per_s: 80.0 },
+        bootstrap: BootstrapParams { capacity_per_s: 90.0 },
         promotion: PromotionParams { eligible_fraction: 0.02, per_h: 0.01 },
         retry: RetryParams { policy: RetryPolicy::FullJitter, base_s: 1.0, cap_s: 120.0, switch_s: 0.0, switch_to: None },
         trigger: TriggerParams {

@@ -84,9 +84,10 @@ fn check(seed: u64, fraction: f64) {
     assert!((50.0..=200.0).contains(&f.peak_load_ratio), "{tag}: peak load ratio {}", f.peak_load_ratio);
     assert!(f.failsafe_shutdowns > 0, "{tag}: no failsafe shutdowns");
     assert!(f.peak_shut_down_fraction > 0.25, "{tag}: at most {} of supernodes shut down at once", f.peak_shut_down_fraction);
-    assert!(f.min_within_4h < 0.40, "{tag}: clients online stayed at {} within 4 h", f.min_within_4h);
-    assert!((0.10..=0.40).contains(&f.min_2_to_12h), "{tag}: lowest between T+2 h and T+12 h {}", f.min_2_to_12h);
-    assert!((0.35..=0.75).contains(&f.at_22h30), "{tag}: online at T+22:30 {}", f.at_22h30);
+    // The trigger is over at T+1 h, and the network still falls below 30% within 4 h.
+    assert!(f.min_within_4h < 0.30, "{tag}: clients online stayed at {} within 4 h", f.min_within_4h);
+    assert!((0.10..=0.35).contains(&f.min_2_to_12h), "{tag}: lowest between T+2 h and T+12 h {}", f.min_2_to_12h);
+    assert!((0.25..=0.75).contains(&f.at_22h30), "{tag}: online at T+22:30 {}", f.at_22h30);
     let rec = f.recovery_s.expect("recovers with the interventions");
     assert!((24.0 * H..=34.0 * H).contains(&rec), "{tag}: back to 90% after {} h", rec / H);
 
