@@ -129,7 +129,7 @@ const TEMPLATE = `
       <div title="Clients whose users gave up and closed Skype for now; they come back later"><div class="v" data-r="away">–</div><div class="k">users gave up</div></div>
       <div title="Share of sampled lookups (a client searching for a user through the overlay) that succeed"><div class="v" data-r="lookup">–</div><div class="k">lookups succeed</div></div>
       <div title="Supernodes crashed / shut down by their failsafe"><div class="v" data-r="down">–</div><div class="k">crashed / failsafe</div></div>
-      <div title="Share of sign-in attempts that succeeded over the last 5 minutes (2015: &quot;We're a bit overloaded right now&quot;)"><div class="v" data-r="login">–</div><div class="k">sign-in works</div></div>
+      <div title="Share of connection attempts that got a client in over the last 5 minutes. It stays low while a crowd retries, even as clients come back (2015: &quot;We're a bit overloaded right now&quot;)"><div class="v" data-r="login">–</div><div class="k">attempts get in</div></div>
       <div title="Share of messages delivered: the messaging backend served and the recipient found through the overlay"><div class="v" data-r="messaging">–</div><div class="k">messaging</div></div>
       <div title="Share of Skype for Web and Business requests served (separate infrastructure unless the bulkhead lesson says otherwise)"><div class="v" data-r="web">–</div><div class="k">Skype for Web</div></div>
     </div>
