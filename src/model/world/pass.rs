@@ -187,30 +187,16 @@ struct Cols<'a> {
 /// The pass's constants for one region, with `x` attempts reaching each supernode this second.
 #[derive(Clone, Copy)]
 struct Region {
-    k: f32,
-    inv_gm: f32,
-    timeout: f32,
-    qmax: f32,
-    theta: f32,
-    alpha: f32,
-    starve_rate: f32,
+    c: Consts,
+    /// What the attempts cost each supernode in handshakes (`x·f`).
     xf: f32,
+    /// What they would cost it if all were served (`x·g`).
     xg: f32,
 }
 
 impl Region {
     fn new(c: &Consts, x: f32) -> Self {
-        Region {
-            k: c.k,
-            inv_gm: c.inv_gm,
-            timeout: c.timeout,
-            qmax: c.qmax,
-            theta: c.theta,
-            alpha: c.alpha,
-            starve_rate: c.starve_rate,
-            xf: x * c.f,
-            xg: x * c.g,
-        }
+        Region { c: *c, xf: x * c.f, xg: x * c.g }
     }
 }
 
@@ -254,7 +240,8 @@ impl<'a> Cols<'a> {
     /// Steps 2–5, the same arithmetic for every supernode without branches, so that the
     /// compiler can run it in SIMD lanes.
     #[inline(always)]
-    fn run_any(&mut self, c: &Region) -> Sums {
+    fn run_any(&mut self, r: &Region) -> Sums {
+        let Region { c, xf, xg } = *r;
         let n = self.capacity.len();
         let (serving, guarded, capacity, max_clients) =
             (&self.serving[..n], &self.guarded[..n], &self.capacity[..n], &self.max_clients[..n]);
@@ -273,7 +260,7 @@ impl<'a> Cols<'a> {
             let open = ones(max - cl - q > 0.0);
             // 2. Handshakes first; keep-alives it cannot answer lose it their clients, each
             //    within a keep-alive interval.
-            let left_for_ka = hi(cap - c.xf, 0.0);
+            let left_for_ka = hi(cap - xf, 0.0);
             let asked_ka = cl * c.k;
             let unanswered = ones(asked_ka > left_for_ka) * (1.0 - left_for_ka / hi(asked_ka, 1.0));
             let acc = starved[i] + cl * unanswered * c.starve_rate * up;
@@ -281,7 +268,7 @@ impl<'a> Cols<'a> {
             starved[i] = acc - gone;
             let cl = cl - gone;
             // 3. Serve the accept queue at spare capacity.
-            let mu = hi(cap - cl * c.k - c.xf, 0.0) * c.inv_gm;
+            let mu = hi(cap - cl * c.k - xf, 0.0) * c.inv_gm;
             let cr = lo(credit[i] + mu, mu + 1.0);
             let served = lo(floor_pos(cr), q);
             let cl = cl + served;
@@ -294,7 +281,7 @@ impl<'a> Cols<'a> {
             let out = hi(q - keep, 0.0);
             let q = q - out;
             // 5. The load asked of it, its load average, the failsafe.
-            let demand = (cl * c.k + c.xg * open + c.xf * (1.0 - open)) * up;
+            let demand = (cl * c.k + xg * open + xf * (1.0 - open)) * up;
             asked[i] = demand;
             let avg0 = load_avg[i];
             let avg = avg0 + (demand - avg0) * c.alpha;
