@@ -137,17 +137,17 @@ pub fn split_proportional(rng: &mut SimRng, total: u64, weights: &[f64], out: &m
 
 /// Systematic rounding of `total` over `n` parts with weights `w(i)`, without allocating.
 fn split_by(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, out: &mut [u64]) {
-    split_by_sum(rng, total, n, &w, |_| (0..n).map(&w).sum(), out);
+    split_by_sum(rng, total, n, &w, || (0..n).map(&w).sum(), out);
 }
 
 /// [`split_by`] with the weights' sum given by `sum` (asked only when there is something to
 /// split).
-fn split_by_sum(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, sum: impl FnOnce(()) -> f64, out: &mut [u64]) {
+fn split_by_sum(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64, sum: impl FnOnce() -> f64, out: &mut [u64]) {
     out.iter_mut().for_each(|o| *o = 0);
     if total == 0 || n == 0 {
         return;
     }
-    let sum = sum(());
+    let sum = sum();
     if sum <= 0.0 {
         // Nothing to weigh by: everything goes to the first part.
         out[0] = total;
@@ -175,7 +175,7 @@ pub fn split_bounded(rng: &mut SimRng, total: u64, counts: &[u64], out: &mut [u6
     let total = total.min(avail);
     // Every partial sum of whole counts below 2^53 is exact, so their sum as `f64` is the
     // total of the counts, already known.
-    split_by_sum(rng, total, counts.len(), |i| counts[i] as i64 as f64, |_| avail as i64 as f64, out);
+    split_by_sum(rng, total, counts.len(), |i| counts[i] as i64 as f64, || avail as i64 as f64, out);
     // Rounding can overshoot a part by one; move the excess to parts with room.
     let mut excess = 0u64;
     for (o, &c) in out.iter_mut().zip(counts) {
