@@ -1016,7 +1016,9 @@ export class SupernodeSimElement extends HTMLElement {
       }
       this.#framesDrawn++;
       if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
-      this.#updateUi(false);
+      // Read-outs refresh every few frames; the frame after which the loop goes idle (a seek
+      // that has arrived, a run that stopped) always refreshes them, so they show where it stopped.
+      this.#updateUi(!this.#playing && this.#seekTarget === null);
       if (this.#sim.time_s() !== this.#lastTickEvent) {
         this.#lastTickEvent = this.#sim.time_s();
         this.#emit('tick', { t_s: this.#lastTickEvent });

@@ -72,6 +72,21 @@ test('the 2010 scenario shows supernodes going down, the chart filling and the n
   await page.close();
 });
 
+test('after a seek the clock shows the moment it arrived at, not an earlier frame', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=0`);
+  await ready(page);
+  // Read-outs refresh every few frames; whichever frame a replay ends on, they must show its end.
+  // Several seeks, so that ending on a frame that would not have refreshed is all but certain.
+  for (const [t, clock] of [[4000, 'T+0:06'], [4500, 'T+0:15'], [5200, 'T+0:26'], [5900, 'T+0:38'], [6300, 'T+0:45']]) {
+    await page.evaluate((t) => document.querySelector('supernode-sim').seek(t), t);
+    await page.waitForFunction((t) => document.querySelector('supernode-sim').snapshot().t_s >= t, t, { timeout: 60000 });
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('supernode-sim >> .clock .big').textContent(), clock, `after seek(${t})`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('keyboard: space, arrow right, + and -, r and ?', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=0&speed=60`);
   await ready(page);
