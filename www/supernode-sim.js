@@ -32,9 +32,24 @@ const MAX_TICKS_PER_FRAME = 96;
 const STEP_BUDGET_MS = 9;
 const MAX_TIME_S = 720 * 3600;
 
+/** The smallest module that uses a 128-bit SIMD instruction: the model's supernode pass runs in
+ * WebAssembly SIMD lanes, so a browser must validate this to run it. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** Says in words what a browser lacks when it cannot run the module, or null. */
+export function missingWasmFeature() {
+  if (typeof WebAssembly !== 'object') return 'This browser has no WebAssembly.';
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    return 'This browser lacks WebAssembly SIMD, which the simulation needs (Chrome or Edge 91+, Firefox 89+, Safari 16.4+).';
+  }
+  return null;
+}
+
 let wasm = null;
 /** Loads the WebAssembly module once for every instance on the page. */
 export function loadWasm() {
+  const missing = missingWasmFeature();
+  if (missing) return Promise.reject(new Error(missing));
   wasm ??= init({ module_or_path: new URL('../pkg/supernode_sim_bg.wasm', import.meta.url) }).then(() => ({
     scenarios: JSON.parse(scenarios_json()),
     fields: JSON.parse(fields_json()),

@@ -30,7 +30,8 @@
 //!
 //! Steps 2–6 are the same arithmetic for every supernode, without branches, over the columns of
 //! [`Supernodes`](super::super::supernode::Supernodes), so that the compiler runs them in SIMD
-//! lanes (eight at a time where the processor has AVX2, chosen at run time). Each lane does the
+//! lanes: eight at a time where the processor has AVX2 (chosen at run time), four in
+//! WebAssembly's 128-bit SIMD (which the page therefore needs), four with SSE2 elsewhere. Each lane does the
 //! same IEEE operations as a scalar would, counts are summed as integers and the two real-valued
 //! sums (room, load asked) in four partial sums in a fixed order, so the result is the same bits
 //! on every platform and at every lane width.
@@ -227,6 +228,17 @@ impl<'a> Cols<'a> {
                 return unsafe { self.run_avx2(c) };
             }
         }
+        #[cfg(target_arch = "wasm32")]
+        return self.run_simd128(c);
+        #[cfg(not(target_arch = "wasm32"))]
+        self.run_any(c)
+    }
+
+    /// [`Cols::run`] compiled for WebAssembly's 128-bit SIMD (four lanes): the same IEEE
+    /// operations, so the same bits. The page needs a browser with WebAssembly SIMD.
+    #[cfg(target_arch = "wasm32")]
+    #[target_feature(enable = "simd128")]
+    fn run_simd128(&mut self, c: &Region) -> Sums {
         self.run_any(c)
     }
 
