@@ -54,8 +54,10 @@ impl Rounder {
     /// `x` rounded, never above `max`.
     #[inline]
     pub fn round(&mut self, x: f64, max: u64) -> u64 {
-        // `x` is never negative and the carry is in [0, 1), so truncation is the floor.
-        let y = x.max(0.0) + self.carry;
+        // A compare and a select, not `max(0.0)` (a call in WebAssembly): a NaN or a negative
+        // gives 0 either way. Then `y` is never negative and the carry is in [0, 1), so
+        // truncation is the floor.
+        let y = if x > 0.0 { x } else { 0.0 } + self.carry;
         // Counts here are far below 2^63, so the signed conversions (one instruction each) are
         // exact and the same as the unsigned ones.
         let n = y as i64;

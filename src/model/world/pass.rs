@@ -162,6 +162,12 @@ fn to_u32(v: f32) -> u32 {
 /// What a region's steps 2–5 add up to.
 #[derive(Clone, Copy, Default)]
 struct Sums {
+    /// Clients attached after the pass.
+    online: u64,
+    /// Load asked of the region's supernodes, in [`sum4`]'s order.
+    asked: f32,
+    /// Room left in their accept queues, in [`sum4`]'s order.
+    room: f32,
     served: u32,
     starved: u32,
     timed_out: u32,
@@ -311,12 +317,17 @@ impl<'a> Cols<'a> {
             s.overloaded += (demand > cap && up > 0.0) as u32;
             s.fired += (fire > 0.0) as u32;
         }
+        // The region's sums, here so that they run in the same lanes.
+        s.online = clients.iter().map(|&n| n as u64).sum();
+        s.asked = sum4(asked);
+        s.room = sum4(room);
         s
     }
 }
 
 /// The sum of a column in four partial sums (entry `i` to sum `i mod 4`), added in a fixed
 /// order: the same bits whatever lanes computed the entries.
+#[inline(always)]
 fn sum4(v: &[f32]) -> f32 {
     let mut a = [0.0f32; 4];
     let mut chunks = v.chunks_exact(4);
@@ -431,16 +442,16 @@ impl World {
             }
             // 2–5, every supernode of the region.
             let sums = Cols::of(sn, range.clone()).run(&Region::new(&c, x));
-            self.caches.online[r] = sn.clients[range.clone()].iter().map(|&n| n as u64).sum();
+            self.caches.online[r] = sums.online;
             t.served += sums.served as u64;
             t.timed_out[r] = sums.timed_out as u64;
             t.starved[r] = sums.starved as u64;
             t.overloaded += sums.overloaded as u64;
             // The load ratio is about the peer supernodes (the post-mortem's "survivors").
             if r < regions {
-                t.load_sum += sum4(&sn.asked_per_s[range.clone()]) as f64;
+                t.load_sum += sums.asked as f64;
             }
-            self.caches.room[r] = sum4(&sn.room[range.clone()]);
+            self.caches.room[r] = sums.room;
             if sums.fired > 0 {
                 for i in range {
                     if sn.serving[i] > 0.0 && sn.guarded[i] > 0.0 && sn.load_avg[i] >= c.theta * sn.capacity_per_s[i] {
