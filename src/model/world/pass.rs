@@ -38,7 +38,7 @@
 
 use super::super::narration::EventKind;
 use super::super::params::Params;
-use super::super::rng::split_bounded;
+use super::super::rng::{split_bounded, SimRng};
 use super::super::supernode::{SnState, Supernodes};
 use super::caches::{Outcome, Rounder};
 use super::clients::{transfer, Leaving, VERSIONS, V_BUGGY, V_CRASHED};
@@ -342,6 +342,67 @@ fn sum4(v: &[f32]) -> f32 {
     (a[0] + a[1]) + (a[2] + a[3])
 }
 
+/// Step 1, arrivals: places `admits` clients in a region's accept queues in proportion to the
+/// room each had (`rooms`, summing to `room_total`), by systematic sampling along the
+/// cumulative room from `offset` (in [0, 1)), stopping once all are placed. Returns how many
+/// found a place.
+fn queue_arrivals(rooms: &[f32], queue: &mut [u32], room_total: f32, admits: u64, offset: f64) -> u64 {
+    let room_before = room_total as f64;
+    let step = if room_before > 0.0 { room_before / admits as f64 } else { f64::INFINITY };
+    let mut next = step * offset;
+    let (mut cum, mut placed) = (0.0f64, 0u64);
+    for (&room, q) in rooms.iter().zip(queue.iter_mut()) {
+        if placed == admits {
+            break;
+        }
+        cum += room as f64;
+        if next < cum {
+            let whole = room as u64;
+            let cap = whole + (room > whole as f32) as u64;
+            let mut n = 0;
+            while next < cum && n < cap && placed < admits {
+                n += 1;
+                placed += 1;
+                next += step;
+            }
+            *q += n as u32;
+        }
+    }
+    placed
+}
+
+/// Step 1, leavers: takes `leave` clients off a region's supernodes (`clients`, `in_region` in
+/// all, none above `bound`) in proportion to their clients: drawn one by one when few, by
+/// systematic rounding in 32.32 fixed point when many. Returns how many were taken.
+fn remove_leavers(rng: &mut SimRng, clients: &mut [u32], leave: u64, in_region: u64, bound: u64) -> u64 {
+    if leave * 8 < clients.len() as u64 && bound > 0 {
+        let (mut done, mut tries) = (0u64, 0u64);
+        while done < leave && tries < leave * 256 + 1024 {
+            tries += 1;
+            let j = rng.below(clients.len() as u64) as usize;
+            if (rng.below(bound) as u32) < clients[j] {
+                clients[j] -= 1;
+                done += 1;
+            }
+        }
+        done
+    } else {
+        let fixed = (leave as f64 / in_region as f64 * ONE) as u64;
+        let u = (rng.uniform() * ONE) as u64;
+        let (mut cum, mut prev, mut done) = (0u64, 0u64, 0u64);
+        for c in clients.iter_mut() {
+            let cl = *c as u64;
+            cum += cl * fixed;
+            let upto = (cum + u) >> 32;
+            let n = (upto - prev).min(cl);
+            prev = upto;
+            *c -= n as u32;
+            done += n;
+        }
+        done
+    }
+}
+
 impl World {
     /// The pass over every supernode (see the module's documentation).
     pub(super) fn supernode_pass(&mut self, leaving: &Leaving) -> Tally {
@@ -381,64 +442,17 @@ impl World {
             // 1. Arrivals into the queues, in proportion to the room each had: systematic
             //    sampling along the region's cumulative room, stopping once all are placed.
             if admits > 0 {
-                let room_before = self.caches.room[r] as f64;
                 let (rooms, queue) = (&sn.room[range.clone()], &mut sn.queue[range.clone()]);
-                let step = if room_before > 0.0 { room_before / admits as f64 } else { f64::INFINITY };
-                let mut next = step * Rounder::nth(u_adm, r).offset();
-                let (mut cum, mut placed) = (0.0f64, 0u64);
-                for (&room, q) in rooms.iter().zip(queue.iter_mut()) {
-                    if placed == admits {
-                        break;
-                    }
-                    cum += room as f64;
-                    if next < cum {
-                        let whole = room as u64;
-                        let cap = whole + (room > whole as f32) as u64;
-                        let mut n = 0;
-                        while next < cum && n < cap && placed < admits {
-                            n += 1;
-                            placed += 1;
-                            next += step;
-                        }
-                        *q += n as u32;
-                    }
-                }
-                t.bounced[r] = admits - placed;
+                let offset = Rounder::nth(u_adm, r).offset();
+                t.bounced[r] = admits - queue_arrivals(rooms, queue, self.caches.room[r], admits, offset);
             }
             // 1. Leavers, this region's share, in proportion to clients: drawn one by one when
             //    few, by systematic rounding when many.
-            let leave = rm;
-            if leave > 0 {
+            if rm > 0 {
                 let clients = &mut sn.clients[range.clone()];
-                let in_region = self.caches.online[r];
-                let leave = leave.min(in_region);
+                let leave = rm.min(self.caches.online[r]);
                 let bound = sn.max_by_region[r] as u64;
-                if leave * 8 < clients.len() as u64 && bound > 0 {
-                    let (mut done, mut tries) = (0u64, 0u64);
-                    while done < leave && tries < leave * 256 + 1024 {
-                        tries += 1;
-                        let j = self.rng.below(clients.len() as u64) as usize;
-                        if (self.rng.below(bound) as u32) < clients[j] {
-                            clients[j] -= 1;
-                            done += 1;
-                        }
-                    }
-                    t.removed[r] = done;
-                } else {
-                    let fixed = (leave as f64 / in_region as f64 * ONE) as u64;
-                    let u = (self.rng.uniform() * ONE) as u64;
-                    let (mut cum, mut prev, mut done) = (0u64, 0u64, 0u64);
-                    for c in clients.iter_mut() {
-                        let cl = *c as u64;
-                        cum += cl * fixed;
-                        let upto = (cum + u) >> 32;
-                        let n = (upto - prev).min(cl);
-                        prev = upto;
-                        *c -= n as u32;
-                        done += n;
-                    }
-                    t.removed[r] = done;
-                }
+                t.removed[r] = remove_leavers(&mut self.rng, clients, leave, self.caches.online[r], bound);
             }
             // 2–5, every supernode of the region.
             let sums = Cols::of(sn, range.clone()).run(&Region::new(&c, x));
