@@ -159,9 +159,11 @@ fn split_by_sum(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64
     let mut prev = 0u64;
     for (i, o) in out.iter_mut().enumerate().take(n) {
         cum += w(i) * scale;
-        // `cum + u` is never negative, so truncating is the floor (a NaN or negative would give 0
-        // either way).
-        let upto = if i + 1 == n { total } else { ((cum + u) as u64).min(total) };
+        // Truncating is the floor where `cum + u` is not negative (a NaN or a negative gives 0,
+        // as the unsigned conversion would); the signed conversion (one instruction) gives the
+        // same whole number as the unsigned one below 2^63, and `total` caps it anyway.
+        let x = cum + u;
+        let upto = if i + 1 == n { total } else if x > 0.0 { (x as i64 as u64).min(total) } else { 0 };
         let upto = upto.max(prev);
         *o = upto - prev;
         prev = upto;
