@@ -338,7 +338,9 @@ export class SupernodeSimElement extends HTMLElement {
           this.#fillStatic();
           this.#build();
         })
-        .catch((e) => this.#fatal('Could not load the simulation (its WebAssembly module failed to load).', e));
+        .catch((e) => this.#fatal(missingWasmFeature()
+          ? 'This browser cannot run the simulation.'
+          : 'Could not load the simulation (its WebAssembly module failed to load).', e));
     }
     this.#resizeObs ??= new ResizeObserver(() => this.#layout());
     this.#resizeObs.observe(this.#els.stage);

@@ -289,6 +289,23 @@ test('a failed WebAssembly load shows a readable error panel', async () => {
   await page.close();
 });
 
+test('a browser without WebAssembly SIMD is told so, not shown a broken instance', async () => {
+  const page = await env.ctx.newPage();
+  // Pretend the engine rejects SIMD: the element's probe module is the only one this small.
+  await page.addInitScript(() => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => (bytes.byteLength < 64 ? false : validate(bytes));
+  });
+  await page.goto(`${env.server.base}/`);
+  const fatal = page.locator('supernode-sim >> .fatal');
+  await fatal.waitFor({ state: 'visible', timeout: 20000 });
+  const text = await fatal.textContent();
+  assert.match(text, /This browser cannot run the simulation/);
+  assert.match(text, /lacks WebAssembly SIMD.*Safari 16\.4\+/);
+  await page.screenshot({ path: join(SHOTS, 'page-no-simd.png') });
+  await page.close();
+});
+
 test('an error inside the simulation stops it with a readable panel, not a frozen canvas', async () => {
   const { page } = await openPage(env.ctx, `${env.server.base}/?speed=60`);
   await ready(page);
