@@ -31,10 +31,10 @@
 //! Steps 2–6 are the same arithmetic for every supernode, without branches, over the columns of
 //! [`Supernodes`](super::super::supernode::Supernodes), so that the compiler runs them in SIMD
 //! lanes: eight at a time where the processor has AVX2 (chosen at run time), four in
-//! WebAssembly's 128-bit SIMD (which the page therefore needs), four with SSE2 elsewhere. Each lane does the
-//! same IEEE operations as a scalar would, counts are summed as integers and the two real-valued
-//! sums (room, load asked) in four partial sums in a fixed order, so the result is the same bits
-//! on every platform and at every lane width.
+//! WebAssembly's 128-bit SIMD (which the page therefore needs), four with SSE2 elsewhere. Each
+//! lane does the same IEEE operations as a scalar would, counts are summed as integers and the
+//! two real-valued sums (room, load asked) in four partial sums in a fixed order, so the result
+//! is the same bits on every platform and at every lane width.
 
 use super::super::narration::EventKind;
 use super::super::params::Params;
