@@ -163,7 +163,13 @@ fn split_by_sum(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64
         // as the unsigned conversion would); the signed conversion (one instruction) gives the
         // same whole number as the unsigned one below 2^63, and `total` caps it anyway.
         let x = cum + u;
-        let upto = if i + 1 == n { total } else if x > 0.0 { (x as i64 as u64).min(total) } else { 0 };
+        let upto = if i + 1 == n {
+            total
+        } else if x > 0.0 {
+            (x as i64 as u64).min(total)
+        } else {
+            0
+        };
         let upto = upto.max(prev);
         *o = upto - prev;
         prev = upto;
