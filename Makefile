@@ -9,7 +9,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web screenshot npm-package clean
+.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web bench-ticks screenshot npm-package clean
 
 ## test: formatting, lints, Rust tests, then the browser tests against the built page
 test: rust-test web-test
@@ -67,6 +67,10 @@ npm-package: pkg
 
 bench-web: pkg node-tools chromium
 	node tests/bench/page-bench.mjs
+
+## bench-ticks: what a tick of skype-2010 costs in headless Chromium, minute by minute over 49 h (a few minutes)
+bench-ticks: pkg node-tools chromium
+	node tests/bench/tick-cost.mjs skype-2010 49
 
 clean:
 	rm -rf pkg target node_modules dist

@@ -1,0 +1,70 @@
+// What a tick costs in the browser over a whole run: the real page in headless Chromium, the
+// element paused, its WebAssembly simulation stepped one simulated minute at a time and timed.
+// Prints the mean cost per tick, the dearest minute and the dearest ten minutes (with when they
+// happen, relative to the trigger), and the share of minutes dearer than a day per real minute
+// allows (0.69 ms a tick). A measurement, not a test: it prints, it does not assert.
+//
+//   node tests/bench/tick-cost.mjs [scenario] [hours]      (make bench-ticks)
+import { serve, browser } from '../e2e/harness.mjs';
+
+const scenario = process.argv[2] || 'skype-2010';
+const hours = Number(process.argv[3] || 49);
+if (!(hours > 0 && hours <= 720)) {
+  console.error(`hours: expected a number more than 0 and at most 720, got ${process.argv[3]}`);
+  process.exit(2);
+}
+
+const server = await serve();
+const ctx = await browser();
+const page = await ctx.newPage();
+await page.setViewportSize({ width: 1280, height: 720 });
+await page.goto(`${server.base}/?scenario=${encodeURIComponent(scenario)}&seed=1`);
+await page.waitForFunction(() => document.querySelector('supernode-sim')?.firstFrameMs !== undefined, null, { timeout: 60000 });
+const trigger_s = await page.evaluate(() => {
+  const el = document.querySelector('supernode-sim');
+  el.pause();
+  return el.sim.trigger_s();
+});
+// Minute by minute, an hour per call into the page so that no call runs for long.
+const minutes = [];
+for (let h = 0; h < hours; h++) {
+  const chunk = await page.evaluate(() => {
+    const sim = document.querySelector('supernode-sim').sim;
+    const out = [];
+    for (let m = 0; m < 60; m++) {
+      const t0 = performance.now();
+      sim.step(60);
+      out.push([sim.time_s(), (performance.now() - t0) / 60]);
+    }
+    return out;
+  });
+  minutes.push(...chunk);
+}
+const hash = await page.evaluate(() => document.querySelector('supernode-sim').sim.hash());
+await ctx.close();
+server.stop();
+
+const clock = (t_s) => {
+  const rel = Math.round((t_s - trigger_s) / 60);
+  const sign = rel < 0 ? '−' : '+';
+  const m = Math.abs(rel);
+  return `T${sign}${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+};
+const mean = minutes.reduce((s, [, ms]) => s + ms, 0) / minutes.length;
+const dearest = minutes.reduce((a, b) => (b[1] > a[1] ? b : a));
+let worst10 = { ms: 0, at: 0 };
+for (let i = 0; i + 10 <= minutes.length; i++) {
+  const ms = minutes.slice(i, i + 10).reduce((s, [, x]) => s + x, 0) / 10;
+  if (ms > worst10.ms) worst10 = { ms, at: minutes[i][0] - 60 };
+}
+const budget = 1000 / 1440;
+const over = minutes.filter(([, ms]) => ms > budget).length;
+const rows = [
+  ['scenario, seed', `${scenario}, 1 (run hash at the end: ${hash})`],
+  ['minutes timed', `${minutes.length}`],
+  ['mean cost per tick', `${mean.toFixed(3)} ms`],
+  ['dearest minute', `${dearest[1].toFixed(3)} ms a tick, the minute before ${clock(dearest[0])}`],
+  ['dearest ten minutes', `${worst10.ms.toFixed(3)} ms a tick, from ${clock(worst10.at)}`],
+  ['minutes over 0.69 ms a tick', `${over} of ${minutes.length} (a day per real minute needs 0.69 ms)`],
+];
+for (const [k, v] of rows) console.log(`${k.padEnd(30)} ${v}`);
