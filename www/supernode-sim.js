@@ -209,7 +209,7 @@ const TEMPLATE = `
     <p><button type="button" class="close-help">Close</button></p>
   </div>
 </div>
-<div class="fatal" role="alert" hidden><div><h2>The simulation stopped</h2><p class="fatal-msg"></p><pre class="fatal-detail"></pre><button type="button" class="reload">Reload the page</button></div></div>
+<div class="fatal" role="alert" hidden><div><h2 class="fatal-title">The simulation stopped</h2><p class="fatal-msg"></p><pre class="fatal-detail"></pre><button type="button" class="reload">Reload the page</button></div></div>
 `;
 
 function hex(css) {
@@ -340,7 +340,7 @@ export class SupernodeSimElement extends HTMLElement {
         })
         .catch((e) => this.#fatal(missingWasmFeature()
           ? 'This browser cannot run the simulation.'
-          : 'Could not load the simulation (its WebAssembly module failed to load).', e));
+          : 'Could not load the simulation (its WebAssembly module failed to load).', e, 'The simulation could not start'));
     }
     this.#resizeObs ??= new ResizeObserver(() => this.#layout());
     this.#resizeObs.observe(this.#els.stage);
@@ -1423,12 +1423,14 @@ export class SupernodeSimElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  #fatal(msg, err) {
+  /** Stops the instance and shows what went wrong (`title` heads the panel). */
+  #fatal(msg, err, title = 'The simulation stopped') {
     this.#dead = true;
     this.#playing = false;
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#raf = 0;
     this.#els.fatal.hidden = false;
+    this.#root.querySelector('.fatal-title').textContent = title;
     this.#root.querySelector('.fatal-msg').textContent = msg;
     this.#root.querySelector('.fatal-detail').textContent = messageOf(err);
     console.error(msg, err);

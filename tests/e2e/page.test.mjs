@@ -283,7 +283,7 @@ test('a failed WebAssembly load shows a readable error panel', async () => {
   await page.goto(`${env.server.base}/`);
   const fatal = page.locator('supernode-sim >> .fatal');
   await fatal.waitFor({ state: 'visible', timeout: 20000 });
-  assert.match(await fatal.textContent(), /Could not load the simulation/);
+  assert.match(await fatal.textContent(), /The simulation could not start.*Could not load the simulation/);
   assert.ok(await page.locator('supernode-sim >> .fatal button.reload').isVisible());
   await page.screenshot({ path: join(SHOTS, 'page-load-error.png') });
   await page.close();
@@ -300,6 +300,7 @@ test('a browser without WebAssembly SIMD is told so, not shown a broken instance
   const fatal = page.locator('supernode-sim >> .fatal');
   await fatal.waitFor({ state: 'visible', timeout: 20000 });
   const text = await fatal.textContent();
+  assert.match(text, /The simulation could not start/);
   assert.match(text, /This browser cannot run the simulation/);
   assert.match(text, /lacks WebAssembly SIMD.*Safari 16\.4\+/);
   await page.screenshot({ path: join(SHOTS, 'page-no-simd.png') });
@@ -314,6 +315,6 @@ test('an error inside the simulation stops it with a readable panel, not a froze
   await page.evaluate(() => document.querySelector('supernode-sim').sim.free());
   const fatal = page.locator('supernode-sim >> .fatal');
   await fatal.waitFor({ state: 'visible', timeout: 10000 });
-  assert.match(await fatal.textContent(), /internal error/);
+  assert.match(await fatal.textContent(), /The simulation stopped.*internal error/);
   await page.close();
 });
