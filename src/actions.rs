@@ -10,7 +10,8 @@ use std::collections::VecDeque;
 use serde_json::Value;
 
 use crate::model::params::{field_spec, ParamError, Params, MAX_TIME_S};
-use crate::model::{SnState, World};
+use crate::model::world::Checkpoint;
+use crate::model::{Event, Series, SnState, World};
 use crate::run;
 use crate::scenarios::Scenario;
 
@@ -242,6 +243,32 @@ pub enum Toggled {
     Nothing,
 }
 
+/// A session saved at one tick: the world as a [`Checkpoint`], the rest as it was.
+#[derive(Clone, Debug)]
+pub struct SessionMark {
+    world: Checkpoint,
+    pending: Option<Params>,
+    log: Vec<Action>,
+    schedule: VecDeque<Action>,
+}
+
+impl SessionMark {
+    /// Simulated time of the mark, in seconds.
+    pub fn time_s(&self) -> f64 {
+        self.world.time_s()
+    }
+
+    /// Bytes the mark holds (see [`Checkpoint::bytes`]).
+    pub fn bytes(&self) -> usize {
+        self.world.bytes()
+    }
+
+    /// The world's checkpoint.
+    pub fn checkpoint(&self) -> &Checkpoint {
+        &self.world
+    }
+}
+
 /// A running world, its start parameters and what the user did to it.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -353,6 +380,27 @@ impl Session {
             self.record(ActionKind::Toggle(i));
         }
         done
+    }
+
+    /// Saves the session at its current tick; `reference` as for [`World::checkpoint`].
+    pub fn mark(&self, reference: &[u8]) -> SessionMark {
+        SessionMark { world: self.world.checkpoint(reference), pending: self.pending.clone(), log: self.log.clone(), schedule: self.schedule.clone() }
+    }
+
+    /// This session as it was at `mark` (a mark of this session on its current branch), with the
+    /// series and narration taken from `series` and `events`, those of the same branch at the
+    /// mark's time or later. `None` if it cannot be restored (see [`Checkpoint::restore`]).
+    pub fn restored(&self, mark: &SessionMark, reference: &[u8], series: &Series, events: &[Event]) -> Option<Session> {
+        let world = mark.world.restore(reference, series, events)?;
+        Some(Session {
+            scenario: self.scenario.clone(),
+            seed: self.seed,
+            world,
+            pending: mark.pending.clone(),
+            start_params: self.start_params.clone(),
+            log: mark.log.clone(),
+            schedule: mark.schedule.clone(),
+        })
     }
 
     /// Schedules a log (from [`parse_log`]): each action applies when the run reaches its tick.

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod compare;
+pub mod history;
 pub mod model;
 pub mod render;
 pub mod run;

@@ -128,12 +128,15 @@ impl Sample {
 pub struct Series {
     /// One vector per column of [`COLUMNS`], all the same length.
     pub columns: Vec<Vec<f64>>,
+    /// How many times samples already taken were rewritten (see [`Series::rewrite_column`]):
+    /// a copy that only appends new samples must copy everything again when it changes.
+    revision: u64,
 }
 
 impl Series {
     /// An empty series.
     pub fn new() -> Self {
-        Self { columns: vec![Vec::new(); COLUMNS.len()] }
+        Self { columns: vec![Vec::new(); COLUMNS.len()], revision: 0 }
     }
 
     /// Appends a sample.
@@ -141,6 +144,25 @@ impl Series {
         for (col, v) in self.columns.iter_mut().zip(s.values()) {
             col.push(v);
         }
+    }
+
+    /// The first `n` samples (all of them if there are fewer).
+    pub fn prefix(&self, n: usize) -> Series {
+        Series { columns: self.columns.iter().map(|c| c[..n.min(c.len())].to_vec()).collect(), revision: self.revision }
+    }
+
+    /// Rewrites column `to` from column `from` through `f`, samples already taken included.
+    pub fn rewrite_column(&mut self, to: usize, from: usize, f: impl Fn(f64) -> f64) {
+        let src = self.columns[from].clone();
+        for (v, x) in self.columns[to].iter_mut().zip(src) {
+            *v = f(x);
+        }
+        self.revision += 1;
+    }
+
+    /// How many times samples already taken were rewritten.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Number of samples.

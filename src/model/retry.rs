@@ -135,6 +135,11 @@ impl RetryWheel {
         Self { diff: vec![[0; ATTEMPT_LEVELS]; MAX_DELAY_TICKS + 2], running: [0; ATTEMPT_LEVELS], now: 0, total: 0 }
     }
 
+    /// Visits the wheel's ring for a checkpoint (see `world::checkpoint`).
+    pub(crate) fn columns(&mut self, io: &mut impl crate::model::world::Columns) -> bool {
+        crate::model::world::table(io, &mut self.diff)
+    }
+
     /// Clients waiting in all.
     pub fn total(&self) -> u64 {
         self.total

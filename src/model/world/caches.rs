@@ -177,6 +177,28 @@ pub struct Caches {
 }
 
 impl Caches {
+    /// Visits the per-cohort and per-region tables for a checkpoint (see [`super::checkpoint`]).
+    pub(super) fn columns(&mut self, io: &mut impl super::Columns) -> bool {
+        let cohorts = self.regions + 1;
+        super::table_vecs(io, &mut self.pool, cohorts)
+            & super::table_vecs(io, &mut self.due, cohorts)
+            & io.col(&mut self.crashed)
+            & io.col(&mut self.away)
+            & io.col(&mut self.up)
+            & io.col(&mut self.places)
+            & io.col(&mut self.room)
+            & io.col(&mut self.online)
+            & io.col(&mut self.admit_p)
+            & io.col(&mut self.contacts)
+            & io.col(&mut self.admits)
+            & io.col(&mut self.due_cohort)
+            & io.col(&mut self.success_p)
+            & io.col(&mut self.succ)
+            & io.col(&mut self.active)
+            & io.col(&mut self.weight)
+            & io.col(&mut self.scratch)
+    }
+
     /// Empty cohorts for the overlay `sn`.
     pub(super) fn new(sn: &Supernodes) -> Self {
         let r = sn.regions;

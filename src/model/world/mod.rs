@@ -14,6 +14,7 @@
 //! - [`lookups`]: lookups sampled through the overlay.
 
 mod caches;
+mod checkpoint;
 mod clients;
 mod lookups;
 mod overlay;
@@ -32,6 +33,8 @@ use super::rng::{split_bounded, split_proportional, SimRng};
 use super::supernode::{derive_seed, SnKind, SnState, Supernodes};
 
 pub use caches::Caches;
+pub use checkpoint::Checkpoint;
+pub(crate) use checkpoint::{table, table_vecs, Columns};
 pub use clients::{Clients, VERSIONS, V_BUGGY, V_CRASHED, V_FIXED, V_OTHER};
 
 /// Simulated seconds per tick.

@@ -223,10 +223,7 @@ impl World {
             // Samples before the reference was known get their ratio now.
             let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
             let (li, ri) = (col("sn_load_mean_per_s"), col("sn_load_ratio"));
-            let loads = self.series.columns[li].clone();
-            for (v, l) in self.series.columns[ri].iter_mut().zip(loads) {
-                *v = l / r;
-            }
+            self.series.rewrite_column(ri, li, |l| l / r);
         }
         let ratio = match m.load_ref {
             Some(r) => load_mean / r,

@@ -1,0 +1,258 @@
+//! The run's history: sessions saved every few simulated minutes, so that the page can go back
+//! to any computed time (or forward to one computed before) without replaying from the start.
+//!
+//! [`History`] keeps [`SessionMark`]s in time order, at a spacing that starts at
+//! [`FIRST_SPACING_S`] and doubles (dropping every other mark) whenever the marks would exceed the
+//! memory budget, and the series and narration of the furthest time computed on the current
+//! branch (a restored mark takes its prefix of them). An action (a parameter change, an
+//! intervention, a click on a supernode) starts a new branch at the current time: the marks after
+//! it, and the series and narration beyond it, belong to the old branch and are dropped.
+
+use crate::actions::{Session, SessionMark};
+use crate::model::{Event, Series};
+
+
+/// The spacing of marks at the start, in simulated seconds.
+pub const FIRST_SPACING_S: u64 = 300;
+
+/// The default memory budget for marks, in bytes (the reference image comes on top; see
+/// [`History::bytes`]).
+pub const DEFAULT_BUDGET_BYTES: usize = 48 << 20;
+
+/// Saved sessions of one run. See the module's documentation.
+#[derive(Clone, Debug)]
+pub struct History {
+    /// The run's image at time 0, which every mark is packed against.
+    reference: Vec<u8>,
+    spacing_ticks: u64,
+    budget_bytes: usize,
+    marks: Vec<SessionMark>,
+    marks_bytes: usize,
+    /// The series of the furthest time computed on this branch, one per revision (a series
+    /// rewrites its past once, when the pre-incident load is known; marks from before that
+    /// restore with the series as it was then).
+    series: Vec<Series>,
+    events: Vec<Event>,
+    furthest_s: f64,
+}
+
+impl History {
+    /// A history of `s` (a session at time 0, or at the time a new history starts), with its
+    /// first mark, keeping marks within `budget_bytes`.
+    pub fn new(s: &Session, budget_bytes: usize) -> History {
+        let reference = s.world().checkpoint_image();
+        let mut h = History {
+            reference,
+            spacing_ticks: FIRST_SPACING_S,
+            budget_bytes,
+            marks: Vec::new(),
+            marks_bytes: 0,
+            series: vec![s.world().series().clone()],
+            events: s.world().events().to_vec(),
+            furthest_s: s.world().time_s(),
+        };
+        h.push(s);
+        h
+    }
+
+    /// Marks kept.
+    pub fn marks(&self) -> &[SessionMark] {
+        &self.marks
+    }
+
+    /// Spacing of new marks, in simulated seconds.
+    pub fn spacing_s(&self) -> f64 {
+        self.spacing_ticks as f64
+    }
+
+    /// Bytes held: the marks and the reference image.
+    pub fn bytes(&self) -> usize {
+        self.marks_bytes + self.reference.len()
+    }
+
+    /// The furthest simulated time computed on the current branch, in seconds.
+    pub fn furthest_s(&self) -> f64 {
+        self.furthest_s
+    }
+
+    fn push(&mut self, s: &Session) {
+        let m = s.mark(&self.reference);
+        self.marks_bytes += m.bytes();
+        self.marks.push(m);
+        while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
+            self.thin();
+        }
+    }
+
+    /// Drops every other mark (keeping the first) and doubles the spacing.
+    fn thin(&mut self) {
+        let mut k = 0;
+        self.marks.retain(|_| {
+            k += 1;
+            k % 2 == 1
+        });
+        self.marks_bytes = self.marks.iter().map(|m| m.bytes()).sum();
+        self.spacing_ticks *= 2;
+    }
+
+    /// Steps `s` by up to `ticks` simulated seconds, saving a mark at each multiple of the
+    /// spacing past the last mark; returns how many ran.
+    pub fn step(&mut self, s: &mut Session, ticks: u32) -> u32 {
+        let mut done = 0u32;
+        while done < ticks {
+            let now = s.world().time_s() as u64;
+            let next = (now / self.spacing_ticks + 1) * self.spacing_ticks;
+            let chunk = (next - now).min((ticks - done) as u64) as u32;
+            let ran = s.step(chunk);
+            done += ran;
+            if ran == 0 {
+                break;
+            }
+            self.observe(s);
+            if ran < chunk {
+                break;
+            }
+        }
+        done
+    }
+
+    /// Runs `s` to simulated time `t_s`, saving marks on the way.
+    pub fn run_until(&mut self, s: &mut Session, t_s: f64) {
+        while s.world().time_s() < t_s {
+            let left = (t_s - s.world().time_s()).ceil().min(u32::MAX as f64) as u32;
+            if self.step(s, left.max(1)) == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Takes note of `s` after it stepped: saves a mark if one is due, and keeps the series and
+    /// narration if `s` is the furthest yet.
+    fn observe(&mut self, s: &Session) {
+        let w = s.world();
+        let t = w.time_s();
+        if t > self.furthest_s {
+            self.furthest_s = t;
+            match self.series.last_mut() {
+                Some(last) if last.revision() == w.series().revision() => {
+                    let have = last.len();
+                    for (mine, theirs) in last.columns.iter_mut().zip(&w.series().columns) {
+                        mine.extend_from_slice(&theirs[have.min(theirs.len())..]);
+                    }
+                }
+                _ => self.series.push(w.series().clone()),
+            }
+            let have = self.events.len();
+            self.events.extend_from_slice(&w.events()[have.min(w.events().len())..]);
+        }
+        let tick = t as u64;
+        let last = self.marks.last().map_or(0.0, |m| m.time_s());
+        if tick % self.spacing_ticks == 0 && t > last {
+            self.push(s);
+        }
+    }
+
+    /// `s` was just changed by the user at its current time: what was computed after that time
+    /// belongs to another branch. Drops it and marks `s` as it is now.
+    pub fn branch(&mut self, s: &Session) {
+        let t = s.world().time_s();
+        self.marks.retain(|m| m.time_s() < t);
+        self.marks_bytes = self.marks.iter().map(|m| m.bytes()).sum();
+        let rev = s.world().series().revision();
+        self.series.retain(|x| x.revision() < rev);
+        self.series.push(s.world().series().clone());
+        self.events = s.world().events().to_vec();
+        self.furthest_s = t;
+        self.push(s);
+    }
+
+    /// The session at the latest mark at or before `t_s`, if going there is shorter than going on
+    /// from `s` (that is, unless `s` is itself at or before `t_s` and no later than that mark).
+    /// `None` if `s` should just run on (or, which would be a bug, the mark does not restore).
+    pub fn restore(&self, s: &Session, t_s: f64) -> Option<Session> {
+        let now = s.world().time_s();
+        let idx = self.marks.partition_point(|m| m.time_s() <= t_s).checked_sub(1)?;
+        let m = &self.marks[idx];
+        if now <= t_s && now >= m.time_s() {
+            return None;
+        }
+        let series = self.series.iter().find(|x| x.revision() == m.checkpoint().series_revision())?;
+        s.restored(m, &self.reference, series, &self.events)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::Intervention;
+    use crate::scenarios;
+
+    fn session(name: &str, scale: f64, seed: u64) -> Session {
+        let sc = scenarios::find(name).unwrap();
+        let p = scenarios::scaled(&sc.params, scale);
+        Session::new(sc, p, seed).unwrap()
+    }
+
+    #[test]
+    fn marks_come_at_the_spacing_and_thin_within_the_budget() {
+        let mut s = session("skype-2010", 0.02, 1);
+        let mut h = History::new(&s, usize::MAX);
+        h.step(&mut s, 3600);
+        let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).collect();
+        assert_eq!(times, (0..=12).map(|k| k as f64 * 300.0).collect::<Vec<_>>());
+        // A budget of about four marks: the spacing doubles until they fit.
+        let one = h.marks()[5].bytes();
+        let mut s = session("skype-2010", 0.02, 1);
+        let mut h = History::new(&s, one * 4);
+        h.step(&mut s, 3600);
+        assert!(h.marks_bytes <= one * 4 + one / 2, "{} > {}", h.marks_bytes, one * 4);
+        assert!(h.spacing_s() >= 1200.0, "{}", h.spacing_s());
+        assert_eq!(h.marks()[0].time_s(), 0.0);
+        for m in h.marks() {
+            assert_eq!(m.time_s() as u64 % 600, 0);
+        }
+    }
+
+    #[test]
+    fn going_back_and_forth_gives_the_same_run() {
+        let mut s = session("skype-2010", 0.02, 3);
+        let mut h = History::new(&s, usize::MAX);
+        h.run_until(&mut s, 9000.0);
+        let straight = s.world().series().hash_hex();
+        // Back to 40 minutes, then on again to the end.
+        let mut back = h.restore(&s, 2400.0).unwrap();
+        assert_eq!(back.world().time_s(), 2400.0);
+        h.run_until(&mut back, 9000.0);
+        assert_eq!(back.world().series().hash_hex(), straight);
+        assert_eq!(back.world().checkpoint_image(), s.world().checkpoint_image());
+        // From 40 minutes, forward to a computed time: it jumps to the mark before it.
+        let mut early = h.restore(&s, 2400.0).unwrap();
+        let fwd = h.restore(&early, 7000.0).unwrap();
+        assert_eq!(fwd.world().time_s(), 6900.0);
+        early = fwd;
+        h.run_until(&mut early, 9000.0);
+        assert_eq!(early.world().series().hash_hex(), straight);
+        // Already between the mark and the target: no jump.
+        assert!(h.restore(&early, 9000.0).is_none());
+    }
+
+    #[test]
+    fn an_action_after_going_back_starts_a_branch() {
+        let mut s = session("skype-2010", 0.02, 2);
+        let mut h = History::new(&s, usize::MAX);
+        h.run_until(&mut s, 7200.0);
+        let original = s.world().series().hash_hex();
+        let mut b = h.restore(&s, 3000.0).unwrap();
+        b.intervene(Intervention::from_name("megas").unwrap()).unwrap();
+        h.branch(&b);
+        assert_eq!(h.furthest_s(), 3000.0);
+        assert!(h.marks().iter().all(|m| m.time_s() <= 3000.0));
+        h.run_until(&mut b, 7200.0);
+        assert_ne!(b.world().series().hash_hex(), original);
+        // The branch's own marks restore the branch, action included.
+        let mut again = h.restore(&b, 3100.0).unwrap();
+        assert_eq!(again.log().len(), 1);
+        h.run_until(&mut again, 7200.0);
+        assert_eq!(again.world().series().hash_hex(), b.world().series().hash_hex());
+    }
+}

@@ -1,0 +1,317 @@
+//! Checkpoints: a world saved at one tick and restored later, continuing bit for bit as the
+//! uninterrupted run would.
+//!
+//! A checkpoint is the world with its large columns (one entry per supernode, and the retry
+//! wheel's ring) taken out and packed into one compressed byte image; the rest (a few kilobytes:
+//! counters, the random generator, the services' state) stays as a plain clone. The series and
+//! the narration only grow, so a checkpoint keeps their lengths and takes them back from a later
+//! world on the same branch when it is restored (see [`Checkpoint::restore`]).
+//!
+//! The image is packed to compress well: each column is cut into byte planes (all first bytes,
+//! then all second bytes…), then XORed with a *reference* image (the same run at time 0), so a
+//! column that has not changed since the start (positions, capacities, overlay links) becomes
+//! zeros, and deflated.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::super::metrics::Series;
+use super::super::narration::Event;
+use super::super::supernode::{SnKind, SnState};
+use super::World;
+
+/// A value stored in a column of the image: a fixed number of little-endian bytes.
+pub(crate) trait Plain: Copy {
+    /// Bytes per value.
+    const WIDTH: usize;
+    /// The value's bytes.
+    fn bytes(self, out: &mut [u8]);
+    /// The value from its bytes, if they are one.
+    fn from_bytes(b: &[u8]) -> Option<Self>;
+}
+
+macro_rules! plain_number {
+    ($t:ty) => {
+        impl Plain for $t {
+            const WIDTH: usize = std::mem::size_of::<$t>();
+            fn bytes(self, out: &mut [u8]) {
+                out.copy_from_slice(&self.to_le_bytes());
+            }
+            fn from_bytes(b: &[u8]) -> Option<Self> {
+                Some(<$t>::from_le_bytes(b.try_into().ok()?))
+            }
+        }
+    };
+}
+plain_number!(u32);
+plain_number!(u64);
+plain_number!(i64);
+plain_number!(f32);
+plain_number!(f64);
+
+impl Plain for usize {
+    const WIDTH: usize = 8;
+    fn bytes(self, out: &mut [u8]) {
+        out.copy_from_slice(&(self as u64).to_le_bytes());
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
+    }
+}
+
+impl Plain for bool {
+    const WIDTH: usize = 1;
+    fn bytes(self, out: &mut [u8]) {
+        out[0] = self as u8;
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        match b[0] {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Plain for SnState {
+    const WIDTH: usize = 1;
+    fn bytes(self, out: &mut [u8]) {
+        out[0] = self as u8;
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        [SnState::Up, SnState::ShutDown, SnState::Crashed, SnState::Off].into_iter().find(|s| *s as u8 == b[0])
+    }
+}
+
+impl Plain for SnKind {
+    const WIDTH: usize = 1;
+    fn bytes(self, out: &mut [u8]) {
+        out[0] = self as u8;
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        [SnKind::Peer, SnKind::Promoted, SnKind::Mega, SnKind::Repurposed].into_iter().find(|s| *s as u8 == b[0])
+    }
+}
+
+/// Goes over a world's large columns in one fixed order, either packing each into an image
+/// (and leaving it empty) or filling each from an image. One list serves both ways, so what is
+/// saved and what is restored cannot drift apart.
+pub(crate) trait Columns {
+    /// Packs `v` (leaving it empty) or fills it; `false` if the image does not hold it.
+    fn col<T: Plain>(&mut self, v: &mut Vec<T>) -> bool;
+}
+
+/// Packs columns into an image, each as its length and then its byte planes.
+#[derive(Default)]
+struct Packer {
+    image: Vec<u8>,
+}
+
+impl Columns for Packer {
+    fn col<T: Plain>(&mut self, v: &mut Vec<T>) -> bool {
+        let values = std::mem::take(v);
+        self.image.extend_from_slice(&(values.len() as u64).to_le_bytes());
+        let n = values.len();
+        let start = self.image.len();
+        self.image.resize(start + n * T::WIDTH, 0);
+        let mut b = [0u8; 8];
+        for (i, x) in values.iter().enumerate() {
+            x.bytes(&mut b[..T::WIDTH]);
+            for (plane, byte) in b[..T::WIDTH].iter().enumerate() {
+                self.image[start + plane * n + i] = *byte;
+            }
+        }
+        true
+    }
+}
+
+/// Fills columns from an image, in the order they were packed.
+struct Unpacker<'a> {
+    image: &'a [u8],
+    at: usize,
+}
+
+impl Unpacker<'_> {
+    fn read<T: Plain>(&mut self) -> Option<Vec<T>> {
+        let len = u64::from_le_bytes(self.image.get(self.at..self.at + 8)?.try_into().ok()?) as usize;
+        self.at += 8;
+        let planes = self.image.get(self.at..self.at.checked_add(len.checked_mul(T::WIDTH)?)?)?;
+        self.at += planes.len();
+        let mut b = [0u8; 8];
+        let mut out = Vec::with_capacity(len);
+        for i in 0..len {
+            for (plane, byte) in b[..T::WIDTH].iter_mut().enumerate() {
+                *byte = planes[plane * len + i];
+            }
+            out.push(T::from_bytes(&b[..T::WIDTH])?);
+        }
+        Some(out)
+    }
+}
+
+impl Columns for Unpacker<'_> {
+    fn col<T: Plain>(&mut self, v: &mut Vec<T>) -> bool {
+        match self.read() {
+            Some(x) => {
+                *v = x;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// XORs `image` with `reference` where both have bytes.
+fn xor_with(image: &mut [u8], reference: &[u8]) {
+    for (a, b) in image.iter_mut().zip(reference) {
+        *a ^= b;
+    }
+}
+
+/// A world saved at one tick. See the module's documentation.
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    /// The world without its large columns, series or narration.
+    shell: Box<World>,
+    /// The large columns, packed, XORed with the reference and deflated.
+    packed: Vec<u8>,
+    /// Samples in the series at the checkpoint.
+    series_len: usize,
+    /// Narration events at the checkpoint.
+    events_len: usize,
+    /// The series' revision at the checkpoint (see [`Series::revision`]).
+    series_revision: u64,
+}
+
+impl World {
+    /// Visits the large columns, in one fixed order (see [`Columns`]).
+    fn columns(&mut self, io: &mut impl Columns) -> bool {
+        let sn = &mut self.sn;
+        let mut ok = io.col(&mut sn.clients)
+            & io.col(&mut sn.max_clients)
+            & io.col(&mut sn.queue)
+            & io.col(&mut sn.capacity_per_s)
+            & io.col(&mut sn.credit)
+            & io.col(&mut sn.load_avg)
+            & io.col(&mut sn.starved)
+            & io.col(&mut sn.room)
+            & io.col(&mut sn.asked_per_s)
+            & io.col(&mut sn.serving)
+            & io.col(&mut sn.guarded)
+            & io.col(&mut sn.state)
+            & io.col(&mut sn.kind)
+            & io.col(&mut sn.buggy)
+            & io.col(&mut sn.back_at)
+            & io.col(&mut sn.x)
+            & io.col(&mut sn.y)
+            & io.col(&mut sn.neighbours)
+            & io.col(&mut sn.max_by_region)
+            & io.col(&mut sn.contacts_per_sn)
+            & io.col(&mut self.buggy_peers)
+            & self.wheel.columns(io)
+            & self.caches.columns(io);
+        // The heap's own order, so that it is rebuilt exactly as it was (a vector in heap order
+        // stays in that order when made a heap again).
+        let heap = std::mem::take(&mut self.returns).into_vec();
+        let mut at: Vec<u64> = heap.iter().map(|r| r.0 .0).collect();
+        let mut who: Vec<u32> = heap.iter().map(|r| r.0 .1).collect();
+        ok &= io.col(&mut at) & io.col(&mut who) && at.len() == who.len();
+        self.returns = BinaryHeap::from(at.into_iter().zip(who).map(Reverse).collect::<Vec<_>>());
+        ok
+    }
+
+    /// The world's large columns as an image (see the module's documentation): what a
+    /// checkpoint's reference is made of.
+    pub fn checkpoint_image(&self) -> Vec<u8> {
+        let mut w = self.clone();
+        let mut p = Packer::default();
+        w.columns(&mut p);
+        p.image
+    }
+
+    /// Saves the world. `reference` is the image of the same run at time 0 (from
+    /// [`World::checkpoint_image`]), or empty.
+    pub fn checkpoint(&self, reference: &[u8]) -> Checkpoint {
+        let mut shell = self.clone();
+        let series_len = shell.series.len();
+        let series_revision = shell.series.revision();
+        let events_len = shell.events.len();
+        shell.series = Series::new();
+        shell.events = Vec::new();
+        // Scratch, filled afresh before each use.
+        shell.prefix = Vec::new();
+        let mut p = Packer::default();
+        shell.columns(&mut p);
+        xor_with(&mut p.image, reference);
+        let packed = miniz_oxide::deflate::compress_to_vec(&p.image, 1);
+        Checkpoint { shell: Box::new(shell), packed, series_len, events_len, series_revision }
+    }
+}
+
+impl Checkpoint {
+    /// Simulated time of the checkpoint, in seconds.
+    pub fn time_s(&self) -> f64 {
+        self.shell.time_s()
+    }
+
+    /// Bytes the checkpoint holds: its packed image, and the small parts kept as they are
+    /// (counted as the world's own size; the few short vectors left in it are not counted).
+    pub fn bytes(&self) -> usize {
+        self.packed.len() + std::mem::size_of::<World>()
+    }
+
+    /// Samples in the series at the checkpoint.
+    pub fn series_len(&self) -> usize {
+        self.series_len
+    }
+
+    /// Narration events at the checkpoint.
+    pub fn events_len(&self) -> usize {
+        self.events_len
+    }
+
+    /// The series' revision at the checkpoint: the series to restore it with must have the same.
+    pub fn series_revision(&self) -> u64 {
+        self.series_revision
+    }
+
+    /// The world as it was, its series and narration taken from `later_series` and
+    /// `later_events`, those of the same run (branch) at this checkpoint's time or after it, and
+    /// of the same series revision. `reference` is the image the
+    /// checkpoint was made with. `None` if `later` is too short or the image does not unpack
+    /// (which would be a bug).
+    pub fn restore(&self, reference: &[u8], later_series: &Series, later_events: &[Event]) -> Option<World> {
+        if later_series.len() < self.series_len || later_events.len() < self.events_len || later_series.revision() != self.series_revision {
+            return None;
+        }
+        let mut image = miniz_oxide::inflate::decompress_to_vec(&self.packed).ok()?;
+        xor_with(&mut image, reference);
+        let mut w = (*self.shell).clone();
+        if !w.columns(&mut Unpacker { image: &image, at: 0 }) {
+            return None;
+        }
+        w.series = later_series.prefix(self.series_len);
+        w.events = later_events[..self.events_len].to_vec();
+        Some(w)
+    }
+}
+
+/// Flattens a table of rows into one column for `io`, and back: rows of `width` entries.
+pub(crate) fn table<T: Plain, const W: usize>(io: &mut impl Columns, rows: &mut Vec<[T; W]>) -> bool {
+    let mut flat: Vec<T> = rows.iter().flatten().copied().collect();
+    let ok = io.col(&mut flat);
+    *rows = flat.chunks_exact(W).map(|c| std::array::from_fn(|k| c[k])).collect();
+    ok && flat.len() % W == 0
+}
+
+/// As [`table`], for rows held as vectors of `width` entries.
+pub(crate) fn table_vecs<T: Plain>(io: &mut impl Columns, rows: &mut Vec<Vec<T>>, width: usize) -> bool {
+    let mut flat: Vec<T> = rows.iter().flatten().copied().collect();
+    let ok = io.col(&mut flat);
+    if width == 0 {
+        return ok && flat.is_empty();
+    }
+    *rows = flat.chunks_exact(width).map(|c| c.to_vec()).collect();
+    ok && flat.len() % width == 0
+}
+
