@@ -1,9 +1,9 @@
 //! The run's history: sessions saved every few simulated minutes, so that the page can go back
 //! to any computed time (or forward to one computed before) without replaying from the start.
 //!
-//! [`History`] keeps [`SessionMark`]s in time order, at a spacing that starts at
-//! [`FIRST_SPACING_S`] and doubles (dropping every other mark) whenever the marks would exceed the
-//! memory budget, and the series and narration of the furthest time computed on the current
+//! [`History`] keeps [`SessionMark`]s in time order, one every [`FIRST_SPACING_S`] while the
+//! memory budget allows; past it, a new mark replaces the one whose neighbours are closest
+//! together, so the marks stay about evenly spread over the time computed. It also keeps the series and narration of the furthest time computed on the current
 //! branch (a restored mark takes its prefix of them). An action (a parameter change, an
 //! intervention, a click on a supernode) starts a new branch at the current time: the marks after
 //! it, and the series and narration beyond it, belong to the old branch and are dropped.
@@ -17,7 +17,7 @@ pub const FIRST_SPACING_S: u64 = 300;
 
 /// The default memory budget for marks, in bytes (the reference image comes on top; see
 /// [`History::bytes`]).
-pub const DEFAULT_BUDGET_BYTES: usize = 48 << 20;
+pub const DEFAULT_BUDGET_BYTES: usize = 56 << 20;
 
 /// Saved sessions of one run. See the module's documentation.
 #[derive(Clone, Debug)]
@@ -60,7 +60,8 @@ impl History {
         &self.marks
     }
 
-    /// Spacing of new marks, in simulated seconds.
+    /// The finest spacing of marks (where the budget allows), in simulated seconds: marks fall
+    /// on multiples of it.
     pub fn spacing_s(&self) -> f64 {
         self.spacing_ticks as f64
     }
@@ -84,15 +85,27 @@ impl History {
         }
     }
 
-    /// Drops every other mark (keeping the first) and doubles the spacing.
+    /// Drops the mark whose neighbours are closest together (never the first or the last), so
+    /// the marks kept stay about evenly spread over the time computed.
     fn thin(&mut self) {
-        let mut k = 0;
-        self.marks.retain(|_| {
-            k += 1;
-            k % 2 == 1
-        });
-        self.marks_bytes = self.marks.iter().map(|m| m.bytes()).sum();
-        self.spacing_ticks *= 2;
+        let gap = |k: usize| self.marks[k + 1].time_s() - self.marks[k - 1].time_s();
+        let Some(k) = (1..self.marks.len() - 1).min_by(|&a, &b| gap(a).total_cmp(&gap(b))) else { return };
+        let m = self.marks.remove(k);
+        self.marks_bytes -= m.bytes();
+    }
+
+    /// Whether the marks fill the budget (a new one means dropping one).
+    fn full(&self) -> bool {
+        let per = self.marks_bytes / self.marks.len().max(1);
+        self.marks_bytes + per > self.budget_bytes
+    }
+
+    /// The mean time between marks kept, in simulated seconds.
+    pub fn mean_spacing_s(&self) -> f64 {
+        match (self.marks.first(), self.marks.last()) {
+            (Some(a), Some(b)) if self.marks.len() > 1 => (b.time_s() - a.time_s()) / (self.marks.len() - 1) as f64,
+            _ => self.spacing_ticks as f64,
+        }
     }
 
     /// Steps `s` by up to `ticks` simulated seconds, saving a mark at each multiple of the
@@ -147,7 +160,9 @@ impl History {
         }
         let tick = t as u64;
         let last = self.marks.last().map_or(0.0, |m| m.time_s());
-        if tick % self.spacing_ticks == 0 && t > last {
+        // Once the budget is full, a new mark would only be dropped again unless it is as far
+        // from the last one as marks are apart on average.
+        if tick.is_multiple_of(self.spacing_ticks) && t > last && (!self.full() || t - last >= self.mean_spacing_s()) {
             self.push(s);
         }
     }
@@ -200,16 +215,21 @@ mod tests {
         h.step(&mut s, 3600);
         let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).collect();
         assert_eq!(times, (0..=12).map(|k| k as f64 * 300.0).collect::<Vec<_>>());
-        // A budget of about four marks: the spacing doubles until they fit.
-        let one = h.marks()[5].bytes();
+        // A budget of a few marks over six hours: they stay within it, the first and the
+        // latest are kept, and none is much further from the next than the mean.
+        let one = h.marks().iter().map(|m| m.bytes()).max().unwrap();
         let mut s = session("skype-2010", 0.02, 1);
-        let mut h = History::new(&s, one * 4);
-        h.step(&mut s, 3600);
-        assert!(h.marks_bytes <= one * 4 + one / 2, "{} > {}", h.marks_bytes, one * 4);
-        assert!(h.spacing_s() >= 1200.0, "{}", h.spacing_s());
+        let mut h = History::new(&s, one * 5);
+        h.step(&mut s, 6 * 3600);
+        assert!(h.marks_bytes <= one * 5, "{} > {}", h.marks_bytes, one * 5);
+        let smallest = h.marks()[1..].iter().map(|m| m.bytes()).min().unwrap();
+        assert!(h.marks().len() >= 3 && h.marks_bytes + smallest > one * 5, "room for another mark: {}", h.marks().len());
         assert_eq!(h.marks()[0].time_s(), 0.0);
-        for m in h.marks() {
-            assert_eq!(m.time_s() as u64 % 600, 0);
+        let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).collect();
+        assert!(*times.last().unwrap() >= 6.0 * 3600.0 - h.mean_spacing_s(), "{times:?}");
+        for w in times.windows(2) {
+            assert_eq!(w[1] as u64 % 300, 0);
+            assert!(w[1] - w[0] <= 2.0 * h.mean_spacing_s(), "{times:?}");
         }
     }
 

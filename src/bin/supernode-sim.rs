@@ -52,6 +52,10 @@ enum Command {
         /// Seed.
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
+        /// Also keep the run's history as the page does (a mark every few simulated minutes,
+        /// within the default budget) and report its memory and the time to restore a mark.
+        #[arg(long)]
+        checkpoints: bool,
     },
 }
 
@@ -208,13 +212,16 @@ fn execute(cmd: Command) -> Result<(), Failure> {
         }
         Command::Run(args) => run_cmd(args),
         Command::Compare(args) => compare_cmd(args),
-        Command::Bench { scenario, ticks, seed } => {
+        Command::Bench { scenario, ticks, seed, checkpoints } => {
             let s = run::scenario(&scenario)?;
             if ticks == 0 || ticks > (run::MAX_HOURS * 3600.0) as u64 {
                 return Err(Failure::Input(format!(
                     "--ticks: {ticks} is out of range; allowed: 1 to {}",
                     (run::MAX_HOURS * 3600.0) as u64
                 )));
+            }
+            if checkpoints {
+                return bench_checkpoints(&s, ticks, seed);
             }
             let mut w = run::world(&s, s.params.clone(), seed)?;
             let t0 = Instant::now();
@@ -234,6 +241,40 @@ fn execute(cmd: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `bench --checkpoints`: the run with its history, then restoring marks.
+fn bench_checkpoints(s: &supernode_sim::scenarios::Scenario, ticks: u64, seed: u64) -> Result<(), Failure> {
+    use supernode_sim::actions::Session;
+    use supernode_sim::history::{History, DEFAULT_BUDGET_BYTES};
+    let mut session = Session::new(s.clone(), s.params.clone(), seed)?;
+    let t0 = Instant::now();
+    let mut h = History::new(&session, DEFAULT_BUDGET_BYTES);
+    h.run_until(&mut session, ticks as f64);
+    let secs = t0.elapsed().as_secs_f64();
+    let mb = |b: usize| b as f64 / (1 << 20) as f64;
+    let sizes: Vec<usize> = h.marks().iter().map(|m| m.bytes()).collect();
+    println!(
+        "{}: {:.0} ticks/s with history; {} marks, one every {:.0} s on average, {:.1} MB in all ({:.1} MB of marks, largest {:.2} MB, budget {:.0} MB)",
+        s.name,
+        ticks as f64 / secs,
+        h.marks().len(),
+        h.mean_spacing_s(),
+        mb(h.bytes()),
+        mb(sizes.iter().sum()),
+        mb(sizes.iter().copied().max().unwrap_or(0)),
+        mb(DEFAULT_BUDGET_BYTES)
+    );
+    // Every mark but the last (where the run already is), as a seek back would restore them.
+    let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).filter(|&t| t < session.world().time_s()).collect();
+    let picks: Vec<f64> = times.iter().copied().step_by((times.len() / 8).max(1)).collect();
+    let t1 = Instant::now();
+    for &t in &picks {
+        h.restore(&session, t).ok_or_else(|| Failure::Input(format!("internal: the mark at {t} s did not restore")))?;
+    }
+    let ms = t1.elapsed().as_secs_f64() * 1000.0 / picks.len().max(1) as f64;
+    println!("restoring a mark: {ms:.1} ms (mean over {} marks)", picks.len());
+    Ok(())
 }
 
 fn read_params_file(path: &PathBuf) -> Result<serde_json::Value, Failure> {

@@ -301,7 +301,7 @@ pub(crate) fn table<T: Plain, const W: usize>(io: &mut impl Columns, rows: &mut 
     let mut flat: Vec<T> = rows.iter().flatten().copied().collect();
     let ok = io.col(&mut flat);
     *rows = flat.chunks_exact(W).map(|c| std::array::from_fn(|k| c[k])).collect();
-    ok && flat.len() % W == 0
+    ok && flat.len().is_multiple_of(W)
 }
 
 /// As [`table`], for rows held as vectors of `width` entries.
@@ -312,6 +312,6 @@ pub(crate) fn table_vecs<T: Plain>(io: &mut impl Columns, rows: &mut Vec<Vec<T>>
         return ok && flat.is_empty();
     }
     *rows = flat.chunks_exact(width).map(|c| c.to_vec()).collect();
-    ok && flat.len() % width == 0
+    ok && flat.len().is_multiple_of(width)
 }
 
