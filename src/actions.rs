@@ -384,7 +384,12 @@ impl Session {
 
     /// Saves the session at its current tick; `reference` as for [`World::checkpoint`].
     pub fn mark(&self, reference: &[u8]) -> SessionMark {
-        SessionMark { world: self.world.checkpoint(reference), pending: self.pending.clone(), log: self.log.clone(), schedule: self.schedule.clone() }
+        SessionMark {
+            world: self.world.checkpoint(reference),
+            pending: self.pending.clone(),
+            log: self.log.clone(),
+            schedule: self.schedule.clone(),
+        }
     }
 
     /// This session as it was at `mark` (a mark of this session on its current branch), with the

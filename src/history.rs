@@ -11,7 +11,6 @@
 use crate::actions::{Session, SessionMark};
 use crate::model::{Event, Series};
 
-
 /// The spacing of marks at the start, in simulated seconds.
 pub const FIRST_SPACING_S: u64 = 300;
 

@@ -11,6 +11,7 @@ use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::actions::{self, Intervention, Session, Toggled};
+use crate::history::{History, DEFAULT_BUDGET_BYTES};
 use crate::model::params::{field_spec, FieldKind, Params, FIELDS};
 use crate::model::{SnState, COLUMNS};
 use crate::render::{DrawOptions, Frame, Palette};
@@ -144,6 +145,8 @@ fn params_with(s: &Scenario, overrides_json: &str) -> Result<Params, JsError> {
 #[wasm_bindgen]
 pub struct Sim {
     session: Session,
+    /// Marks of the run, for going back (and forward again) without replaying from the start.
+    history: History,
     frame: Frame,
     palette: Palette,
 }
@@ -158,7 +161,8 @@ impl Sim {
         let seed = seed_from(seed)?;
         let p = params_with(&s, overrides_json)?;
         let session = Session::new(s, p, seed).map_err(js_err)?;
-        Ok(Sim { session, frame: Frame::new(640, 480, 1.0), palette: Palette::LIGHT })
+        let history = History::new(&session, DEFAULT_BUDGET_BYTES);
+        Ok(Sim { session, history, frame: Frame::new(640, 480, 1.0), palette: Palette::LIGHT })
     }
 
     /// The scenario's name.
@@ -195,7 +199,11 @@ impl Sim {
         if field_spec(key).is_none() {
             return Err(js_err(format!("{key}: unknown parameter")));
         }
-        self.session.set_param(key, value).map_err(js_err)
+        let live = self.session.set_param(key, value).map_err(js_err)?;
+        if live {
+            self.history.branch(&self.session);
+        }
+        Ok(live)
     }
 
     /// What the user did so far, as JSON `[{t, a, k, v}, ...]` (for links that replay the run).
@@ -208,6 +216,7 @@ impl Sim {
     pub fn replay(&mut self, actions_json: &str) -> Result<(), JsError> {
         let log = actions::parse_log(actions_json, self.session.params()).map_err(js_err)?;
         self.session.replay(log);
+        self.history.branch(&self.session);
         Ok(())
     }
 
@@ -217,17 +226,43 @@ impl Sim {
     pub fn intervene(&mut self, what: &str) -> Result<String, JsError> {
         let i = Intervention::from_name(what).map_err(js_err)?;
         self.session.intervene(i).map_err(js_err)?;
+        self.history.branch(&self.session);
         Ok(i.name().to_string())
     }
 
     /// Advances by up to `ticks` simulated seconds (stopping at 720 h); returns how many ran.
     pub fn step(&mut self, ticks: u32) -> u32 {
-        self.session.step(ticks)
+        self.history.step(&mut self.session, ticks)
     }
 
     /// Runs to simulated time `t_s` (used to reproduce a shared run at its time).
     pub fn run_until(&mut self, t_s: f64) {
-        self.session.run_until(t_s);
+        self.history.run_until(&mut self.session, t_s);
+    }
+
+    /// Goes to the latest mark at or before `t_s` if that is nearer than going on from here
+    /// (always when `t_s` is earlier than now); returns whether it moved. The run then steps
+    /// from the mark to `t_s` as usual. The series and narration are those of the mark's time:
+    /// read them again from the start.
+    pub fn seek_mark(&mut self, t_s: f64) -> bool {
+        match self.history.restore(&self.session, t_s) {
+            Some(s) => {
+                self.session = s;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The furthest simulated time computed on this run's current branch, in seconds.
+    pub fn computed_s(&self) -> f64 {
+        self.history.furthest_s()
+    }
+
+    /// Marks kept and the memory they take, as JSON: `{marks, bytes, mean_spacing_s}`.
+    pub fn history_stats(&self) -> String {
+        json!({"marks": self.history.marks().len(), "bytes": self.history.bytes(), "mean_spacing_s": self.history.mean_spacing_s()})
+            .to_string()
     }
 
     /// Simulated time, in seconds.
@@ -285,7 +320,11 @@ impl Sim {
     /// Crashes supernode `i` if it serves, or restores it if it is down. Returns "crashed",
     /// "restored" or "" (nothing to do).
     pub fn toggle(&mut self, i: u32) -> String {
-        match self.session.toggle(i) {
+        let done = self.session.toggle(i);
+        if done != Toggled::Nothing {
+            self.history.branch(&self.session);
+        }
+        match done {
             Toggled::Crashed => "crashed".into(),
             Toggled::Restored => "restored".into(),
             Toggled::Nothing => String::new(),

@@ -264,6 +264,8 @@ export class SupernodeSimElement extends HTMLElement {
   #uiTick = 0;
   #errors = new Map();
   #seekTarget = null;
+  /** Simulated time the current seek started from (for its progress). */
+  #seekFrom = 0;
   #reducedMotion = null;
   #darkQuery = null;
   #resizeObs = null;
@@ -416,13 +418,19 @@ export class SupernodeSimElement extends HTMLElement {
     this.#newRun(params);
   }
 
-  /** Goes to simulated time `t_s` (seconds): forward by running, backward by replaying. */
+  /** Goes to simulated time `t_s` (seconds): from the run's latest mark at or before it (marks
+   * are kept every few simulated minutes as the run is computed), then forward by running. */
   seek(tS) {
     const t = Number(tS);
     if (!Number.isFinite(t) || t < 0 || t > MAX_TIME_S) throw new RangeError(`seek: ${tS} is not allowed; allowed: 0 to ${MAX_TIME_S} simulated seconds`);
     if (!this.#sim) return;
-    if (t < this.#sim.time_s()) this.#newRun(this.#sim.overrides());
+    const movedA = this.#sim.seek_mark(t);
+    const movedB = this.#simB ? this.#simB.seek_mark(t) : false;
+    if (movedA || movedB) this.#rewound();
+    // A mark always exists at or before any time; were one to fail, start again from zero.
+    if (t < this.#sim.time_s() || (this.#simB && t < this.#simB.time_s())) this.#newRun(this.#sim.overrides());
     this.#seekTarget = t;
+    this.#seekFrom = Math.min(this.#sim.time_s(), this.#simB ? this.#simB.time_s() : Infinity);
     this.#kick();
   }
 
@@ -971,6 +979,16 @@ export class SupernodeSimElement extends HTMLElement {
     this.#kick();
   }
 
+  /** After a run went to a mark: its series and narration are those of the mark's time, so the
+   * chart and the log are read again from the start. */
+  #rewound() {
+    this.#samplesSeen = 0;
+    this.#samplesSeenB = 0;
+    this.#eventsSeen = 0;
+    this.#els.log.textContent = '';
+    this.#chart?.reset(this.#sim.trigger_s(), this.#chart.horizonS, !!this.#simB);
+  }
+
   // ---- drawing loop ----------------------------------------------------------------------
 
   #kick() {
@@ -992,17 +1010,21 @@ export class SupernodeSimElement extends HTMLElement {
       let ran = 0;
       if (this.#seekTarget !== null) {
         // Catching up to a time: run in slices so the page stays responsive.
+        // Runs A and B may start from different marks: each runs on to the target.
         const deadline = t0 + 25;
-        while (this.#sim.time_s() < this.#seekTarget && performance.now() < deadline) {
-          const r = this.#sim.step(Math.min(600, this.#seekTarget - this.#sim.time_s()));
-          this.#simB?.step(r);
+        const target = this.#seekTarget;
+        const behind = (sim) => !!sim && sim.time_s() < target;
+        while ((behind(this.#sim) || behind(this.#simB)) && performance.now() < deadline) {
+          for (const sim of [this.#sim, this.#simB]) if (behind(sim)) sim.step(Math.min(600, target - sim.time_s()));
         }
-        if (this.#sim.time_s() >= this.#seekTarget) {
+        if (!behind(this.#sim) && !behind(this.#simB)) {
           this.#seekTarget = null;
           this.#els.progress.hidden = true;
         } else {
+          const at = Math.min(this.#sim.time_s(), this.#simB ? this.#simB.time_s() : Infinity);
+          const done = target > this.#seekFrom ? (at - this.#seekFrom) / (target - this.#seekFrom) : 1;
           this.#els.progress.hidden = false;
-          this.#els.progress.textContent = `Replaying to ${formatClock(this.#seekTarget, this.#sim.trigger_s())}… ${Math.floor((100 * this.#sim.time_s()) / this.#seekTarget)}%`;
+          this.#els.progress.textContent = `Replaying to ${formatClock(target, this.#sim.trigger_s())}… ${Math.floor(100 * done)}%`;
         }
       } else if (this.#playing) {
         this.#carry += this.#speed * dt;

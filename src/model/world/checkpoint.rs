@@ -314,4 +314,3 @@ pub(crate) fn table_vecs<T: Plain>(io: &mut impl Columns, rows: &mut Vec<Vec<T>>
     *rows = flat.chunks_exact(width).map(|c| c.to_vec()).collect();
     ok && flat.len().is_multiple_of(width)
 }
-
