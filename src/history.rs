@@ -70,6 +70,11 @@ impl History {
         self.marks_bytes + self.reference.len()
     }
 
+    /// Narration events of the current branch up to the furthest time computed.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
     /// The furthest simulated time computed on the current branch, in seconds.
     pub fn furthest_s(&self) -> f64 {
         self.furthest_s

@@ -395,6 +395,12 @@ impl Sim {
         serde_json::to_string(self.session.world().events().get(from as usize..).unwrap_or(&[])).unwrap_or_else(|_| "[]".into())
     }
 
+    /// Narration events of everything computed on this run's branch (past the current time too,
+    /// after a seek back), as JSON: the timeline's chapters.
+    pub fn chapters(&self) -> String {
+        serde_json::to_string(self.history.events()).unwrap_or_else(|_| "[]".into())
+    }
+
     /// The summary so far, as JSON.
     pub fn summary(&self) -> String {
         serde_json::to_string(&self.session.world().summary()).unwrap_or_else(|_| "{}".into())

@@ -72,11 +72,22 @@ export class Chart {
       this.dirty = true;
       this.draw();
     });
+    // A click on the chart goes to that moment (see `onSeek`).
+    this.onSeek = null;
+    this.geom = null;
+    canvas.addEventListener('click', (e) => {
+      if (!this.onSeek || !this.geom) return;
+      const r = canvas.getBoundingClientRect();
+      const { x0, x1, tMax } = this.geom;
+      const f = (e.clientX - r.left - x0) / (x1 - x0);
+      if (f < 0 || f > 1) return;
+      this.onSeek(Math.round((f * tMax) / 60) * 60);
+    });
     canvas.addEventListener('pointerleave', () => {
       this.hoverX = null;
       this.dirty = true;
       this.draw();
-      this.readout.textContent = 'Point at the chart to read values.';
+      this.readout.textContent = 'Point at the chart to read values; click to go to that moment.';
     });
   }
 
@@ -165,6 +176,7 @@ export class Chart {
     const x0 = padL, x1 = Math.max(padL + 10, w - padR);
     const tMax = Math.max(this.horizonS, this.now, this.t.length ? this.t[this.t.length - 1] : 0);
     const xOf = (t) => x0 + (t / tMax) * (x1 - x0);
+    this.geom = { x0, x1, tMax };
     ctx.font = '11px system-ui, sans-serif';
     ctx.lineWidth = 1;
 

@@ -128,6 +128,21 @@ label { color: var(--fg-muted); font-size: 12px; }
 .help td { padding: 2px 10px 2px 0; vertical-align: top; }
 .help kbd { border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; font: 12px ui-monospace, monospace; background: var(--bg); }
 .help p, .help li { font-size: 13px; }
+.timeline { display: flex; align-items: center; gap: 8px; padding: 6px 12px 10px; border-top: 1px solid var(--border); background: var(--panel); }
+.timeline > button { min-height: 28px; padding: 2px 8px; font-size: 12px; }
+.timeline .track { position: relative; flex: 1; height: 30px; }
+.timeline .computed { position: absolute; left: 0; top: 9px; height: 6px; width: 0; border-radius: 3px; background: color-mix(in srgb, var(--accent) 45%, transparent); pointer-events: none; }
+.timeline .scrub { position: absolute; inset: 0 0 auto 0; width: 100%; height: 24px; margin: 0; background: transparent; cursor: pointer; touch-action: none; -webkit-appearance: none; appearance: none; }
+.timeline .scrub::-webkit-slider-runnable-track { height: 6px; border-radius: 3px; background: color-mix(in srgb, var(--fg-muted) 22%, transparent); }
+.timeline .scrub::-moz-range-track { height: 6px; border-radius: 3px; background: color-mix(in srgb, var(--fg-muted) 22%, transparent); }
+.timeline .scrub::-webkit-slider-thumb { -webkit-appearance: none; width: 16px; height: 16px; margin-top: -5px; border-radius: 50%; background: var(--accent); border: 2px solid var(--panel); }
+.timeline .scrub::-moz-range-thumb { width: 12px; height: 12px; border-radius: 50%; background: var(--accent); border: 2px solid var(--panel); }
+.timeline .chapters { position: absolute; left: 0; right: 0; bottom: 0; height: 8px; }
+.timeline .chap { position: absolute; bottom: 0; width: 8px; height: 8px; min-height: 0; padding: 0; margin-left: -4px; border-radius: 50%; border: 1px solid var(--panel); background: var(--fg-muted); }
+.timeline .chap.record { background: var(--danger); border-radius: 1px; transform: rotate(45deg); }
+.timeline .chap:hover { transform: scale(1.5); }
+.timeline .chap.record:hover { transform: rotate(45deg) scale(1.5); }
+:host([controls="none"]) .timeline { display: none; }
 .progress { position: absolute; top: 50%; left: 50%; transform: translate(-50%, -50%); padding: 10px 14px; border-radius: 8px; background: var(--panel); border: 1px solid var(--border); z-index: 3; font-variant-numeric: tabular-nums; }
 :host([controls="minimal"]) .toolbar .field.scenario, :host([controls="minimal"]) .toolbar .field.seed,
 :host([controls="minimal"]) .toolbar .reset, :host([controls="minimal"]) .controls, :host([controls="minimal"]) .log-wrap { display: none; }

@@ -13,6 +13,7 @@
 import init, { Sim, scenarios_json, fields_json, check_param, check_params, scenario_compare, record_json } from '../pkg/supernode_sim.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
 import { CSS } from './element-css.js';
+import { Timeline } from './timeline.js';
 
 /** Speeds offered, in simulated seconds per real second. */
 export const SPEEDS = [
@@ -150,12 +151,21 @@ const TEMPLATE = `
     </div>
     <ul class="chart-legend"></ul>
     <canvas class="chart" aria-label="Chart of clients online, supernodes up, connection attempts and supernode load over simulated time" role="img"></canvas>
-    <div class="readout" aria-live="off">Point at the chart to read values.</div>
+    <div class="readout" aria-live="off">Point at the chart to read values; click to go to that moment.</div>
     <div class="log-wrap">
       <h3 id="log-title">What happens</h3>
       <ol class="log" aria-live="polite" aria-relevant="additions" aria-labelledby="log-title"></ol>
     </div>
   </div>
+</div>
+<div class="timeline" part="timeline">
+  <button type="button" class="chap-prev" title="Previous chapter ([)" aria-label="Previous chapter">◀</button>
+  <div class="track">
+    <div class="computed" title="Computed so far: going back to any of it is quick"></div>
+    <input type="range" class="scrub" min="0" max="172800" step="60" value="0" aria-label="Simulated time">
+    <div class="chapters"></div>
+  </div>
+  <button type="button" class="chap-next" title="Next chapter (])" aria-label="Next chapter">▶</button>
 </div>
 <details class="controls" open>
   <summary>Parameters and interventions</summary>
@@ -199,9 +209,11 @@ const TEMPLATE = `
       <tr><td><kbd>Space</kbd></td><td>play / pause</td></tr>
       <tr><td><kbd>→</kbd></td><td>step one simulated minute</td></tr>
       <tr><td><kbd>+</kbd> <kbd>−</kbd></td><td>faster / slower</td></tr>
+      <tr><td><kbd>[</kbd> <kbd>]</kbd></td><td>previous / next chapter (the run's moments and the record's published figures)</td></tr>
       <tr><td><kbd>R</kbd></td><td>reset</td></tr>
       <tr><td><kbd>?</kbd></td><td>this help (<kbd>Esc</kbd> closes it)</td></tr>
     </table>
+    <p>On the <strong>timeline</strong> under the picture: drag to go to any moment, <kbd>←</kbd> <kbd>→</kbd> a minute, <kbd>Shift</kbd>+<kbd>←</kbd> <kbd>→</kbd> an hour, <kbd>Home</kbd> <kbd>End</kbd>. Dots are the run's moments, red diamonds the published figures. Clicking the chart goes there too. Going back to a computed moment starts from a saved mark; changing anything after going back starts a new branch.</p>
     <h3>Scenarios</h3>
     <ul class="help-scenarios"></ul>
     <h3>What to watch</h3>
@@ -246,6 +258,12 @@ export class SupernodeSimElement extends HTMLElement {
   #sim = null;
   #ctx = null;
   #chart = null;
+  /** The timeline under the picture. */
+  #timeline = null;
+  /** A time asked for by a drag on the timeline, shown from the nearest mark on the next frame. */
+  #previewT = null;
+  /** The record's published points for the scenario (the timeline's chapters with the run's events). */
+  #record = [];
   #playing = false;
   #speed = DEFAULT_SPEED;
   #carry = 0;
@@ -965,7 +983,12 @@ export class SupernodeSimElement extends HTMLElement {
     const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
     this.#chart ??= new Chart(this.#els.chart, this.#els.readout, this);
     this.#chart.reset(this.#sim.trigger_s(), Math.max((scen?.default_hours ?? 48) * 3600, 3600), !!this.#ab);
-    this.#chart.setRecord(JSON.parse(record_json(this.#scenario)));
+    this.#record = JSON.parse(record_json(this.#scenario));
+    this.#chart.setRecord(this.#record);
+    this.#chart.onSeek = (t) => this.seek(t);
+    this.#timeline ??= new Timeline(this.#root.querySelector('.timeline'), { seek: (t) => this.seek(t), preview: (t) => this.#preview(t) });
+    this.#timeline.reset(this.#sim.trigger_s(), this.#chart.horizonS);
+    this.#timeline.setChapters([], this.#record);
     this.#syncAB();
     this.#suggestAB();
     this.#chart.readColors();
@@ -982,11 +1005,19 @@ export class SupernodeSimElement extends HTMLElement {
   /** After a run went to a mark: its series and narration are those of the mark's time, so the
    * chart and the log are read again from the start. */
   #rewound() {
+    this.#previewT = null;
     this.#samplesSeen = 0;
     this.#samplesSeenB = 0;
     this.#eventsSeen = 0;
     this.#els.log.textContent = '';
     this.#chart?.reset(this.#sim.trigger_s(), this.#chart.horizonS, !!this.#simB);
+  }
+
+  /** Shows the saved mark nearest before `t_s` (a drag on the timeline), on the next frame. */
+  #preview(tS) {
+    if (!this.#sim) return;
+    this.#previewT = tS;
+    this.#kick();
   }
 
   // ---- drawing loop ----------------------------------------------------------------------
@@ -1008,6 +1039,18 @@ export class SupernodeSimElement extends HTMLElement {
     try {
       const t0 = performance.now();
       let ran = 0;
+      if (this.#previewT !== null) {
+        // A drag on the timeline: the nearest mark at or before it, no replay (that comes on
+        // release). Paused while dragging.
+        const t = this.#previewT;
+        this.#previewT = null;
+        this.#seekTarget = null;
+        this.#els.progress.hidden = true;
+        if (this.#playing) this.pause();
+        const movedA = this.#sim.seek_mark(t);
+        const movedB = this.#simB ? this.#simB.seek_mark(this.#sim.time_s()) : false;
+        if (movedA || movedB) this.#rewound();
+      }
       if (this.#seekTarget !== null) {
         // Catching up to a time: run in slices so the page stays responsive.
         // Runs A and B may start from different marks: each runs on to the target.
@@ -1136,6 +1179,8 @@ export class SupernodeSimElement extends HTMLElement {
       this.#samplesSeen = s.samples;
     }
     this.#chart.setNow(s.t_s);
+    this.#timeline?.setTime(s.t_s, this.#sim.computed_s());
+    if (s.events !== this.#eventsSeen || force) this.#timeline?.setChapters(JSON.parse(this.#sim.chapters()), this.#record);
     this.#chart.draw();
     // New narration.
     if (s.events > this.#eventsSeen) {
@@ -1353,6 +1398,11 @@ export class SupernodeSimElement extends HTMLElement {
       case '?':
         ev.preventDefault();
         this.#toggleHelp(this.#els.help.hidden);
+        break;
+      case '[':
+      case ']':
+        ev.preventDefault();
+        this.#timeline?.jump(ev.key === '[' ? -1 : 1);
         break;
       default:
     }

@@ -20,52 +20,80 @@ use super::super::narration::Event;
 use super::super::supernode::{SnKind, SnState};
 use super::World;
 
-/// A value stored in a column of the image: a fixed number of little-endian bytes.
+/// A value stored in a column of the image: up to eight little-endian bytes.
 pub(crate) trait Plain: Copy {
     /// Bytes per value.
     const WIDTH: usize;
-    /// The value's bytes.
-    fn bytes(self, out: &mut [u8]);
+    /// The value's bytes, as the low bytes of a number.
+    fn bits(self) -> u64;
     /// The value from its bytes, if they are one.
-    fn from_bytes(b: &[u8]) -> Option<Self>;
+    fn from_bits(b: u64) -> Option<Self>;
 }
 
-macro_rules! plain_number {
+macro_rules! plain_int {
     ($t:ty) => {
         impl Plain for $t {
             const WIDTH: usize = std::mem::size_of::<$t>();
-            fn bytes(self, out: &mut [u8]) {
-                out.copy_from_slice(&self.to_le_bytes());
+            #[inline]
+            fn bits(self) -> u64 {
+                self as u64
             }
-            fn from_bytes(b: &[u8]) -> Option<Self> {
-                Some(<$t>::from_le_bytes(b.try_into().ok()?))
+            #[inline]
+            fn from_bits(b: u64) -> Option<Self> {
+                Some(b as $t)
             }
         }
     };
 }
-plain_number!(u32);
-plain_number!(u64);
-plain_number!(i64);
-plain_number!(f32);
-plain_number!(f64);
+plain_int!(u32);
+plain_int!(u64);
+plain_int!(i64);
 
 impl Plain for usize {
     const WIDTH: usize = 8;
-    fn bytes(self, out: &mut [u8]) {
-        out.copy_from_slice(&(self as u64).to_le_bytes());
+    #[inline]
+    fn bits(self) -> u64 {
+        self as u64
     }
-    fn from_bytes(b: &[u8]) -> Option<Self> {
-        usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
+    #[inline]
+    fn from_bits(b: u64) -> Option<Self> {
+        usize::try_from(b).ok()
+    }
+}
+
+impl Plain for f32 {
+    const WIDTH: usize = 4;
+    #[inline]
+    fn bits(self) -> u64 {
+        self.to_bits() as u64
+    }
+    #[inline]
+    fn from_bits(b: u64) -> Option<Self> {
+        Some(f32::from_bits(b as u32))
+    }
+}
+
+impl Plain for f64 {
+    const WIDTH: usize = 8;
+    #[inline]
+    fn bits(self) -> u64 {
+        self.to_bits()
+    }
+    #[inline]
+    fn from_bits(b: u64) -> Option<Self> {
+        Some(f64::from_bits(b))
     }
 }
 
 impl Plain for bool {
     const WIDTH: usize = 1;
-    fn bytes(self, out: &mut [u8]) {
-        out[0] = self as u8;
+    #[inline]
+    fn bits(self) -> u64 {
+        self as u64
     }
-    fn from_bytes(b: &[u8]) -> Option<Self> {
-        match b[0] {
+    #[inline]
+    fn from_bits(b: u64) -> Option<Self> {
+        match b {
             0 => Some(false),
             1 => Some(true),
             _ => None,
@@ -75,21 +103,23 @@ impl Plain for bool {
 
 impl Plain for SnState {
     const WIDTH: usize = 1;
-    fn bytes(self, out: &mut [u8]) {
-        out[0] = self as u8;
+    #[inline]
+    fn bits(self) -> u64 {
+        self as u64
     }
-    fn from_bytes(b: &[u8]) -> Option<Self> {
-        [SnState::Up, SnState::ShutDown, SnState::Crashed, SnState::Off].into_iter().find(|s| *s as u8 == b[0])
+    fn from_bits(b: u64) -> Option<Self> {
+        [SnState::Up, SnState::ShutDown, SnState::Crashed, SnState::Off].into_iter().find(|s| *s as u64 == b)
     }
 }
 
 impl Plain for SnKind {
     const WIDTH: usize = 1;
-    fn bytes(self, out: &mut [u8]) {
-        out[0] = self as u8;
+    #[inline]
+    fn bits(self) -> u64 {
+        self as u64
     }
-    fn from_bytes(b: &[u8]) -> Option<Self> {
-        [SnKind::Peer, SnKind::Promoted, SnKind::Mega, SnKind::Repurposed].into_iter().find(|s| *s as u8 == b[0])
+    fn from_bits(b: u64) -> Option<Self> {
+        [SnKind::Peer, SnKind::Promoted, SnKind::Mega, SnKind::Repurposed].into_iter().find(|s| *s as u64 == b)
     }
 }
 
@@ -114,11 +144,11 @@ impl Columns for Packer {
         let n = values.len();
         let start = self.image.len();
         self.image.resize(start + n * T::WIDTH, 0);
-        let mut b = [0u8; 8];
-        for (i, x) in values.iter().enumerate() {
-            x.bytes(&mut b[..T::WIDTH]);
-            for (plane, byte) in b[..T::WIDTH].iter().enumerate() {
-                self.image[start + plane * n + i] = *byte;
+        // Plane by plane, so that each plane is written in order.
+        for (plane, out) in self.image[start..].chunks_exact_mut(n.max(1)).enumerate().take(T::WIDTH) {
+            let shift = 8 * plane as u32;
+            for (o, x) in out.iter_mut().zip(&values) {
+                *o = (x.bits() >> shift) as u8;
             }
         }
         true
@@ -137,15 +167,14 @@ impl Unpacker<'_> {
         self.at += 8;
         let planes = self.image.get(self.at..self.at.checked_add(len.checked_mul(T::WIDTH)?)?)?;
         self.at += planes.len();
-        let mut b = [0u8; 8];
-        let mut out = Vec::with_capacity(len);
-        for i in 0..len {
-            for (plane, byte) in b[..T::WIDTH].iter_mut().enumerate() {
-                *byte = planes[plane * len + i];
+        let mut bits = vec![0u64; len];
+        for (plane, src) in planes.chunks_exact(len.max(1)).enumerate() {
+            let shift = 8 * plane as u32;
+            for (b, &x) in bits.iter_mut().zip(src) {
+                *b |= (x as u64) << shift;
             }
-            out.push(T::from_bytes(&b[..T::WIDTH])?);
         }
-        Some(out)
+        bits.into_iter().map(T::from_bits).collect()
     }
 }
 

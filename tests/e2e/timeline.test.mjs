@@ -1,0 +1,122 @@
+// Going back and forth in time, as a reader does it: seeks back start from the run's saved marks
+// and give the same run as the CLI, the timeline answers the keyboard and drags and marks the
+// incident's chapters with their sources, and a click on the chart goes to that moment.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { shared, openPage, ready, snapshot, SHOTS, ROOT } from './harness.mjs';
+
+const env = shared();
+
+/** Seeks and waits until the moment is on screen (no replay in progress); returns the ms it took. */
+async function seekAndWait(page, t) {
+  return page.evaluate(async (t) => {
+    const el = document.querySelector('supernode-sim');
+    const t0 = performance.now();
+    el.seek(t);
+    await new Promise((resolve) => {
+      const check = () => (el.snapshot().t_s === t && el.shadowRoot.querySelector('.progress').hidden ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    return performance.now() - t0;
+  }, t);
+}
+
+const onScreen = (page) => page.waitForFunction(() => document.querySelector('supernode-sim').shadowRoot.querySelector('.progress').hidden, null, { timeout: 60000 });
+
+test('seeking back starts from a saved mark, and the run then continues as the CLI computes it', async () => {
+  const cli = execFileSync('cargo', ['run', '--release', '--quiet', '--', 'run', '--scenario', 'skype-2010', '--seed', '4', '--hours', '3'], { cwd: ROOT, maxBuffer: 1 << 28 });
+  const expected = JSON.parse(cli.toString()).hash;
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=4&t=0`);
+  await ready(page);
+  await page.evaluate(() => document.querySelector('supernode-sim').pause());
+  await seekAndWait(page, 10800);
+  assert.equal((await snapshot(page)).hash, expected, 'straight to T+2:00');
+  // Back to T+0:30, a mark's time: no replay at all. Then back into the collapse between marks.
+  const back = await seekAndWait(page, 5400);
+  const between = await seekAndWait(page, 4630);
+  const stats = await page.evaluate(() => JSON.parse(document.querySelector('supernode-sim').sim.history_stats()));
+  console.log(`seek back to a mark ${back.toFixed(0)} ms, between marks ${between.toFixed(0)} ms; ${stats.marks} marks, ${(stats.bytes / 2 ** 20).toFixed(1)} MB`);
+  // Generous floors (this is a shared 2-core machine); a replay from zero took seconds.
+  assert.ok(back < 3000, `seek back to a mark took ${back} ms`);
+  assert.ok(stats.marks >= 30 && stats.bytes < 64 * 2 ** 20, JSON.stringify(stats));
+  // On again to T+2:00: the same bits as the uninterrupted run.
+  await seekAndWait(page, 10800);
+  assert.equal((await snapshot(page)).hash, expected, 'back and forth, then to T+2:00');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the timeline: an ARIA slider with the time as text, keyboard steps, chapters with their sources', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=1&t=12000`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 12000, null, { timeout: 60000 });
+  await onScreen(page);
+  const scrub = page.locator('supernode-sim >> .timeline .scrub');
+  assert.equal(await scrub.getAttribute('type'), 'range');
+  assert.equal(await scrub.getAttribute('aria-label'), 'Simulated time');
+  await scrub.focus();
+  assert.match(await scrub.getAttribute('aria-valuetext'), /^T\+2:20/);
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s === 8400, null, { timeout: 30000 });
+  await onScreen(page);
+  assert.match(await scrub.getAttribute('aria-valuetext'), /^T\+1:20/);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s === 8460, null, { timeout: 30000 });
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s === 0, null, { timeout: 30000 });
+  // Chapters: the run's narrated moments and the record's published figures, each with a source.
+  const chapters = await page.evaluate(() =>
+    [...document.querySelector('supernode-sim').shadowRoot.querySelectorAll('.timeline .chap')].map((b) => ({ t: Number(b.dataset.t), kind: b.className, title: b.title })),
+  );
+  assert.ok(chapters.filter((c) => c.kind.includes('event')).length >= 5, JSON.stringify(chapters));
+  const record = chapters.filter((c) => c.kind.includes('record'));
+  assert.ok(record.length >= 3 && record.every((c) => /source: \S/.test(c.title)), JSON.stringify(record));
+  // ] goes to the first chapter after now, [ back to the one before.
+  await page.keyboard.press(']');
+  const first = Math.min(...chapters.map((c) => c.t).filter((t) => t > 1));
+  await page.waitForFunction((t) => document.querySelector('supernode-sim').snapshot().t_s === t, first, { timeout: 30000 });
+  await page.keyboard.press(']');
+  const second = Math.min(...chapters.map((c) => c.t).filter((t) => t > first + 1));
+  await page.waitForFunction((t) => document.querySelector('supernode-sim').snapshot().t_s === t, second, { timeout: 30000 });
+  await page.keyboard.press('[');
+  await page.waitForFunction((t) => document.querySelector('supernode-sim').snapshot().t_s === t, first, { timeout: 30000 });
+  await onScreen(page);
+  await page.locator('supernode-sim >> .timeline').screenshot({ path: join(SHOTS, 'timeline.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('dragging the timeline shows saved moments live and lands where it is released; a click on the chart goes there', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=1&t=14400`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 14400, null, { timeout: 60000 });
+  await onScreen(page);
+  await page.locator('supernode-sim >> .timeline .scrub').scrollIntoViewIfNeeded();
+  const box = await page.locator('supernode-sim >> .timeline .scrub').boundingBox();
+  const xAt = (t) => box.x + 8 + ((box.width - 16) * t) / 172800;
+  await page.mouse.move(xAt(14400), box.y + 12);
+  await page.mouse.down();
+  const seen = [];
+  for (const t of [12000, 9000, 6000]) {
+    await page.mouse.move(xAt(t), box.y + 12, { steps: 4 });
+    await page.waitForTimeout(250);
+    seen.push((await snapshot(page)).t_s);
+  }
+  // While dragging, the picture shows saved marks at or before the pointer (no replay yet).
+  assert.ok(seen[2] < seen[0] && seen.every((t) => t % 300 === 0), `times shown while dragging: ${seen}`);
+  await page.mouse.up();
+  await onScreen(page);
+  const landed = (await snapshot(page)).t_s;
+  const value = Number(await page.locator('supernode-sim >> .timeline .scrub').inputValue());
+  assert.equal(landed, value);
+  assert.ok(Math.abs(landed - 6000) < 900, `landed at ${landed}`);
+  // A click on the chart's time axis area goes to that moment.
+  await page.locator('supernode-sim >> canvas.chart').scrollIntoViewIfNeeded();
+  const chart = await page.locator('supernode-sim >> canvas.chart').boundingBox();
+  await page.mouse.click(chart.x + 44 + (chart.width - 88) * (10800 / 172800), chart.y + chart.height / 2);
+  await page.waitForFunction(() => Math.abs(document.querySelector('supernode-sim').snapshot().t_s - 10800) <= 900, null, { timeout: 60000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
