@@ -33,6 +33,20 @@ pub struct History {
     series: Vec<Series>,
     events: Vec<Event>,
     furthest_s: f64,
+    /// The run as it happened before the first branch that dropped a computed future: its
+    /// series and narration up to the furthest time it was computed, and the branch's time.
+    as_happened: Option<AsHappened>,
+}
+
+/// A run as it was computed before a branch replaced its future (see [`History::as_happened`]).
+#[derive(Clone, Debug)]
+pub struct AsHappened {
+    /// Simulated time of the branch, in seconds: before it the two runs are the same.
+    pub branch_s: f64,
+    /// The series, from the start to the furthest time computed.
+    pub series: Series,
+    /// The narration, likewise.
+    pub events: Vec<Event>,
 }
 
 impl History {
@@ -49,6 +63,7 @@ impl History {
             series: vec![s.world().series().clone()],
             events: s.world().events().to_vec(),
             furthest_s: s.world().time_s(),
+            as_happened: None,
         };
         h.push(s);
         h
@@ -68,6 +83,11 @@ impl History {
     /// Bytes held: the marks and the reference image.
     pub fn bytes(&self) -> usize {
         self.marks_bytes + self.reference.len()
+    }
+
+    /// The run as it happened before the first branch that replaced a computed future, if any.
+    pub fn as_happened(&self) -> Option<&AsHappened> {
+        self.as_happened.as_ref()
     }
 
     /// Narration events of the current branch up to the furthest time computed.
@@ -175,6 +195,12 @@ impl History {
     /// belongs to another branch. Drops it and marks `s` as it is now.
     pub fn branch(&mut self, s: &Session) {
         let t = s.world().time_s();
+        // The first time a computed future is dropped, it is kept as the run "as it happened".
+        if self.as_happened.is_none() && t < self.furthest_s {
+            if let Some(series) = self.series.last() {
+                self.as_happened = Some(AsHappened { branch_s: t, series: series.clone(), events: self.events.clone() });
+            }
+        }
         self.marks.retain(|m| m.time_s() < t);
         self.marks_bytes = self.marks.iter().map(|m| m.bytes()).sum();
         let rev = s.world().series().revision();
@@ -273,6 +299,10 @@ mod tests {
         assert!(h.marks().iter().all(|m| m.time_s() <= 3000.0));
         h.run_until(&mut b, 7200.0);
         assert_ne!(b.world().series().hash_hex(), original);
+        // The run as it happened is kept, from before the branch.
+        let old = h.as_happened().unwrap();
+        assert_eq!(old.branch_s, 3000.0);
+        assert_eq!(old.series.hash_hex(), original);
         // The branch's own marks restore the branch, action included.
         let mut again = h.restore(&b, 3100.0).unwrap();
         assert_eq!(again.log().len(), 1);

@@ -395,6 +395,18 @@ impl Sim {
         serde_json::to_string(self.session.world().events().get(from as usize..).unwrap_or(&[])).unwrap_or_else(|_| "[]".into())
     }
 
+    /// When the run as it happened (before the first branch that replaced a computed future)
+    /// parted from this one, in simulated seconds; -1 if there is none.
+    pub fn as_happened_s(&self) -> f64 {
+        self.history.as_happened().map_or(-1.0, |a| a.branch_s)
+    }
+
+    /// One column of the run as it happened (see `as_happened_s`), whole; empty if there is none
+    /// or no such column.
+    pub fn as_happened_column(&self, name: &str) -> Vec<f64> {
+        self.history.as_happened().and_then(|a| a.series.column(name)).map(|c| c.to_vec()).unwrap_or_default()
+    }
+
     /// Narration events of everything computed on this run's branch (past the current time too,
     /// after a seek back), as JSON: the timeline's chapters.
     pub fn chapters(&self) -> String {

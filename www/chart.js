@@ -96,6 +96,7 @@ export class Chart {
     for (const s of SERIES) this.data[s.key] = [];
     this.tB = withB ? [] : null;
     this.dataB = withB ? Object.fromEntries(SERIES.map((s) => [s.key, []])) : null;
+    this.ghost = null;
     this.trigger = triggerS;
     this.horizonS = horizonS;
     this.now = 0;
@@ -109,6 +110,12 @@ export class Chart {
       for (let i = 0; i < c.length; i++) this.data[s.key].push(c[i]);
     }
     if (t.length) this.dirty = true;
+  }
+
+  /** The run as it happened before a branch (drawn dotted and faint from `fromS` on), or null. */
+  setGhost(t, cols, fromS) {
+    this.ghost = t ? { t, data: cols, from: fromS } : null;
+    this.dirty = true;
   }
 
   /** Adds samples of run B (drawn dashed). */
@@ -287,6 +294,33 @@ export class Chart {
         ctx.stroke();
       }
     }
+    // The run as it happened before a branch: dotted and faint, from the branch on.
+    if (this.ghost) {
+      const g = this.ghost;
+      const start = Math.max(0, lowerBound(g.t, g.from) - 1);
+      ctx.setLineDash([1.5, 3]);
+      ctx.globalAlpha = 0.75;
+      for (const s of SERIES) {
+        const d = g.data[s.key];
+        if (!d || d.length <= start) continue;
+        const p = panels[s.panel];
+        ctx.lineWidth = 1.6;
+        ctx.strokeStyle = this.colors[s.key];
+        ctx.beginPath();
+        const stride = Math.max(1, Math.floor((d.length - start) / ((x1 - x0) * 2)));
+        for (let i = start; i < d.length; i += stride) {
+          const x = xOf(g.t[i]);
+          const y = yOf(s, d[i], p);
+          if (i === start) ctx.moveTo(x, y);
+          else ctx.lineTo(x, y);
+        }
+        ctx.stroke();
+      }
+      ctx.globalAlpha = 1;
+      ctx.setLineDash([]);
+      const x = vline(g.from, this.colors.axis, 1, [1, 2]);
+      ctx.fillText('branch', x, panels[0].y + 10);
+    }
     ctx.setLineDash([]);
     // The published record, as open diamonds on the clients panel.
     const clients = SERIES.find((s) => s.key === 'clients_online');
@@ -316,7 +350,10 @@ export class Chart {
       vline(this.t[i], this.colors.fg, 1, [2, 2]);
       const val = (data, s) => formatValue(s, data[s.key][i]);
       const hasB = this.tB && i < this.tB.length;
-      const parts = SERIES.map((s) => `${s.label}: ${val(this.data, s)}${hasB ? ` / B ${val(this.dataB, s)}` : ''}`);
+      const g = this.ghost;
+      const gi = g && this.t[i] >= g.from ? lowerBound(g.t, this.t[i]) : -1;
+      const hasG = gi >= 0 && gi < g.t.length && g.t[gi] === this.t[i];
+      const parts = SERIES.map((s) => `${s.label}: ${val(this.data, s)}${hasB ? ` / B ${val(this.dataB, s)}` : ''}${hasG ? ` / as it happened ${formatValue(s, g.data[s.key][gi])}` : ''}`);
       const near = marks.find((m) => Math.abs(m.x - this.hoverX) <= 6);
       const rec = near
         ? ` · Published: ${near.r.text} (${near.r.when}; ${near.r.source})`

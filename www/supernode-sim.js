@@ -264,6 +264,8 @@ export class SupernodeSimElement extends HTMLElement {
   #previewT = null;
   /** The record's published points for the scenario (the timeline's chapters with the run's events). */
   #record = [];
+  /** When the run as it happened (kept after a branch) parted from this one; -1 if none shown. */
+  #ghostS = -1;
   #playing = false;
   #speed = DEFAULT_SPEED;
   #carry = 0;
@@ -342,6 +344,10 @@ export class SupernodeSimElement extends HTMLElement {
     rec.className = 'record-key';
     rec.textContent = '◇ published figure (point at it for the source)';
     this.#els.chartLegend.append(rec);
+    const ghost = document.createElement('li');
+    ghost.className = 'ghost-key';
+    ghost.hidden = true;
+    this.#els.chartLegend.append(ghost);
     this.#wire();
   }
 
@@ -970,6 +976,7 @@ export class SupernodeSimElement extends HTMLElement {
       this.#ab.bOverrides = bOverrides;
     }
     this.#samplesSeenB = 0;
+    this.#ghostS = -2; // the chart is reset: show (or hide) the run as it happened afresh
     this.#playing = keepPlaying && wasPlaying;
     this.#carry = 0;
     this.#samplesSeen = 0;
@@ -1006,11 +1013,31 @@ export class SupernodeSimElement extends HTMLElement {
    * chart and the log are read again from the start. */
   #rewound() {
     this.#previewT = null;
+    this.#ghostS = -2;
     this.#samplesSeen = 0;
     this.#samplesSeenB = 0;
     this.#eventsSeen = 0;
     this.#els.log.textContent = '';
     this.#chart?.reset(this.#sim.trigger_s(), this.#chart.horizonS, !!this.#simB);
+  }
+
+  /** After an action that replaced a computed future (a branch), the chart also shows the run as
+   * it happened before, dotted from the branch on, and the legend says so. */
+  #showAsHappened() {
+    const g = this.#sim.as_happened_s();
+    if (g === this.#ghostS) return;
+    this.#ghostS = g;
+    const key = this.#els.chartLegend.querySelector('.ghost-key');
+    if (g < 0) {
+      this.#chart.setGhost(null);
+      if (key) key.hidden = true;
+      return;
+    }
+    const cols = {};
+    for (const c of CHART_SERIES) cols[c.key] = this.#sim.as_happened_column(c.key);
+    this.#chart.setGhost(this.#sim.as_happened_column('t_s'), cols, g);
+    key.hidden = false;
+    key.textContent = `⋯ as it happened, before your change at ${formatClock(g, this.#sim.trigger_s())}`;
   }
 
   /** Shows the saved mark nearest before `t_s` (a drag on the timeline), on the next frame. */
@@ -1179,6 +1206,7 @@ export class SupernodeSimElement extends HTMLElement {
       this.#samplesSeen = s.samples;
     }
     this.#chart.setNow(s.t_s);
+    this.#showAsHappened();
     this.#timeline?.setTime(s.t_s, this.#sim.computed_s());
     if (s.events !== this.#eventsSeen || force) this.#timeline?.setChapters(JSON.parse(this.#sim.chapters()), this.#record);
     this.#chart.draw();

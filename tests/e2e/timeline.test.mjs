@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { shared, openPage, ready, snapshot, SHOTS, ROOT } from './harness.mjs';
 
 const env = shared();
@@ -117,6 +119,39 @@ test('dragging the timeline shows saved moments live and lands where it is relea
   const chart = await page.locator('supernode-sim >> canvas.chart').boundingBox();
   await page.mouse.click(chart.x + 44 + (chart.width - 88) * (10800 / 172800), chart.y + chart.height / 2);
   await page.waitForFunction(() => Math.abs(document.querySelector('supernode-sim').snapshot().t_s - 10800) <= 900, null, { timeout: 60000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an action after going back starts a branch: the chart keeps the run as it happened, and the CLI reproduces the branch from the link', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=2&t=14400`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 14400, null, { timeout: 60000 });
+  await onScreen(page);
+  const before = (await snapshot(page)).hash;
+  await seekAndWait(page, 6000);
+  assert.equal(await page.evaluate(() => document.querySelector('supernode-sim').sim.as_happened_s()), -1, 'going back alone is no branch');
+  await page.locator('supernode-sim >> button[data-act="megas"]').click();
+  await page.waitForFunction(() => document.querySelector('supernode-sim').sim.as_happened_s() === 6000, null, { timeout: 10000 });
+  await seekAndWait(page, 14400);
+  const s = await snapshot(page);
+  assert.notEqual(s.hash, before, 'the branch is another run');
+  const key = page.locator('supernode-sim >> .chart-legend .ghost-key');
+  assert.equal(await key.isVisible(), true);
+  assert.match(await key.textContent(), /as it happened, before your change at T\+0:40/);
+  await page.locator('supernode-sim >> canvas.chart').screenshot({ path: join(SHOTS, 'chart-branch.png') });
+  // The link carries the branch: its action log, replayed by the CLI, gives the same run.
+  const link = new URL(await page.evaluate(() => document.querySelector('supernode-sim').shareLink()));
+  const log = link.searchParams.get('actions');
+  assert.deepEqual(JSON.parse(log), [{ t: 6001, a: 'do', k: 'megas' }]);
+  const dir = mkdtempSync(join(tmpdir(), 'snsim-branch-'));
+  try {
+    writeFileSync(join(dir, 'actions.json'), log);
+    const cli = execFileSync('cargo', ['run', '--release', '--quiet', '--', 'run', '--scenario', 'skype-2010', '--seed', '2', '--hours', '4', '--actions', join(dir, 'actions.json')], { cwd: ROOT, maxBuffer: 1 << 28 });
+    assert.equal(JSON.parse(cli.toString()).hash, s.hash);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });
