@@ -28,6 +28,7 @@ const follow = (f) => {
 };
 follow('supernode-sim.js');
 for (const f of modules) cpSync(join(root, 'www', f), join(out, 'www', f));
+cpSync(join(root, 'www', 'supernode-sim.d.ts'), join(out, 'www', 'supernode-sim.d.ts'));
 writeFileSync(
   join(out, 'package.json'),
   JSON.stringify(
@@ -39,7 +40,8 @@ writeFileSync(
       type: 'module',
       main: 'www/supernode-sim.js',
       module: 'www/supernode-sim.js',
-      exports: { '.': './www/supernode-sim.js', './pkg/*': './pkg/*' },
+      types: 'www/supernode-sim.d.ts',
+      exports: { '.': { types: './www/supernode-sim.d.ts', default: './www/supernode-sim.js' }, './pkg/*': './pkg/*' },
       files: ['www/', 'pkg/', 'README.md'],
       sideEffects: ['./www/supernode-sim.js'],
       keywords: ['web-component', 'simulation', 'p2p', 'skype', 'webassembly', 'resilience'],

@@ -8,7 +8,8 @@
 // link), keyboard (global: shortcuts work anywhere on the page).
 // Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot(), compare(key, a, b),
 // stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(), exportJson(),
-// recordClip(seconds). Events: tick, narration, statechange.
+// recordClip(seconds). Property: ready (a promise of the element once its first run is built).
+// Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
 import init, { Sim, scenarios_json, fields_json, check_param, check_params, scenario_compare, record_json } from '../pkg/supernode_sim.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
@@ -304,8 +305,19 @@ export class SupernodeSimElement extends HTMLElement {
   #samplesSeenB = 0;
   #wordsAt = 0;
 
+  /** Settles when the first run is built (or the module fails to load). */
+  #ready;
+  #readyResolve = null;
+  #readyReject = null;
+
   constructor() {
     super();
+    this.#ready = new Promise((resolve, reject) => {
+      this.#readyResolve = resolve;
+      this.#readyReject = reject;
+    });
+    // Nobody has to wait for it: an unobserved failure is shown in the panel, not logged twice.
+    this.#ready.catch(() => {});
     this.#root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = CSS;
@@ -638,6 +650,13 @@ export class SupernodeSimElement extends HTMLElement {
   /** Frame times (step + draw, ms) of the last frames, for benchmarks. */
   perfSamples() {
     return this.#perf.slice();
+  }
+
+  /** A promise of this element once its first run is built (the WebAssembly module loaded):
+   * methods that need the run (`snapshot`, `setParams`, `compare`…) work from then on. It
+   * rejects if the simulation could not start. */
+  get ready() {
+    return this.#ready;
   }
 
   /** Frames drawn so far (a frame that is not drawn costs nothing). */
@@ -1006,6 +1025,9 @@ export class SupernodeSimElement extends HTMLElement {
     this.#showErrors();
     this.#updateUi(true);
     this.#emit('statechange', this.#state());
+    this.#readyResolve?.(this);
+    this.#readyResolve = null;
+    this.#readyReject = null;
     this.#kick();
   }
 
@@ -1526,6 +1548,9 @@ export class SupernodeSimElement extends HTMLElement {
   /** Stops the instance and shows what went wrong (`title` heads the panel). */
   #fatal(msg, err, title = 'The simulation stopped') {
     this.#dead = true;
+    this.#readyReject?.(new Error(`${title}: ${msg} (${messageOf(err)})`));
+    this.#readyReject = null;
+    this.#readyResolve = null;
     this.#playing = false;
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#raf = 0;

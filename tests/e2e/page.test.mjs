@@ -285,7 +285,24 @@ test('a failed WebAssembly load shows a readable error panel', async () => {
   await fatal.waitFor({ state: 'visible', timeout: 20000 });
   assert.match(await fatal.textContent(), /The simulation could not start.*Could not load the simulation/);
   assert.ok(await page.locator('supernode-sim >> .fatal button.reload').isVisible());
+  // `ready` rejects with the same words, so an embedder's code learns it too.
+  const why = await page.evaluate(() => document.querySelector('supernode-sim').ready.then(() => 'resolved', (e) => e.message));
+  assert.match(why, /^The simulation could not start: Could not load the simulation/);
   await page.screenshot({ path: join(SHOTS, 'page-load-error.png') });
+  await page.close();
+});
+
+test('`ready` settles with the element once its first run is built', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=5`);
+  const got = await page.evaluate(async () => {
+    const el = document.querySelector('supernode-sim');
+    const before = el.snapshot();
+    const same = (await el.ready) === el;
+    return { before, same, seed: el.snapshot().seed };
+  });
+  assert.equal(got.same, true);
+  assert.equal(got.seed, 5);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

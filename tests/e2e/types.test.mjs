@@ -1,0 +1,32 @@
+// The element's type declarations (www/supernode-sim.d.ts) keep up with its code: every public
+// method and getter of the class is declared, every observed attribute documented, every event
+// it emits has a detail type, and the tag is in HTMLElementTagNameMap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './harness.mjs';
+
+const js = readFileSync(join(ROOT, 'www', 'supernode-sim.js'), 'utf8');
+const dts = readFileSync(join(ROOT, 'www', 'supernode-sim.d.ts'), 'utf8');
+const body = js.slice(js.indexOf('export class SupernodeSimElement'));
+const cls = body.slice(0, body.search(/^}/m));
+/** Internal members kept public for tests and benchmarks, not for embedders. */
+const INTERNAL = new Set(['sim', 'constructor', 'connectedCallback', 'disconnectedCallback', 'attributeChangedCallback']);
+
+test('every public method and getter of the element is declared', () => {
+  const names = new Set();
+  for (const m of cls.matchAll(/^ {2}(?:async |get |static )?([a-zA-Z]\w*)\s*(?:\(|=)/gm)) names.add(m[1]);
+  const missing = [...names].filter((n) => !INTERNAL.has(n) && !new RegExp(`\\b${n}\\b[?]?[(:]`).test(dts));
+  assert.ok(names.size > 10, [...names].join(', '));
+  assert.deepEqual(missing, [], `not declared in supernode-sim.d.ts: ${missing.join(', ')}`);
+});
+
+test('every observed attribute is documented, every emitted event has a detail type, and the tag is mapped', () => {
+  const attrs = JSON.parse(cls.match(/observedAttributes = (\[[^\]]*\])/)[1].replace(/'/g, '"'));
+  for (const a of attrs) assert.match(dts, new RegExp('`' + a + '`'), `attribute ${a}`);
+  const events = new Set([...cls.matchAll(/#emit\('(\w+)'/g)].map((m) => m[1]));
+  assert.ok(events.size >= 3);
+  for (const e of events) assert.match(dts, new RegExp(`^\\s*${e}: CustomEvent<\\w+>;`, 'm'), `event ${e}`);
+  assert.match(dts, /interface HTMLElementTagNameMap \{\s*'supernode-sim': SupernodeSimElement;/);
+});

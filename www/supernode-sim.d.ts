@@ -1,0 +1,154 @@
+// Types of the <supernode-sim> custom element (www/supernode-sim.js): its attributes, methods,
+// properties and events. Importing the module defines the element:
+//
+//   import 'supernode-sim';
+//   const el = document.querySelector('supernode-sim')!;
+//   await el.ready;
+//   el.seek(3600 + 2 * 3600);
+//   el.addEventListener('narration', (e) => console.log(e.detail.label, e.detail.text));
+
+/** Service availabilities in the latest simulated minute, each a share from 0 to 1. */
+export interface SupernodeSimAvailability {
+  login: number;
+  messaging: number;
+  presence: number;
+  contacts: number;
+  web: number;
+  offline_im: number;
+  group_video: number;
+}
+
+/** What `snapshot()` returns: the run's identity and its latest figures. */
+export interface SupernodeSimSnapshot {
+  scenario: string;
+  seed: number;
+  playing: boolean;
+  /** Simulated seconds per real second. */
+  speed: number;
+  /** Hash of the series so far: the same scenario, parameters, actions and seed give the same. */
+  hash: string;
+  /** Parameters that differ from the scenario's, by dotted key. */
+  overrides: Record<string, string | number | boolean>;
+  /** Simulated time, in seconds from the start. */
+  t_s: number;
+  /** When the trigger fires, in simulated seconds (the reference of "T+h:mm"). */
+  trigger_s: number;
+  clients_online: number;
+  clients_total: number;
+  clients_retrying: number;
+  clients_crashed: number;
+  clients_away: number;
+  supernodes_promoted: number;
+  supernodes_up: number;
+  supernodes_crashed: number;
+  supernodes_shut_down: number;
+  supernodes_overloaded: number;
+  mega_up: number;
+  peers: number;
+  connect_attempts_per_s: number;
+  logins_per_s: number;
+  /** Mean load on a serving supernode relative to the moment of the trigger. */
+  sn_load_ratio: number;
+  lookup_success: number;
+  availability: SupernodeSimAvailability;
+  retry_policy: string;
+  /** Samples in the series (one per simulated minute). */
+  samples: number;
+  /** Narration events so far. */
+  events: number;
+  /** Present during an A/B comparison. */
+  compare?: {
+    key: string;
+    a: string;
+    b: string;
+    b_stats: Omit<SupernodeSimSnapshot, 'scenario' | 'seed' | 'playing' | 'speed' | 'hash' | 'overrides' | 'compare'>;
+    b_hash: string;
+    words: string;
+  };
+}
+
+/** `detail` of the `statechange` event. */
+export interface SupernodeSimStateDetail {
+  playing: boolean;
+  scenario: string;
+  seed: number;
+  speed: number;
+  t_s: number;
+}
+
+/** `detail` of the `tick` event (at most once per frame, when simulated time moved). */
+export interface SupernodeSimTickDetail {
+  t_s: number;
+}
+
+/** `detail` of the `narration` event: one moment of the run, as the log shows it. */
+export interface SupernodeSimNarrationDetail {
+  t_s: number;
+  /** What kind of moment, e.g. `trigger-start`, `sn-lost`, `first-failsafe`, `recovered`. */
+  kind: string;
+  text: string;
+  /** The time as the page shows it, e.g. `T+2:40`. */
+  label: string;
+}
+
+export interface SupernodeSimEventMap extends HTMLElementEventMap {
+  statechange: CustomEvent<SupernodeSimStateDetail>;
+  tick: CustomEvent<SupernodeSimTickDetail>;
+  narration: CustomEvent<SupernodeSimNarrationDetail>;
+}
+
+/** The element. Attributes (observed live): `scenario`, `seed`, `speed` (simulated seconds per
+ * real second), `time` (simulated seconds to go to), `autoplay`, `controls` (`full` | `minimal`
+ * | `none`), `params` (JSON of overrides by dotted key), `height`, `actions` (JSON of what a
+ * user did, from a shared link), `keyboard` (`global`: shortcuts work anywhere on the page). */
+export declare class SupernodeSimElement extends HTMLElement {
+  static observedAttributes: string[];
+  /** Settles with the element once its first run is built; rejects if it could not start. */
+  readonly ready: Promise<SupernodeSimElement>;
+  /** Frames drawn so far. */
+  readonly framesDrawn: number;
+  /** When the first frame was drawn (`performance.now()`), once it was. */
+  firstFrameMs?: number;
+  /** Starts or resumes the simulation. */
+  play(): void;
+  /** Pauses it. */
+  pause(): void;
+  /** Starts the scenario again from time 0 with the same seed and parameters. */
+  reset(): void;
+  /** Goes to simulated time `t_s` (0 to 2,592,000 seconds); throws a RangeError outside it. */
+  seek(t_s: number): void;
+  /** Changes parameters (dotted keys, or nested as the CLI's `params` prints); throws on a bad
+   * value, naming the key and what is allowed. */
+  setParams(params: Record<string, unknown>): void;
+  /** The run's identity and latest figures, or null before the module loaded. */
+  snapshot(): SupernodeSimSnapshot | null;
+  /** Starts an A/B comparison: two runs from the same seed differing in `key`. */
+  compare(key: string, a: string | number, b: string | number): void;
+  /** Ends an A/B comparison, keeping run A. */
+  stopCompare(): void;
+  /** A link that reproduces this run at its current time (actions included). */
+  shareLink(base?: string | URL): string | null;
+  /** HTML that shows this run in another page: an iframe, or the element itself. */
+  embedCode(): { iframe: string; element: string } | null;
+  /** A PNG of the picture(s) and the chart. */
+  exportPng(): Promise<Blob>;
+  /** The series so far as CSV text. */
+  exportCsv(): string;
+  /** The run so far as the command-line tool's JSON text. */
+  exportJson(): string;
+  /** Records `seconds` of the animation as a WebM video. */
+  recordClip(seconds?: number): Promise<Blob>;
+  /** Frame times (step and draw, in ms) of the latest frames, for benchmarks. */
+  perfSamples(): number[];
+
+  addEventListener<K extends keyof SupernodeSimEventMap>(type: K, listener: (this: SupernodeSimElement, ev: SupernodeSimEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof SupernodeSimEventMap>(type: K, listener: (this: SupernodeSimElement, ev: SupernodeSimEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'supernode-sim': SupernodeSimElement;
+  }
+}
