@@ -67,6 +67,7 @@ npm-package: pkg
 
 bench-web: pkg node-tools chromium
 	node tests/bench/page-bench.mjs
+	node tests/bench/seek.mjs 20
 
 ## bench-ticks: what a tick of skype-2010 costs in headless Chromium, minute by minute over 49 h (a few minutes)
 bench-ticks: pkg node-tools chromium

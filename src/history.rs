@@ -12,7 +12,7 @@ use crate::actions::{Session, SessionMark};
 use crate::model::{Event, Series};
 
 /// The spacing of marks at the start, in simulated seconds.
-pub const FIRST_SPACING_S: u64 = 300;
+pub const FIRST_SPACING_S: u64 = 600;
 
 /// The default memory budget for marks, in bytes (the reference image comes on top; see
 /// [`History::bytes`]).
@@ -244,7 +244,8 @@ mod tests {
         let mut h = History::new(&s, usize::MAX);
         h.step(&mut s, 3600);
         let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).collect();
-        assert_eq!(times, (0..=12).map(|k| k as f64 * 300.0).collect::<Vec<_>>());
+        let every = FIRST_SPACING_S as f64;
+        assert_eq!(times, (0..=(3600 / FIRST_SPACING_S)).map(|k| k as f64 * every).collect::<Vec<_>>());
         // A budget of a few marks over six hours: they stay within it, the first and the
         // latest are kept, and none is much further from the next than the mean.
         let one = h.marks().iter().map(|m| m.bytes()).max().unwrap();
@@ -258,7 +259,7 @@ mod tests {
         let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).collect();
         assert!(*times.last().unwrap() >= 6.0 * 3600.0 - h.mean_spacing_s(), "{times:?}");
         for w in times.windows(2) {
-            assert_eq!(w[1] as u64 % 300, 0);
+            assert_eq!(w[1] as u64 % FIRST_SPACING_S, 0);
             assert!(w[1] - w[0] <= 2.0 * h.mean_spacing_s(), "{times:?}");
         }
     }
@@ -278,7 +279,7 @@ mod tests {
         // From 40 minutes, forward to a computed time: it jumps to the mark before it.
         let mut early = h.restore(&s, 2400.0).unwrap();
         let fwd = h.restore(&early, 7000.0).unwrap();
-        assert_eq!(fwd.world().time_s(), 6900.0);
+        assert_eq!(fwd.world().time_s(), (7000 / FIRST_SPACING_S * FIRST_SPACING_S) as f64);
         early = fwd;
         h.run_until(&mut early, 9000.0);
         assert_eq!(early.world().series().hash_hex(), straight);

@@ -39,6 +39,8 @@ label { color: var(--fg-muted); font-size: 12px; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; padding: 10px 12px; border-bottom: 1px solid var(--border); background: var(--panel); }
 .toolbar .field { display: flex; flex-direction: column; gap: 2px; }
 .toolbar .buttons { display: flex; gap: 6px; align-items: end; }
+.toolbar .slowmo { display: flex; align-items: center; gap: 4px; min-height: 32px; cursor: pointer; }
+:host([controls="minimal"]) .toolbar .slowmo { display: none; }
 .clock { margin-left: auto; text-align: right; font-variant-numeric: tabular-nums; }
 .clock .big { font-size: 18px; font-weight: 600; }
 .clock .small { color: var(--fg-muted); font-size: 12px; }

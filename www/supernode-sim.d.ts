@@ -100,7 +100,9 @@ export interface SupernodeSimEventMap extends HTMLElementEventMap {
 /** The element. Attributes (observed live): `scenario`, `seed`, `speed` (simulated seconds per
  * real second), `time` (simulated seconds to go to), `autoplay`, `controls` (`full` | `minimal`
  * | `none`), `params` (JSON of overrides by dotted key), `height`, `actions` (JSON of what a
- * user did, from a shared link), `keyboard` (`global`: shortcuts work anywhere on the page). */
+ * user did, from a shared link), `keyboard` (`global`: shortcuts work anywhere on the page),
+ * `slow-motion` (`on` | `off`: ease to a simulated minute per second around the cascade's
+ * bursts; on by default). */
 export declare class SupernodeSimElement extends HTMLElement {
   static observedAttributes: string[];
   /** Settles with the element once its first run is built; rejects if it could not start. */

@@ -5,7 +5,8 @@
 //
 // Attributes (observed live): scenario, seed, speed, time, autoplay, controls (full | minimal |
 // none), params (JSON of overrides), height, actions (JSON of what a user did, from a shared
-// link), keyboard (global: shortcuts work anywhere on the page).
+// link), keyboard (global: shortcuts work anywhere on the page), slow-motion (on | off: ease to
+// a simulated minute per second around the cascade's bursts; on by default).
 // Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot(), compare(key, a, b),
 // stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(), exportJson(),
 // recordClip(seconds). Property: ready (a promise of the element once its first run is built).
@@ -33,6 +34,14 @@ const MAX_TICKS_PER_FRAME = 96;
  * simulation is heavy (the 2010 collapse), it then runs slower than the speed asked for. */
 const STEP_BUDGET_MS = 9;
 const MAX_TIME_S = 720 * 3600;
+/** Slow motion: the speed the clock eases to around a burst of the cascade (a simulated minute
+ * per real second), from `SLOW_LEAD_S` before a burst to `SLOW_AFTER_S` after it, easing over
+ * about `SLOW_EASE_S` of real time. Bursts are the events the model marks so (first failsafes,
+ * supernodes lost, clients online falling). */
+const SLOW_SPEED = 60;
+const SLOW_LEAD_S = 120;
+const SLOW_AFTER_S = 600;
+const SLOW_EASE_S = 0.5;
 
 /** The smallest module that uses a 128-bit SIMD instruction: the model's supernode pass runs in
  * WebAssembly SIMD lanes, so a browser must validate this to run it. */
@@ -113,6 +122,7 @@ const TEMPLATE = `
     <button class="reset" type="button" title="Start the scenario again from the beginning with this seed (R)">Reset</button>
   </div>
   <div class="field speed"><label for="speed">Speed</label><select id="speed" title="How fast simulated time runs: from real time up to a simulated day per real minute (+ / −)"></select></div>
+  <label class="slowmo" title="Ease to a simulated minute per second around the cascade's bursts (first failsafes, the collapse), then resume (S)"><input type="checkbox" class="slowmo-box" checked> Slow motion</label>
   <div class="field seed"><label for="seed">Seed</label><input id="seed" type="number" min="0" step="1" inputmode="numeric" title="The random seed: the same scenario, parameters and seed give the same run, bit for bit"></div>
   <button class="help-btn" type="button" title="Keyboard shortcuts and what the picture shows (?)" aria-haspopup="dialog">?</button>
   <div class="clock" aria-live="off"><div class="big">T−1:00</div><div class="small">simulated 0:00 · paused</div></div>
@@ -211,6 +221,7 @@ const TEMPLATE = `
       <tr><td><kbd>→</kbd></td><td>step one simulated minute</td></tr>
       <tr><td><kbd>+</kbd> <kbd>−</kbd></td><td>faster / slower</td></tr>
       <tr><td><kbd>[</kbd> <kbd>]</kbd></td><td>previous / next chapter (the run's moments and the record's published figures)</td></tr>
+      <tr><td><kbd>S</kbd></td><td>slow motion through the cascade's bursts on / off</td></tr>
       <tr><td><kbd>R</kbd></td><td>reset</td></tr>
       <tr><td><kbd>?</kbd></td><td>this help (<kbd>Esc</kbd> closes it)</td></tr>
     </table>
@@ -251,7 +262,7 @@ function simulatedClock(tS) {
 }
 
 export class SupernodeSimElement extends HTMLElement {
-  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions'];
+  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions', 'slow-motion'];
 
   #root;
   #els = {};
@@ -265,6 +276,12 @@ export class SupernodeSimElement extends HTMLElement {
   #previewT = null;
   /** The record's published points for the scenario (the timeline's chapters with the run's events). */
   #record = [];
+  /** Whether the clock eases to slow motion around bursts. */
+  #slowMo = true;
+  /** Times of the bursts computed so far on this branch (from the narration). */
+  #bursts = [];
+  /** The speed the clock runs at now, easing towards the speed asked or slow motion. */
+  #effSpeed = DEFAULT_SPEED;
   /** When the run as it happened (kept after a branch) parted from this one; -1 if none shown. */
   #ghostS = -1;
   #playing = false;
@@ -421,6 +438,7 @@ export class SupernodeSimElement extends HTMLElement {
     if (name === 'controls') return this.#layout();
     if (!this.#meta) return; // read when the module is ready
     if (name === 'speed') return this.#setSpeedFromAttr();
+    if (name === 'slow-motion') return this.#setSlowMoFromAttr();
     if (name === 'autoplay') return newV !== null ? this.play() : undefined;
     if (name === 'time') return this.#seekFromAttr();
     // scenario, seed, params: a new run.
@@ -433,6 +451,7 @@ export class SupernodeSimElement extends HTMLElement {
   play() {
     if (!this.#sim || this.#dead) return;
     if (this.#sim.time_s() >= MAX_TIME_S) return;
+    if (!this.#playing) this.#effSpeed = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
     this.#playing = true;
     this.#syncPlay();
     this.#emit('statechange', this.#state());
@@ -914,6 +933,7 @@ export class SupernodeSimElement extends HTMLElement {
     this.#scenario = scenario;
     this.#seed = seed;
     this.#setSpeedFromAttr();
+    this.#setSlowMoFromAttr();
     this.#newRun(overrides);
     const acts = this.getAttribute('actions');
     if (acts !== null && acts.trim() !== '') {
@@ -943,6 +963,20 @@ export class SupernodeSimElement extends HTMLElement {
       } else this.#speed = n;
     }
     this.#syncSpeed();
+    this.#showErrors();
+  }
+
+  #setSlowMoFromAttr() {
+    const a = this.getAttribute('slow-motion');
+    this.#errors.delete('slow-motion');
+    let on = true;
+    if (a === 'off') on = false;
+    else if (a !== null && a !== 'on' && a !== '') {
+      this.#errors.set('slow-motion', `slow-motion: '${a}' is not allowed; allowed: on, off. Using on.`);
+    }
+    this.#slowMo = on;
+    const box = this.#root.querySelector('.slowmo-box');
+    if (box) box.checked = on;
     this.#showErrors();
   }
 
@@ -1043,6 +1077,13 @@ export class SupernodeSimElement extends HTMLElement {
     this.#chart?.reset(this.#sim.trigger_s(), this.#chart.horizonS, !!this.#simB);
   }
 
+  /** Whether slow motion applies at the current time: on, and near a burst. */
+  #slowNow() {
+    if (!this.#slowMo || this.#speed <= SLOW_SPEED) return false;
+    const t = this.#sim.time_s();
+    return this.#bursts.some((b) => t >= b - SLOW_LEAD_S && t <= b + SLOW_AFTER_S);
+  }
+
   /** After an action that replaced a computed future (a branch), the chart also shows the run as
    * it happened before, dotted from the branch on, and the legend says so. */
   #showAsHappened() {
@@ -1106,8 +1147,17 @@ export class SupernodeSimElement extends HTMLElement {
         const deadline = t0 + 25;
         const target = this.#seekTarget;
         const behind = (sim) => !!sim && sim.time_s() < target;
+        // Slices sized from the measured cost of a tick, so that no call runs past the deadline
+        // by much (a slice of the 2010 collapse costs about 2 ms a tick).
         while ((behind(this.#sim) || behind(this.#simB)) && performance.now() < deadline) {
-          for (const sim of [this.#sim, this.#simB]) if (behind(sim)) sim.step(Math.min(600, target - sim.time_s()));
+          for (const sim of [this.#sim, this.#simB]) {
+            if (!behind(sim)) continue;
+            const left = deadline - performance.now();
+            const n = Math.max(1, Math.min(600, target - sim.time_s(), Math.floor(left / this.#msPerTick)));
+            const s0 = performance.now();
+            const r = sim.step(n);
+            if (r > 0) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, (performance.now() - s0) / r);
+          }
         }
         if (!behind(this.#sim) && !behind(this.#simB)) {
           this.#seekTarget = null;
@@ -1119,7 +1169,10 @@ export class SupernodeSimElement extends HTMLElement {
           this.#els.progress.textContent = `Replaying to ${formatClock(target, this.#sim.trigger_s())}… ${Math.floor(100 * done)}%`;
         }
       } else if (this.#playing) {
-        this.#carry += this.#speed * dt;
+        const want = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
+        this.#effSpeed = dt > 0 ? this.#effSpeed + (want - this.#effSpeed) * (1 - Math.exp(-dt / SLOW_EASE_S)) : this.#effSpeed;
+        if (Math.abs(this.#effSpeed - want) < 0.5) this.#effSpeed = want;
+        this.#carry += this.#effSpeed * dt;
         let n = Math.floor(this.#carry);
         this.#carry -= n;
         const budget = Math.max(1, Math.min(MAX_TICKS_PER_FRAME, Math.floor(STEP_BUDGET_MS / this.#msPerTick)));
@@ -1185,8 +1238,11 @@ export class SupernodeSimElement extends HTMLElement {
     this.#els.clockBig.textContent = formatClock(s.t_s, trig);
     this.#els.stageClock.textContent = `${formatClock(s.t_s, trig)} · ${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}% online`;
     const speedLabel = SPEEDS.find((x) => x.v === this.#speed)?.label ?? `${this.#speed}×`;
-    const slowed = this.#playing && this.#simRate > 0 && this.#simRate < 0.8 * this.#speed;
-    const rate = slowed ? ` (slowed to ${Math.round((100 * this.#simRate) / this.#speed)}% while the network is busiest)` : '';
+    const slowMo = this.#playing && this.#slowNow();
+    const slowed = !slowMo && this.#playing && this.#simRate > 0 && this.#simRate < 0.8 * this.#effSpeed;
+    const rate = slowMo
+      ? ' · slow motion through the cascade (1 min/s)'
+      : slowed ? ` (slowed to ${Math.round((100 * this.#simRate) / this.#speed)}% while the network is busiest)` : '';
     this.#els.clockSmall.textContent = `simulated ${simulatedClock(s.t_s)} · ${this.#playing ? speedLabel + rate : 'paused'}`;
     const r = this.#els.readouts;
     r.online.textContent = `${fmtClients(s.clients_online)} (${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}%)`;
@@ -1230,7 +1286,11 @@ export class SupernodeSimElement extends HTMLElement {
     this.#chart.setNow(s.t_s);
     this.#showAsHappened();
     this.#timeline?.setTime(s.t_s, this.#sim.computed_s());
-    if (s.events !== this.#eventsSeen || force) this.#timeline?.setChapters(JSON.parse(this.#sim.chapters()), this.#record);
+    if (s.events !== this.#eventsSeen || force) {
+      const chapters = JSON.parse(this.#sim.chapters());
+      this.#bursts = chapters.filter((e) => e.burst).map((e) => e.t_s);
+      this.#timeline?.setChapters(chapters, this.#record);
+    }
     this.#chart.draw();
     // New narration.
     if (s.events > this.#eventsSeen) {
@@ -1334,6 +1394,10 @@ export class SupernodeSimElement extends HTMLElement {
     e.play.addEventListener('click', () => (this.#playing ? this.pause() : this.play()));
     e.step.addEventListener('click', () => this.#step());
     e.reset.addEventListener('click', () => this.reset());
+    this.#root.querySelector('.slowmo-box').addEventListener('change', (ev) => {
+      this.#slowMo = ev.target.checked;
+      this.#updateUi(true);
+    });
     e.speed.addEventListener('change', () => {
       this.#speed = Number(e.speed.value);
       this.#emit('statechange', this.#state());
@@ -1440,6 +1504,14 @@ export class SupernodeSimElement extends HTMLElement {
         ev.preventDefault();
         this.#nudgeSpeed(-1);
         break;
+      case 's':
+      case 'S': {
+        ev.preventDefault();
+        const box = this.#root.querySelector('.slowmo-box');
+        box.checked = !box.checked;
+        box.dispatchEvent(new Event('change'));
+        break;
+      }
       case 'r':
       case 'R':
         ev.preventDefault();

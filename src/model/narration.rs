@@ -208,6 +208,12 @@ impl EventKind {
         }
     }
 
+    /// Whether it marks a burst of the cascade (the first failsafes, the collapse), which the
+    /// page plays in slow motion.
+    pub fn is_burst(&self) -> bool {
+        matches!(self, EventKind::FirstFailsafe { .. } | EventKind::SupernodesLost { .. } | EventKind::OnlineBelow { .. })
+    }
+
     /// The generic sentence for this event.
     pub fn default_text(&self) -> String {
         let pct = |x: f64| format!("{:.0}%", x * 100.0);
@@ -309,7 +315,7 @@ pub struct Event {
 }
 
 impl Serialize for Event {
-    /// As JSON: `{"t_s", "kind" (the id), "tone", "text", "share"?, "n"?}`.
+    /// As JSON: `{"t_s", "kind" (the id), "tone", "text", "share"?, "n"?, "burst"?}`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("t_s", &self.t_s)?;
@@ -321,6 +327,9 @@ impl Serialize for Event {
         }
         if let Some(x) = self.kind.number() {
             m.serialize_entry("n", &x)?;
+        }
+        if self.kind.is_burst() {
+            m.serialize_entry("burst", &true)?;
         }
         m.end()
     }
