@@ -163,6 +163,14 @@ impl History {
         }
     }
 
+    /// Ticks until `s` reaches the next tick where a mark may be saved (1 if the next tick is
+    /// one): a caller that wants no other work in the frame that saves a mark steps to just
+    /// before it, then one tick.
+    pub fn ticks_to_mark(&self, s: &Session) -> u64 {
+        let now = s.world().time_s() as u64;
+        self.spacing_ticks - now % self.spacing_ticks
+    }
+
     /// Takes note of `s` after it stepped: saves a mark if one is due, and keeps the series and
     /// narration if `s` is the furthest yet.
     fn observe(&mut self, s: &Session) {

@@ -235,6 +235,11 @@ impl Sim {
         self.history.step(&mut self.session, ticks)
     }
 
+    /// Ticks until the next tick where a mark may be saved (see `History::ticks_to_mark`).
+    pub fn ticks_to_mark(&self) -> u32 {
+        self.history.ticks_to_mark(&self.session).min(u32::MAX as u64) as u32
+    }
+
     /// Runs to simulated time `t_s` (used to reproduce a shared run at its time).
     pub fn run_until(&mut self, t_s: f64) {
         self.history.run_until(&mut self.session, t_s);

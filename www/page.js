@@ -1,12 +1,12 @@
 // The app page and embed.html: read the run from the URL
-// (?scenario=…&seed=…&speed=…&t=…&controls=…&p.<key>=…&actions=…) and hand it to the
+// (?scenario=…&seed=…&speed=…&t=…&controls=…&slow-motion=…&p.<key>=…&actions=…) and hand it to the
 // <supernode-sim> element, which checks every value and reports bad ones. URL text only ever
 // reaches attributes, never markup.
 import './supernode-sim.js';
 
 const el = document.getElementById('sim');
 const q = new URLSearchParams(location.search);
-const attr = { scenario: 'scenario', seed: 'seed', speed: 'speed', t: 'time', time: 'time', controls: 'controls', actions: 'actions', height: 'height' };
+const attr = { scenario: 'scenario', seed: 'seed', speed: 'speed', t: 'time', time: 'time', controls: 'controls', actions: 'actions', height: 'height', 'slow-motion': 'slow-motion' };
 for (const [k, a] of Object.entries(attr)) if (q.has(k)) el.setAttribute(a, q.get(k));
 const params = {};
 for (const [k, v] of q) if (k.startsWith('p.')) params[k.slice(2)] = v;

@@ -1147,17 +1147,21 @@ export class SupernodeSimElement extends HTMLElement {
         const deadline = t0 + 25;
         const target = this.#seekTarget;
         const behind = (sim) => !!sim && sim.time_s() < target;
+        let saved = false;
         // Slices sized from the measured cost of a tick, so that no call runs past the deadline
         // by much (a slice of the 2010 collapse costs about 2 ms a tick).
         while ((behind(this.#sim) || behind(this.#simB)) && performance.now() < deadline) {
           for (const sim of [this.#sim, this.#simB]) {
             if (!behind(sim)) continue;
             const left = deadline - performance.now();
-            const n = Math.max(1, Math.min(600, target - sim.time_s(), Math.floor(left / this.#msPerTick)));
+            const want = Math.max(1, Math.min(600, target - sim.time_s(), Math.floor(left / this.#msPerTick)));
+            const [n, marks] = sliceToMark(sim, want);
             const s0 = performance.now();
             const r = sim.step(n);
-            if (r > 0) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, (performance.now() - s0) / r);
+            if (r > 0 && !marks) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, (performance.now() - s0) / r);
+            if (marks) saved = true;
           }
+          if (saved) break; // a frame that saved a mark does nothing more
         }
         if (!behind(this.#sim) && !behind(this.#simB)) {
           this.#seekTarget = null;
@@ -1181,10 +1185,15 @@ export class SupernodeSimElement extends HTMLElement {
           this.#carry = 0;
         }
         if (n > 0) {
+          // A frame that saves a mark does nothing else; the ticks it leaves run next frame.
+          const [m, marks] = sliceToMark(this.#sim, n);
+          this.#carry += n - m;
+          n = m;
           ran = this.#sim.step(n);
           if (this.#simB) this.#simB.step(ran);
           const el = performance.now() - t0;
-          if (ran > 0) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, el / ran);
+          // A mark's cost is not a tick's: the estimate that sizes the next frames leaves it out.
+          if (ran > 0 && !marks) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, el / ran);
         }
         if (dt > 0) this.#simRate = 0.95 * this.#simRate + 0.05 * (ran / dt);
         if (this.#sim.time_s() >= MAX_TIME_S) this.pause();
@@ -1632,6 +1641,16 @@ export class SupernodeSimElement extends HTMLElement {
     this.#root.querySelector('.fatal-detail').textContent = messageOf(err);
     console.error(msg, err);
   }
+}
+
+/** Ticks to step now, at most `n`, so that a step which saves one of the run's marks (about 35 ms
+ * at real scale) does nothing else: up to just before the mark, or the one tick that saves it.
+ * Returns `[ticks, savesMark]`. */
+function sliceToMark(sim, n) {
+  const k = sim.ticks_to_mark();
+  if (k > n) return [n, false];
+  if (k > 1) return [k - 1, false];
+  return [1, true];
 }
 
 /** A <select> of the given names. */

@@ -24,7 +24,7 @@ await page.addInitScript(() => {
   }).observe({ type: 'longtask', buffered: true });
 });
 await page.setViewportSize({ width: 1280, height: 720 });
-await page.goto(`${server.base}/?seed=1&speed=1440`);
+await page.goto(`${server.base}/?seed=1&speed=1440&slow-motion=off`);
 await page.waitForFunction(() => document.querySelector('supernode-sim')?.firstFrameMs !== undefined, null, { timeout: 60000 });
 const firstFrame = await page.evaluate(() => document.querySelector('supernode-sim').firstFrameMs);
 const nav = await page.evaluate(() => {
