@@ -130,7 +130,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 .help td { padding: 2px 10px 2px 0; vertical-align: top; }
 .help kbd { border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; font: 12px ui-monospace, monospace; background: var(--bg); }
 .help p, .help li { font-size: 13px; }
-.timeline { display: flex; align-items: center; gap: 8px; padding: 6px 12px 10px; border-top: 1px solid var(--border); background: var(--panel); }
+.timeline { display: flex; align-items: center; gap: 8px; padding: 6px 12px 10px; border-top: 1px solid var(--border); background: var(--panel); grid-column: 1 / -1; }
 .timeline > button { min-height: 28px; padding: 2px 8px; font-size: 12px; }
 .timeline .track { position: relative; flex: 1; height: 30px; }
 .timeline .computed { position: absolute; left: 0; top: 9px; height: 6px; width: 0; border-radius: 3px; background: color-mix(in srgb, var(--accent) 45%, transparent); pointer-events: none; }
@@ -154,6 +154,8 @@ label { color: var(--fg-muted); font-size: 12px; }
 :host([controls="none"]) .stage, :host([controls="minimal"]) .stage { border-right: 0; }
 @media (max-width: 760px) {
   .body { grid-template-columns: minmax(0, 1fr); }
+  /* One column: the timeline right under the picture, the chart and the log after it. */
+  .stage { order: 0; } .body > .timeline { order: 1; } .side { order: 2; }
   .stage { border-right: 0; min-height: var(--stage-height-narrow, 360px); }
   .clock { margin-left: 0; text-align: left; width: 100%; }
   .readouts { grid-template-columns: repeat(2, minmax(0, 1fr)); }

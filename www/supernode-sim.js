@@ -168,15 +168,15 @@ const TEMPLATE = `
       <ol class="log" aria-live="polite" aria-relevant="additions" aria-labelledby="log-title"></ol>
     </div>
   </div>
-</div>
-<div class="timeline" part="timeline">
-  <button type="button" class="chap-prev" title="Previous chapter ([)" aria-label="Previous chapter">◀</button>
-  <div class="track">
-    <div class="computed" title="Computed so far: going back to any of it is quick"></div>
-    <input type="range" class="scrub" min="0" max="172800" step="60" value="0" aria-label="Simulated time">
-    <div class="chapters"></div>
+  <div class="timeline" part="timeline">
+    <button type="button" class="chap-prev" title="Previous chapter ([)" aria-label="Previous chapter">◀</button>
+    <div class="track">
+      <div class="computed" title="Computed so far: going back to any of it is quick"></div>
+      <input type="range" class="scrub" min="0" max="172800" step="60" value="0" aria-label="Simulated time">
+      <div class="chapters"></div>
+    </div>
+    <button type="button" class="chap-next" title="Next chapter (])" aria-label="Next chapter">▶</button>
   </div>
-  <button type="button" class="chap-next" title="Next chapter (])" aria-label="Next chapter">▶</button>
 </div>
 <details class="controls" open>
   <summary>Parameters and interventions</summary>
