@@ -65,9 +65,12 @@ screenshot: pkg node-tools chromium
 npm-package: pkg
 	node tools/npm-package.mjs
 
+## bench-web: the page in headless Chromium at real scale: frame times, speed and long tasks while
+## playing; a link at T+20 h and seeks back and forth; the memory of three instances (about 20 minutes)
 bench-web: pkg node-tools chromium
 	node tests/bench/page-bench.mjs
 	node tests/bench/seek.mjs 20
+	node tests/bench/memory.mjs 6
 
 ## bench-ticks: what a tick of skype-2010 costs in headless Chromium, minute by minute over 49 h (a few minutes)
 bench-ticks: pkg node-tools chromium

@@ -61,11 +61,20 @@ let wasm = null;
 export function loadWasm() {
   const missing = missingWasmFeature();
   if (missing) return Promise.reject(new Error(missing));
-  wasm ??= init({ module_or_path: new URL('../pkg/supernode_sim_bg.wasm', import.meta.url) }).then(() => ({
+  wasm ??= init({ module_or_path: new URL('../pkg/supernode_sim_bg.wasm', import.meta.url) }).then((out) => ({
     scenarios: JSON.parse(scenarios_json()),
     fields: JSON.parse(fields_json()),
+    memory: out.memory,
   }));
   return wasm;
+}
+
+/** Bytes of WebAssembly memory the page's instances use together (they share one module and one
+ * memory), or 0 before it is loaded. For benchmarks. */
+export async function wasmMemoryBytes() {
+  if (!wasm) return 0;
+  const m = await wasm;
+  return m.memory?.buffer.byteLength ?? 0;
 }
 
 /** The parameters that have a slider, with what they mean in the real incident. */

@@ -8,22 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serve, browser, ROOT } from '../e2e/harness.mjs';
+import { ROOT } from '../e2e/harness.mjs';
+import { numberArg, benchPage } from './common.mjs';
 
-const seconds = Number(process.argv[2] || 30);
+const seconds = numberArg(2, 30, 3600, 'seconds');
 const wasm = readFileSync(join(ROOT, 'pkg', 'supernode_sim_bg.wasm'));
 const gz = gzipSync(wasm, { level: 9 });
 
-const server = await serve();
-const ctx = await browser();
-const page = await ctx.newPage();
-await page.addInitScript(() => {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
-  }).observe({ type: 'longtask', buffered: true });
-});
-await page.setViewportSize({ width: 1280, height: 720 });
+const { server, page, close } = await benchPage();
 await page.goto(`${server.base}/?seed=1&speed=1440&slow-motion=off`);
 await page.waitForFunction(() => document.querySelector('supernode-sim')?.firstFrameMs !== undefined, null, { timeout: 60000 });
 const firstFrame = await page.evaluate(() => document.querySelector('supernode-sim').firstFrameMs);
@@ -36,8 +28,7 @@ await page.waitForTimeout(2000);
 const start = await page.evaluate(() => ({ t: document.querySelector('supernode-sim').snapshot().t_s, wall: performance.now(), n: document.querySelector('supernode-sim').perfSamples().length, frames: document.querySelector('supernode-sim').framesDrawn }));
 await page.waitForTimeout(seconds * 1000);
 const end = await page.evaluate(() => ({ t: document.querySelector('supernode-sim').snapshot().t_s, wall: performance.now(), samples: document.querySelector('supernode-sim').perfSamples(), frames: document.querySelector('supernode-sim').framesDrawn, long: window.__longTasks, marks: JSON.parse(document.querySelector('supernode-sim').sim.history_stats()) }));
-await ctx.close();
-server.stop();
+await close();
 
 const frames = end.frames - start.frames;
 const samples = end.samples.slice(-Math.min(frames, end.samples.length)).sort((a, b) => a - b);

@@ -4,23 +4,10 @@
 // saved marks' count and memory. A measurement, not a test: it prints, it does not assert.
 //
 //   node tests/bench/seek.mjs [hours after the trigger]      (part of make bench-web)
-import { serve, browser } from '../e2e/harness.mjs';
+import { numberArg, benchPage } from './common.mjs';
 
-const hours = Number(process.argv[2] || 20);
-if (!(hours > 0 && hours <= 47)) {
-  console.error(`hours: expected a number more than 0 and at most 47, got ${process.argv[2]}`);
-  process.exit(2);
-}
-const server = await serve();
-const ctx = await browser();
-const page = await ctx.newPage();
-await page.addInitScript(() => {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
-  }).observe({ type: 'longtask', buffered: true });
-});
-await page.setViewportSize({ width: 1280, height: 720 });
+const hours = numberArg(2, 20, 47, 'hours');
+const { server, page, close } = await benchPage();
 // A copied link at T+hours: the time from navigation until that moment is on screen.
 const target = 3600 + hours * 3600;
 await page.goto(`${server.base}/?scenario=skype-2010&seed=1&t=${target}`);
@@ -63,5 +50,4 @@ for (const t of targets) {
 }
 lat.sort((a, b) => a - b);
 console.log(`seek latency: median ${lat[Math.floor(lat.length / 2)].toFixed(0)} ms, worst ${lat[lat.length - 1].toFixed(0)} ms`);
-await ctx.close();
-server.stop();
+await close();

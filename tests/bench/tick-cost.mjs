@@ -5,19 +5,12 @@
 // allows (0.69 ms a tick). A measurement, not a test: it prints, it does not assert.
 //
 //   node tests/bench/tick-cost.mjs [scenario] [hours]      (make bench-ticks)
-import { serve, browser } from '../e2e/harness.mjs';
+import { numberArg, benchPage } from './common.mjs';
 
 const scenario = process.argv[2] || 'skype-2010';
-const hours = Number(process.argv[3] || 49);
-if (!(hours > 0 && hours <= 720)) {
-  console.error(`hours: expected a number more than 0 and at most 720, got ${process.argv[3]}`);
-  process.exit(2);
-}
+const hours = numberArg(3, 49, 720, 'hours');
 
-const server = await serve();
-const ctx = await browser();
-const page = await ctx.newPage();
-await page.setViewportSize({ width: 1280, height: 720 });
+const { server, page, close } = await benchPage();
 await page.goto(`${server.base}/?scenario=${encodeURIComponent(scenario)}&seed=1`);
 await page.waitForFunction(() => document.querySelector('supernode-sim')?.firstFrameMs !== undefined, null, { timeout: 60000 });
 const trigger_s = await page.evaluate(() => {
@@ -40,8 +33,7 @@ for (let h = 0; h < hours; h++) {
   });
   minutes.push(...chunk);
 }
-await ctx.close();
-server.stop();
+await close();
 
 const clock = (t_s) => {
   const rel = Math.round((t_s - trigger_s) / 60);
