@@ -69,6 +69,15 @@ impl History {
         h
     }
 
+    /// Changes the memory budget for marks, dropping marks at once if they exceed it (several
+    /// runs on one page share one budget).
+    pub fn set_budget(&mut self, budget_bytes: usize) {
+        self.budget_bytes = budget_bytes;
+        while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
+            self.thin();
+        }
+    }
+
     /// Marks kept.
     pub fn marks(&self) -> &[SessionMark] {
         &self.marks
@@ -263,6 +272,11 @@ mod tests {
         assert!(h.marks_bytes <= one * 5, "{} > {}", h.marks_bytes, one * 5);
         let smallest = h.marks()[1..].iter().map(|m| m.bytes()).min().unwrap();
         assert!(h.marks().len() >= 3 && h.marks_bytes + smallest > one * 5, "room for another mark: {}", h.marks().len());
+        // A smaller budget drops marks at once, keeping the first and the latest.
+        let (first, latest) = (h.marks()[0].time_s(), h.marks().last().unwrap().time_s());
+        h.set_budget(one * 3);
+        assert!(h.marks_bytes <= one * 3 && h.marks().len() >= 2);
+        assert_eq!((h.marks()[0].time_s(), h.marks().last().unwrap().time_s()), (first, latest));
         assert_eq!(h.marks()[0].time_s(), 0.0);
         let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).collect();
         assert!(*times.last().unwrap() >= 6.0 * 3600.0 - h.mean_spacing_s(), "{times:?}");

@@ -235,6 +235,13 @@ impl Sim {
         self.history.step(&mut self.session, ticks)
     }
 
+    /// Sets the memory budget of this run's saved marks, in bytes (at most the default, 56 MB);
+    /// marks beyond it are dropped at once. The page shares one budget among its runs.
+    pub fn set_history_budget(&mut self, bytes: f64) {
+        let b = if bytes.is_finite() && bytes > 0.0 { bytes.min(DEFAULT_BUDGET_BYTES as f64) as usize } else { DEFAULT_BUDGET_BYTES };
+        self.history.set_budget(b);
+    }
+
     /// Ticks until the next tick where a mark may be saved (see `History::ticks_to_mark`).
     pub fn ticks_to_mark(&self) -> u32 {
         self.history.ticks_to_mark(&self.session).min(u32::MAX as u64) as u32

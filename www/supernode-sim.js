@@ -42,6 +42,9 @@ const SLOW_SPEED = 60;
 const SLOW_LEAD_S = 120;
 const SLOW_AFTER_S = 600;
 const SLOW_EASE_S = 0.5;
+/** Memory for the saved marks of every run on the page together (each run gets an equal share,
+ * at most the 56 MB one run may use), so that several instances share one budget. */
+const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
 
 /** The smallest module that uses a 128-bit SIMD instruction: the model's supernode pass runs in
  * WebAssembly SIMD lanes, so a browser must validate this to run it. */
@@ -287,6 +290,15 @@ export class SupernodeSimElement extends HTMLElement {
   #record = [];
   /** Whether the clock eases to slow motion around bursts. */
   #slowMo = true;
+  /** Connected instances of the page, which share the marks' budget. */
+  static #live = new Set();
+
+  /** Gives each run on the page (runs A and B of every connected instance) an equal share of the
+   * page's budget for saved marks. */
+  static #shareBudget() {
+    const sims = [...SupernodeSimElement.#live].flatMap((el) => [el.#sim, el.#simB]).filter(Boolean);
+    for (const sim of sims) sim.set_history_budget(PAGE_MARKS_BUDGET_BYTES / sims.length);
+  }
   /** Times of the bursts computed so far on this branch (from the narration). */
   #bursts = [];
   /** The speed the clock runs at now, easing towards the speed asked or slow motion. */
@@ -363,7 +375,6 @@ export class SupernodeSimElement extends HTMLElement {
       abWords: q('.ab-words'), stageClock: q('.stage-clock'),
     });
     this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
-    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     for (const s of SPEEDS) {
       const o = document.createElement('option');
       o.value = String(s.v);
@@ -393,6 +404,11 @@ export class SupernodeSimElement extends HTMLElement {
 
   connectedCallback() {
     this.#connected = true;
+    // Here, not in the constructor: a custom element's constructor may not add attributes
+    // (`document.createElement('supernode-sim')` would throw).
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    SupernodeSimElement.#live.add(this);
+    SupernodeSimElement.#shareBudget();
     this.#applyHeight();
     if (!this.#started) {
       this.#started = true;
@@ -432,6 +448,8 @@ export class SupernodeSimElement extends HTMLElement {
 
   disconnectedCallback() {
     this.#connected = false;
+    SupernodeSimElement.#live.delete(this);
+    SupernodeSimElement.#shareBudget();
     this.#resizeObs?.disconnect();
     this.#interObs?.disconnect();
     document.removeEventListener('visibilitychange', this._onVisibility);
@@ -784,6 +802,7 @@ export class SupernodeSimElement extends HTMLElement {
       /* gone */
     }
     this.#simB = null;
+    SupernodeSimElement.#shareBudget();
     this.#chart.tB = null;
     this.#chart.dataB = null;
     this.#chart.dirty = true;
@@ -1037,6 +1056,7 @@ export class SupernodeSimElement extends HTMLElement {
       this.#simB = new Sim(this.#scenario, this.#seed, bOverrides);
       this.#ab.bOverrides = bOverrides;
     }
+    SupernodeSimElement.#shareBudget();
     this.#samplesSeenB = 0;
     this.#ghostS = -2; // the chart is reset: show (or hide) the run as it happened afresh
     this.#playing = keepPlaying && wasPlaying;

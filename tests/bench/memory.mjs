@@ -16,14 +16,14 @@ const read = () => page.evaluate(async () => {
 });
 const rows = [];
 for (const [i, scenario] of ['skype-2010', 'skype-2015', 'lesson-jitter'].entries()) {
-  await page.evaluate(([scenario, t]) => {
+  await page.evaluate(async ([scenario, t]) => {
+    await import('/www/supernode-sim.js');
     const el = document.createElement('supernode-sim');
     el.setAttribute('scenario', scenario);
     el.setAttribute('controls', 'none');
     el.setAttribute('height', '300');
     el.setAttribute('time', String(t));
     document.body.append(el);
-    return import('/www/supernode-sim.js');
   }, [scenario, hours * 3600]);
   await page.waitForFunction(([n, t]) => {
     const el = document.querySelectorAll('supernode-sim')[n];

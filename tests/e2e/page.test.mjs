@@ -292,6 +292,21 @@ test('a failed WebAssembly load shows a readable error panel', async () => {
   await page.close();
 });
 
+test('an element made with document.createElement works (its constructor adds no attributes)', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/blank.html`);
+  const got = await page.evaluate(async () => {
+    await import('/www/supernode-sim.js');
+    const el = document.createElement('supernode-sim');
+    el.setAttribute('scenario', 'lesson-jitter');
+    document.body.append(el);
+    await el.ready;
+    return { scenario: el.snapshot().scenario, tabindex: el.getAttribute('tabindex') };
+  });
+  assert.deepEqual(got, { scenario: 'lesson-jitter', tabindex: '0' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('`ready` settles with the element once its first run is built', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=5`);
   const got = await page.evaluate(async () => {
