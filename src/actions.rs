@@ -133,14 +133,7 @@ pub struct Action {
 }
 
 /// Text from a user, cut to a readable length for an error message.
-pub fn shorten(s: &str) -> String {
-    const MAX: usize = 40;
-    let mut out: String = s.chars().take(MAX).collect();
-    if s.chars().count() > MAX {
-        out.push('…');
-    }
-    out
-}
+pub use crate::model::params::shown as shorten;
 
 impl Action {
     /// The action as JSON: `{"t": 9000, "a": "set", "k": "failsafe.threshold", "v": "3"}`.

@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod compare;
 pub mod history;
+pub mod inputs;
 pub mod model;
 pub mod render;
 pub mod run;

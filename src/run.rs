@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::actions::{Action, Session};
+use crate::inputs;
 use crate::model::params::ParamError;
 use crate::model::{Params, World};
 use crate::scenarios::{self, Scenario};
@@ -12,7 +13,7 @@ use crate::scenarios::{self, Scenario};
 pub const DEFAULT_SEED: u64 = 1;
 
 /// Longest run, in simulated hours.
-pub const MAX_HOURS: f64 = 720.0;
+pub use crate::inputs::MAX_HOURS;
 
 /// A finished run.
 #[derive(Clone, Debug)]
@@ -43,24 +44,19 @@ impl RunResult {
 
 /// Finds a scenario or says which exist.
 pub fn scenario(name: &str) -> Result<Scenario, ParamError> {
-    scenarios::find(name)
-        .ok_or_else(|| ParamError::new("scenario", format!("unknown scenario '{name}'; allowed: {}", scenarios::names().join(", "))))
+    inputs::check("scenario", name, "")?;
+    scenarios::find(name.trim()).ok_or_else(|| inputs::input("scenario").expect("described").rejected(name))
 }
 
-/// Checks a duration in hours.
+/// Checks a duration in hours (the `hours` input).
 pub fn check_hours(h: f64) -> Result<f64, ParamError> {
-    if h.is_finite() && h > 0.0 && h <= MAX_HOURS {
-        Ok(h)
-    } else {
-        Err(ParamError::new("hours", format!("{h} is out of range; allowed: more than 0 and at most {MAX_HOURS}")))
-    }
+    inputs::check("hours", &format!("{h}"), "")?;
+    Ok(h)
 }
 
 /// Parameters at a fraction of their scale (see [`scenarios::scaled`]), checking the fraction.
 pub fn scaled(p: &Params, fraction: f64) -> Result<Params, ParamError> {
-    if !(fraction.is_finite() && fraction > 0.0 && fraction <= 1.0) {
-        return Err(ParamError::new("scale", format!("{fraction} is out of range; allowed: more than 0 and at most 1")));
-    }
+    inputs::check("scale", &format!("{fraction}"), "")?;
     let q = scenarios::scaled(p, fraction);
     q.validate()?;
     Ok(q)

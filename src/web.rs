@@ -12,6 +12,7 @@ use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::actions::{self, Intervention, Session, Toggled};
 use crate::history::{History, DEFAULT_BUDGET_BYTES};
+use crate::inputs;
 use crate::model::params::{field_spec, FieldKind, Params, FIELDS};
 use crate::model::{SnState, COLUMNS};
 use crate::render::{DrawOptions, Frame, Palette};
@@ -29,16 +30,67 @@ fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Largest seed a JS number holds exactly.
-const MAX_SEED: f64 = 9_007_199_254_740_991.0;
-
-/// Checks a seed given as a JS number.
+/// Checks a seed given as a JS number, through the seed's one description.
 fn seed_from(seed: f64) -> Result<u64, JsError> {
-    if (0.0..=MAX_SEED).contains(&seed) && seed == libm::trunc(seed) {
-        Ok(seed as u64)
-    } else {
-        Err(js_err(format!("seed: {seed} is not allowed; allowed: a whole number from 0 to {MAX_SEED:.0}")))
+    let text = if seed.is_finite() && seed == libm::trunc(seed) && seed.abs() < 1e300 { format!("{seed:.0}") } else { format!("{seed}") };
+    match inputs::check("seed", &text, "") {
+        Ok(inputs::Checked::Whole(n)) => Ok(n),
+        Ok(_) => Err(js_err("seed: internal: not a whole number")),
+        Err(e) => Err(js_err(e)),
     }
+}
+
+/// Every input the page, the element and the CLI take, as JSON (see `inputs::INPUTS`): name,
+/// url, attribute, api, cli, allowed (in words), kind (the range as data), default, doc.
+#[wasm_bindgen]
+pub fn inputs_json() -> String {
+    inputs::inputs_json().to_string()
+}
+
+/// The limits the page's clock and seeks use, as JSON `{max_time_s, max_speed, default_speed,
+/// speeds: [{v, label}]}`.
+#[wasm_bindgen]
+pub fn limits_json() -> String {
+    inputs::limits_json().to_string()
+}
+
+/// Checks one input given as text (an attribute, a URL parameter or an API argument) through
+/// its one description. Returns JSON: `{"value": …}` when it is allowed, else `{"error": …,
+/// "message": …}`: the error names the field, the value and what is allowed; the message adds
+/// what the page uses instead. Parameters and actions are checked against `scenario`.
+#[wasm_bindgen]
+pub fn check_input(name: &str, text: &str, scenario: &str) -> String {
+    match inputs::input(name) {
+        None => {
+            json!({"error": format!("{}: not an input", inputs::shown(name)), "message": format!("{}: not an input", inputs::shown(name))})
+        }
+        Some(i) => match i.check(text, scenario, None) {
+            Ok(v) => json!({"value": v.to_json()}),
+            Err(e) => json!({"error": e.to_string(), "message": i.rejected_message(&e)}),
+        },
+    }
+    .to_string()
+}
+
+/// Reads a page URL's decoded parameters (JSON `[[name, value], ...]`, as `URLSearchParams`
+/// gives them) into the element's attributes. Returns JSON `{attributes: [[name, value], ...],
+/// errors: [message, ...]}`; the element checks each attribute's value itself.
+#[wasm_bindgen]
+pub fn query_inputs(pairs_json: &str) -> String {
+    let pairs: Vec<(String, String)> = serde_json::from_str(pairs_json).unwrap_or_default();
+    let q = inputs::read_query(&pairs);
+    json!({"attributes": q.attributes, "errors": q.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()}).to_string()
+}
+
+/// Checks parameter overrides (JSON text, as the `params` attribute gives it) key by key against
+/// `scenario`: returns JSON `{overrides, errors}`, the allowed overrides (dotted keys, for `Sim`)
+/// and a message for each dropped key naming it, its value and what is allowed.
+#[wasm_bindgen]
+pub fn check_overrides(scenario: &str, text: &str) -> String {
+    let Some(s) = scenarios::find(scenario) else { return json!({"overrides": "{}", "errors": []}).to_string() };
+    let (p, errors) = inputs::overrides(&s.params, text);
+    let msgs: Vec<String> = errors.iter().map(|e| format!("{e}. Using the scenario's value.")).collect();
+    json!({"overrides": diff(&p, &s.params), "errors": msgs}).to_string()
 }
 
 /// Every scenario, as JSON: name, title, summary, source, default_hours.
@@ -75,14 +127,6 @@ pub fn fields_json() -> String {
 pub fn check_param(scenario: &str, key: &str, value: &str) -> Result<(), JsError> {
     let s = run::scenario(scenario).map_err(js_err)?;
     s.params.with_text(key, value).map(|_| ()).map_err(js_err)
-}
-
-/// Checks parameter overrides (JSON, nested or with dotted keys) against a scenario, returning
-/// the message naming the first wrong field and its allowed range.
-#[wasm_bindgen]
-pub fn check_params(scenario: &str, overrides_json: &str) -> Result<(), JsError> {
-    let s = run::scenario(scenario).map_err(js_err)?;
-    params_with(&s, overrides_json).map(|_| ())
 }
 
 /// Runs a scenario headless to `hours` and returns the hash of its series: the same number the

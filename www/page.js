@@ -1,17 +1,29 @@
 // The app page and embed.html: read the run from the URL
-// (?scenario=…&seed=…&speed=…&t=…&controls=…&slow-motion=…&p.<key>=…&actions=…) and hand it to the
-// <supernode-sim> element, which checks every value and reports bad ones. URL text only ever
-// reaches attributes, never markup.
-import './supernode-sim.js';
+// (?scenario=…&seed=…&speed=…&t=…&controls=…&slow-motion=…&height=…&autoplay=…&p.<key>=…&actions=…)
+// and hand it to the <supernode-sim> element, which checks every value and reports bad ones.
+// What each URL parameter means is defined once in Rust (src/inputs.rs); URL text only ever
+// reaches attributes, never markup, and its keys never become object paths.
+import { readQuery } from './wasm.js';
 
 const el = document.getElementById('sim');
-const q = new URLSearchParams(location.search);
-const attr = { scenario: 'scenario', seed: 'seed', speed: 'speed', t: 'time', time: 'time', controls: 'controls', actions: 'actions', height: 'height', 'slow-motion': 'slow-motion' };
-for (const [k, a] of Object.entries(attr)) if (q.has(k)) el.setAttribute(a, q.get(k));
-const params = {};
-for (const [k, v] of q) if (k.startsWith('p.')) params[k.slice(2)] = v;
-if (Object.keys(params).length) el.setAttribute('params', JSON.stringify(params));
-if (q.has('autoplay') || !q.has('t')) el.setAttribute('autoplay', '');
+const box = document.getElementById('url-errors');
+
+try {
+  const { attributes, errors } = await readQuery(location.search);
+  for (const [name, value] of attributes) el.setAttribute(name, value);
+  if (box && errors.length) {
+    for (const m of errors) {
+      const li = document.createElement('li');
+      li.textContent = m;
+      box.append(li);
+    }
+    box.hidden = false;
+  }
+} catch {
+  // The module could not load: the element, defined below, says why in its own panel.
+}
+// Defined only now, so that the element is built once, with the URL's attributes.
+await import('./supernode-sim.js');
 
 // The embed view links back to the full page with the same run.
 const full = document.getElementById('open-full');

@@ -12,28 +12,22 @@
 // recordClip(seconds). Property: ready (a promise of the element once its first run is built).
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
-import init, { Sim, scenarios_json, fields_json, check_param, check_params, scenario_compare, record_json } from '../pkg/supernode_sim.js';
+import { Sim, check_param, scenario_compare, record_json, check_input, check_overrides } from '../pkg/supernode_sim.js';
+import { loadWasm, missingWasmFeature } from './wasm.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
 import { CSS } from './element-css.js';
 import { Timeline } from './timeline.js';
 
-/** Speeds offered, in simulated seconds per real second. */
-export const SPEEDS = [
-  { v: 1, label: 'real time' },
-  { v: 10, label: '10×' },
-  { v: 60, label: '1 min/s' },
-  { v: 600, label: '10 min/s' },
-  { v: 1440, label: '1 day/min' },
-];
-const DEFAULT_SPEED = 1440;
-const MAX_SPEED = 1440;
+export { loadWasm, missingWasmFeature, wasmMemoryBytes, readQuery } from './wasm.js';
+
+// Every input's range and meaning (speeds, times, seeds, attribute values) is defined once in
+// Rust (src/inputs.rs) and read from the module: `check_input` decides, this file keeps no copy.
 const STEP_S = 60;
 /** Most ticks one frame may run; past that the simulation runs slower than asked. */
 const MAX_TICKS_PER_FRAME = 96;
 /** Time one frame may spend stepping, in ms, so that step + draw fit a 60 fps frame. When the
  * simulation is heavy (the 2010 collapse), it then runs slower than the speed asked for. */
 const STEP_BUDGET_MS = 9;
-const MAX_TIME_S = 720 * 3600;
 /** Slow motion: the speed the clock eases to around a burst of the cascade (a simulated minute
  * per real second), from `SLOW_LEAD_S` before a burst to `SLOW_AFTER_S` after it, easing over
  * about `SLOW_EASE_S` of real time. Bursts are the events the model marks so (first failsafes,
@@ -45,40 +39,6 @@ const SLOW_EASE_S = 0.5;
 /** Memory for the saved marks of every run on the page together (each run gets an equal share,
  * at most the 56 MB one run may use), so that several instances share one budget. */
 const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
-
-/** The smallest module that uses a 128-bit SIMD instruction: the model's supernode pass runs in
- * WebAssembly SIMD lanes, so a browser must validate this to run it. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
-
-/** Says in words what a browser lacks when it cannot run the module, or null. */
-export function missingWasmFeature() {
-  if (typeof WebAssembly !== 'object') return 'This browser has no WebAssembly.';
-  if (!WebAssembly.validate(SIMD_PROBE)) {
-    return 'This browser lacks WebAssembly SIMD, which the simulation needs (Chrome or Edge 91+, Firefox 89+, Safari 16.4+).';
-  }
-  return null;
-}
-
-let wasm = null;
-/** Loads the WebAssembly module once for every instance on the page. */
-export function loadWasm() {
-  const missing = missingWasmFeature();
-  if (missing) return Promise.reject(new Error(missing));
-  wasm ??= init({ module_or_path: new URL('../pkg/supernode_sim_bg.wasm', import.meta.url) }).then((out) => ({
-    scenarios: JSON.parse(scenarios_json()),
-    fields: JSON.parse(fields_json()),
-    memory: out.memory,
-  }));
-  return wasm;
-}
-
-/** Bytes of WebAssembly memory the page's instances use together (they share one module and one
- * memory), or 0 before it is loaded. For benchmarks. */
-export async function wasmMemoryBytes() {
-  if (!wasm) return 0;
-  const m = await wasm;
-  return m.memory?.buffer.byteLength ?? 0;
-}
 
 /** The parameters that have a slider, with what they mean in the real incident. */
 const CONTROLS = [
@@ -274,7 +234,7 @@ function simulatedClock(tS) {
 }
 
 export class SupernodeSimElement extends HTMLElement {
-  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions', 'slow-motion'];
+  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions', 'slow-motion', 'keyboard'];
 
   #root;
   #els = {};
@@ -302,11 +262,12 @@ export class SupernodeSimElement extends HTMLElement {
   /** Times of the bursts computed so far on this branch (from the narration). */
   #bursts = [];
   /** The speed the clock runs at now, easing towards the speed asked or slow motion. */
-  #effSpeed = DEFAULT_SPEED;
+  #effSpeed = 0;
   /** When the run as it happened (kept after a branch) parted from this one; -1 if none shown. */
   #ghostS = -1;
   #playing = false;
-  #speed = DEFAULT_SPEED;
+  /** Simulated seconds per real second asked for (the default is read from the module). */
+  #speed = 0;
   #carry = 0;
   #raf = 0;
   #last = 0;
@@ -375,12 +336,6 @@ export class SupernodeSimElement extends HTMLElement {
       abWords: q('.ab-words'), stageClock: q('.stage-clock'),
     });
     this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
-    for (const s of SPEEDS) {
-      const o = document.createElement('option');
-      o.value = String(s.v);
-      o.textContent = s.label;
-      this.#els.speed.append(o);
-    }
     for (const s of CHART_SERIES) {
       const li = document.createElement('li');
       const ln = document.createElement('span');
@@ -409,13 +364,15 @@ export class SupernodeSimElement extends HTMLElement {
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     SupernodeSimElement.#live.add(this);
     SupernodeSimElement.#shareBudget();
-    this.#applyHeight();
     if (!this.#started) {
       this.#started = true;
       loadWasm()
         .then((meta) => {
           this.#meta = meta;
           this.#fillStatic();
+          this.#applyHeight();
+          this.#checkChoice('controls');
+          this.#checkChoice('keyboard');
           this.#build();
         })
         .catch((e) => this.#fatal(missingWasmFeature()
@@ -461,12 +418,15 @@ export class SupernodeSimElement extends HTMLElement {
 
   attributeChangedCallback(name, oldV, newV) {
     if (oldV === newV) return;
+    if (!this.#meta) return; // every attribute is checked when the module is ready
     if (name === 'height') return this.#applyHeight();
-    if (name === 'controls') return this.#layout();
-    if (!this.#meta) return; // read when the module is ready
+    if (name === 'controls' || name === 'keyboard') {
+      this.#checkChoice(name);
+      return this.#layout();
+    }
     if (name === 'speed') return this.#setSpeedFromAttr();
     if (name === 'slow-motion') return this.#setSlowMoFromAttr();
-    if (name === 'autoplay') return newV !== null ? this.play() : undefined;
+    if (name === 'autoplay') return this.#autoplayFromAttr();
     if (name === 'time') return this.#seekFromAttr();
     // scenario, seed, params: a new run.
     this.#build();
@@ -477,7 +437,7 @@ export class SupernodeSimElement extends HTMLElement {
   /** Starts (or resumes) the simulation. */
   play() {
     if (!this.#sim || this.#dead) return;
-    if (this.#sim.time_s() >= MAX_TIME_S) return;
+    if (this.#sim.time_s() >= this.#meta.limits.max_time_s) return;
     if (!this.#playing) this.#effSpeed = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
     this.#playing = true;
     this.#syncPlay();
@@ -503,8 +463,10 @@ export class SupernodeSimElement extends HTMLElement {
   /** Goes to simulated time `t_s` (seconds): from the run's latest mark at or before it (marks
    * are kept every few simulated minutes as the run is computed), then forward by running. */
   seek(tS) {
-    const t = Number(tS);
-    if (!Number.isFinite(t) || t < 0 || t > MAX_TIME_S) throw new RangeError(`seek: ${tS} is not allowed; allowed: 0 to ${MAX_TIME_S} simulated seconds`);
+    if (!this.#meta) throw new Error('seek: the simulation is not loaded yet');
+    const c = JSON.parse(check_input('time', typeof tS === 'number' ? String(tS) : `${tS}`, this.#scenario));
+    if (c.error) throw new RangeError(`seek(t_s): ${c.error}`);
+    const t = c.value;
     if (!this.#sim) return;
     const movedA = this.#sim.seek_mark(t);
     const movedB = this.#simB ? this.#simB.seek_mark(t) : false;
@@ -520,10 +482,12 @@ export class SupernodeSimElement extends HTMLElement {
    * network's makeup restart the run; the others apply from now on. Throws on a bad value. */
   setParams(obj) {
     if (!this.#sim) throw new Error('setParams: the simulation is not loaded yet');
-    const flat = flatten(obj);
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new TypeError('setParams: expected an object of parameter keys and values');
+    // Keys stay data: every pair is checked against the parameter table before any applies.
+    const pairs = flatPairs(obj).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? String(v)]);
+    for (const [k, text] of pairs) check_param(this.#scenario, k, text);
     let restart = false;
-    for (const [k, v] of Object.entries(flat)) {
-      const text = typeof v === 'string' ? v : JSON.stringify(v);
+    for (const [k, text] of pairs) {
       const live = this.#sim.set_param(k, text);
       if (this.#simB) this.#simB.set_param(k, text);
       if (!live) restart = true;
@@ -562,7 +526,7 @@ export class SupernodeSimElement extends HTMLElement {
     q.set('scenario', this.#scenario);
     q.set('seed', String(this.#seed));
     q.set('t', String(Math.floor(this.#sim.time_s())));
-    if (this.#speed !== DEFAULT_SPEED) q.set('speed', String(this.#speed));
+    if (this.#speed !== this.#meta.limits.default_speed) q.set('speed', String(this.#speed));
     for (const [k, v] of Object.entries(JSON.parse(this.#sim.start_overrides()))) q.set(`p.${k}`, String(v));
     const acts = JSON.parse(this.#sim.actions());
     if (acts.length) q.set('actions', JSON.stringify(acts));
@@ -718,6 +682,12 @@ export class SupernodeSimElement extends HTMLElement {
   // ---- building a run --------------------------------------------------------------------
 
   #fillStatic() {
+    for (const s of this.#meta.limits.speeds) {
+      const o = document.createElement('option');
+      o.value = String(s.v);
+      o.textContent = s.label;
+      this.#els.speed.append(o);
+    }
     const sel = this.#els.scenario;
     sel.textContent = '';
     for (const s of this.#meta.scenarios) {
@@ -916,10 +886,37 @@ export class SupernodeSimElement extends HTMLElement {
     this._noticeTimer = setTimeout(() => (this.#els.notice.textContent = ''), 6000);
   }
 
+  /** Checks one input's text through its one description in Rust: `{value}` if allowed, else
+   * `{error, message}` (the message names the field, the value and what is used instead). */
+  #check(name, text) {
+    return JSON.parse(check_input(name, text, this.#scenario));
+  }
+
+  /** Checks attribute `name` (absent: `null`), recording or clearing its message; returns the
+   * checked value, or `fallback` when it is absent or wrong. */
+  #attr(name, fallback) {
+    const text = this.getAttribute(name);
+    this.#errors.delete(name);
+    if (text === null) return fallback;
+    const c = this.#check(name, text);
+    if (c.error) {
+      this.#errors.set(name, c.message);
+      return fallback;
+    }
+    return c.value;
+  }
+
+  /** Checks a named-choice attribute (controls, keyboard); the stylesheet and the key handler
+   * read the attribute itself, and an unknown value matches neither, which is the default. */
+  #checkChoice(name) {
+    this.#attr(name, null);
+    this.#showErrors();
+  }
+
   /** Reads the attributes and starts a run. Bad values are reported inside this instance and
-   * replaced by defaults, so the instance still works. */
+   * replaced by defaults, so the instance still works. Each input's message stays until that
+   * input is read again. */
   #build() {
-    this.#errors.clear();
     if (this.#ab) {
       this.#ab = null;
       try {
@@ -930,93 +927,59 @@ export class SupernodeSimElement extends HTMLElement {
       this.#simB = null;
       this.#els.abWords.textContent = '';
     }
-    const scenarios = this.#meta.scenarios.map((s) => s.name);
-    let scenario = this.getAttribute('scenario') ?? 'skype-2010';
-    if (!scenarios.includes(scenario)) {
-      this.#errors.set('scenario', `scenario: '${scenario}' is not a scenario; allowed: ${scenarios.join(', ')}. Showing skype-2010.`);
-      scenario = 'skype-2010';
-    }
-    let seed = 1;
-    const seedAttr = this.getAttribute('seed');
-    if (seedAttr !== null) {
-      const n = Number(seedAttr);
-      if (seedAttr.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
-        this.#errors.set('seed', `seed: '${seedAttr}' is not allowed; allowed: a whole number from 0 to ${Number.MAX_SAFE_INTEGER}. Using 1.`);
-      } else seed = n;
-    }
+    this.#scenario = this.#attr('scenario', 'skype-2010');
+    this.#seed = this.#attr('seed', 1);
     let overrides = '';
+    for (const k of [...this.#errors.keys()]) if (k.startsWith('params')) this.#errors.delete(k);
     const pAttr = this.getAttribute('params');
     if (pAttr !== null && pAttr.trim() !== '') {
-      try {
-        const obj = JSON.parse(pAttr);
-        if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error('expected a JSON object');
-        overrides = JSON.stringify(obj);
-        check_params(scenario, overrides); // throws with the field and its range
-
-      } catch (e) {
-        this.#errors.set('params', `params: ${messageOf(e)}. Using the scenario's parameters.`);
-        overrides = '';
-      }
+      // Key by key: a bad key or value is dropped with its own message, the others apply.
+      const r = JSON.parse(check_overrides(this.#scenario, pAttr));
+      overrides = r.overrides;
+      r.errors.forEach((m, i) => this.#errors.set(`params ${i}`, m));
     }
-    this.#scenario = scenario;
-    this.#seed = seed;
     this.#setSpeedFromAttr();
     this.#setSlowMoFromAttr();
     this.#newRun(overrides);
+    this.#errors.delete('actions');
     const acts = this.getAttribute('actions');
     if (acts !== null && acts.trim() !== '') {
       try {
         this.#sim.replay(acts);
         this.#simB?.replay(acts);
       } catch (e) {
-        this.#errors.set('actions', `actions: ${messageOf(e)}. Ignoring them.`);
-        this.#showErrors();
+        this.#errors.set('actions', `${messageOf(e)}. The whole log is ignored.`);
       }
     }
     this.#seekFromAttr();
-    if (this.hasAttribute('autoplay')) this.play();
+    this.#autoplayFromAttr();
+    this.#showErrors();
   }
 
   #scenario = 'skype-2010';
   #seed = 1;
 
   #setSpeedFromAttr() {
-    const a = this.getAttribute('speed');
-    this.#errors.delete('speed');
-    if (a !== null) {
-      const n = Number(a);
-      if (a.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_SPEED) {
-        this.#errors.set('speed', `speed: '${a}' is not allowed; allowed: simulated seconds per real second, more than 0 and at most ${MAX_SPEED} (a day per minute). Using ${DEFAULT_SPEED}.`);
-        this.#speed = DEFAULT_SPEED;
-      } else this.#speed = n;
-    }
+    this.#speed = this.#attr('speed', this.#meta.limits.default_speed);
     this.#syncSpeed();
     this.#showErrors();
   }
 
   #setSlowMoFromAttr() {
-    const a = this.getAttribute('slow-motion');
-    this.#errors.delete('slow-motion');
-    let on = true;
-    if (a === 'off') on = false;
-    else if (a !== null && a !== 'on' && a !== '') {
-      this.#errors.set('slow-motion', `slow-motion: '${a}' is not allowed; allowed: on, off. Using on.`);
-    }
-    this.#slowMo = on;
+    this.#slowMo = this.#attr('slow-motion', 'on') === 'on';
     const box = this.#root.querySelector('.slowmo-box');
-    if (box) box.checked = on;
+    if (box) box.checked = this.#slowMo;
+    this.#showErrors();
+  }
+
+  #autoplayFromAttr() {
+    if (this.#attr('autoplay', 'off') === 'on') this.play();
     this.#showErrors();
   }
 
   #seekFromAttr() {
-    const a = this.getAttribute('time');
-    this.#errors.delete('time');
-    if (a !== null && a.trim() !== '') {
-      const n = Number(a);
-      if (!Number.isFinite(n) || n < 0 || n > MAX_TIME_S) {
-        this.#errors.set('time', `time: '${a}' is not allowed; allowed: simulated seconds from 0 to ${MAX_TIME_S}. Starting at 0.`);
-      } else this.seek(n);
-    }
+    const t = this.#attr('time', null);
+    if (t !== null) this.seek(t);
     this.#showErrors();
   }
 
@@ -1039,6 +1002,7 @@ export class SupernodeSimElement extends HTMLElement {
       /* already gone */
     }
     this.#sim = null;
+    this.#errors.delete('run');
     try {
       this.#sim = new Sim(this.#scenario, this.#seed, overrides || '');
     } catch (e) {
@@ -1225,7 +1189,7 @@ export class SupernodeSimElement extends HTMLElement {
           if (ran > 0 && !marks) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, el / ran);
         }
         if (dt > 0) this.#simRate = 0.95 * this.#simRate + 0.05 * (ran / dt);
-        if (this.#sim.time_s() >= MAX_TIME_S) this.pause();
+        if (this.#sim.time_s() >= this.#meta.limits.max_time_s) this.pause();
       }
       const motion = !this.#reducedMotion?.matches;
       this.#sim.draw(this.#ctx, dt, motion, this.#playing && ran > 0);
@@ -1275,7 +1239,7 @@ export class SupernodeSimElement extends HTMLElement {
     const trig = s.trigger_s;
     this.#els.clockBig.textContent = formatClock(s.t_s, trig);
     this.#els.stageClock.textContent = `${formatClock(s.t_s, trig)} · ${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}% online`;
-    const speedLabel = SPEEDS.find((x) => x.v === this.#speed)?.label ?? `${this.#speed}×`;
+    const speedLabel = this.#meta.limits.speeds.find((x) => x.v === this.#speed)?.label ?? `${this.#speed}×`;
     const slowMo = this.#playing && this.#slowNow();
     const slowed = !slowMo && this.#playing && this.#simRate > 0 && this.#simRate < 0.8 * this.#effSpeed;
     const rate = slowMo
@@ -1397,19 +1361,15 @@ export class SupernodeSimElement extends HTMLElement {
 
   #applyHeight() {
     const a = this.getAttribute('height');
-    this.#errors.delete('height');
-    if (a === null || a.trim() === '') {
+    const px = a === null || a.trim() === '' ? (this.#errors.delete('height'), null) : this.#attr('height', null);
+    if (px === null) {
       this.style.removeProperty('--stage-height');
+      this.style.removeProperty('--stage-height-narrow');
     } else {
-      const m = a.trim().match(/^(\d+(?:\.\d+)?)(px)?$/);
-      if (!m || Number(m[1]) < 120 || Number(m[1]) > 4000) {
-        this.#errors.set('height', `height: '${a}' is not allowed; allowed: the picture's height in pixels, 120 to 4000.`);
-      } else {
-        this.style.setProperty('--stage-height', `${Number(m[1])}px`);
-        this.style.setProperty('--stage-height-narrow', `${Number(m[1])}px`);
-      }
+      this.style.setProperty('--stage-height', `${px}px`);
+      this.style.setProperty('--stage-height-narrow', `${px}px`);
     }
-    if (this.#meta) this.#showErrors();
+    this.#showErrors();
     this.#layout();
   }
 
@@ -1442,15 +1402,16 @@ export class SupernodeSimElement extends HTMLElement {
       this.#updateUi(true);
     });
     e.seed.addEventListener('change', () => {
-      const n = Number(e.seed.value);
-      if (!Number.isSafeInteger(n) || n < 0) {
-        this.#errors.set('seed', `seed: '${e.seed.value}' is not allowed; allowed: a whole number from 0 to ${Number.MAX_SAFE_INTEGER}.`);
+      const c = this.#check('seed', e.seed.value);
+      if (c.error) {
+        this.#errors.set('seed', `${c.error}. Keeping ${this.#seed}.`);
         this.#showErrors();
         e.seed.value = String(this.#seed);
         return;
       }
       this.#errors.delete('seed');
-      this.#seed = n;
+      this.#showErrors();
+      this.#seed = c.value;
       this.#newRun(this.#sim?.overrides() ?? '');
     });
     e.scenario.addEventListener('change', () => {
@@ -1569,6 +1530,7 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #nudgeSpeed(d) {
+    const SPEEDS = this.#meta.limits.speeds;
     let i = SPEEDS.findIndex((s) => s.v >= this.#speed);
     if (i < 0) i = SPEEDS.length - 1;
     if (SPEEDS[i].v !== this.#speed && d < 0) i = Math.max(0, i);
@@ -1700,28 +1662,15 @@ function messageOf(e) {
   return e.message || String(e);
 }
 
-/** `{a: {b: 1}}` → `{'a.b': 1}`; dotted keys pass through. */
-function flatten(obj, prefix = '', out = {}) {
+/** `{a: {b: 1}, 'c.d': 2}` → `[['a.b', 1], ['c.d', 2]]`: dotted keys as data, never paths
+ * into an object (a key such as `__proto__` stays a key, which the parameter table rejects). */
+function flatPairs(obj, prefix = '', out = [], depth = 0) {
   for (const [k, v] of Object.entries(obj ?? {})) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v, key, out);
-    else out[key] = v;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 8) flatPairs(v, key, out, depth + 1);
+    else out.push([key, v]);
   }
   return out;
 }
-
-/** `{'a.b': 1}` → `{a: {b: 1}}` (nested objects pass through). */
-function unflatten(obj) {
-  const out = {};
-  for (const [k, v] of Object.entries(flatten(obj))) {
-    const parts = k.split('.');
-    let cur = out;
-    for (const p of parts.slice(0, -1)) cur = cur[p] ??= {};
-    cur[parts[parts.length - 1]] = v;
-  }
-  return out;
-}
-
-export { flatten, unflatten, check_param, check_params };
 
 if (!customElements.get('supernode-sim')) customElements.define('supernode-sim', SupernodeSimElement);

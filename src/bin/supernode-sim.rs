@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use supernode_sim::inputs::{self, Checked};
 use supernode_sim::model::params::{ParamError, FIELDS};
 use supernode_sim::model::Params;
 use supernode_sim::run::{self, DEFAULT_SEED};
@@ -37,6 +38,13 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// List every input of the page, the element and the CLI: where it is read, what it allows,
+    /// its default and meaning (one description, shared by all of them).
+    Inputs {
+        /// Print a Markdown table (as in the README).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Run a scenario and print its series, events, summary and hash.
     Run(RunArgs),
     /// Run a scenario twice from the same seed, differing in the given parameters, and compare.
@@ -47,10 +55,10 @@ enum Command {
         #[arg(long, default_value = "skype-2010")]
         scenario: String,
         /// Ticks to run (from the start of the scenario).
-        #[arg(long, default_value_t = 36_000)]
+        #[arg(long, default_value_t = 36_000, value_parser = ticks_arg, allow_negative_numbers = true)]
         ticks: u64,
         /// Seed.
-        #[arg(long, default_value_t = DEFAULT_SEED)]
+        #[arg(long, default_value_t = DEFAULT_SEED, value_parser = seed_arg, allow_negative_numbers = true)]
         seed: u64,
         /// Also keep the run's history as the page does (a mark every few simulated minutes,
         /// within the default budget) and report its memory and the time to restore a mark.
@@ -65,7 +73,7 @@ struct RunArgs {
     #[arg(long, default_value = "skype-2010")]
     scenario: String,
     /// Seed of the random number generator; the same seed gives the same run.
-    #[arg(long, default_value_t = DEFAULT_SEED, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = seed_arg, allow_negative_numbers = true)]
     seed: u64,
     /// JSON file of parameter overrides (a full or partial object as `params` prints).
     #[arg(long, value_name = "FILE.json")]
@@ -75,11 +83,11 @@ struct RunArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     /// Simulated hours to run, more than 0 and at most 720 (default: the scenario's).
-    #[arg(long, value_name = "H", allow_negative_numbers = true)]
+    #[arg(long, value_name = "H", value_parser = hours_arg, allow_negative_numbers = true)]
     hours: Option<f64>,
     /// Run at a fraction of the scenario's scale (clients, supernodes, service capacities; every
     /// per-supernode figure unchanged), more than 0 and at most 1. Applied before --params/--set.
-    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, value_name = "F", value_parser = scale_arg, allow_negative_numbers = true)]
     scale: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -106,13 +114,13 @@ struct CompareArgs {
     #[arg(long = "set-b", value_name = "KEY=VALUE")]
     set_b: Vec<String>,
     /// Seed of both runs.
-    #[arg(long, default_value_t = DEFAULT_SEED, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = seed_arg, allow_negative_numbers = true)]
     seed: u64,
     /// Simulated hours to run, more than 0 and at most 720 (default: the scenario's).
-    #[arg(long, value_name = "H", allow_negative_numbers = true)]
+    #[arg(long, value_name = "H", value_parser = hours_arg, allow_negative_numbers = true)]
     hours: Option<f64>,
     /// Run both at a fraction of the scenario's scale, more than 0 and at most 1.
-    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, value_name = "F", value_parser = scale_arg, allow_negative_numbers = true)]
     scale: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
@@ -182,44 +190,73 @@ fn main() -> ExitCode {
     }
 }
 
+/// Appends a line to `out` (text for standard output, written once: see `write_stdout`).
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
 fn execute(cmd: Command) -> Result<(), Failure> {
+    let mut out = String::new();
     match cmd {
         Command::Scenarios => {
             for s in scenarios::all() {
-                println!("{:<26} {}", s.name, s.summary);
+                outln!(out, "{:<26} {}", s.name, s.summary);
             }
-            Ok(())
+            write_stdout(&out)
         }
         Command::Params { scenario } => {
             let s = run::scenario(&scenario)?;
-            println!("{}", s.params.to_json_pretty());
-            Ok(())
+            outln!(out, "{}", s.params.to_json_pretty());
+            write_stdout(&out)
         }
         Command::Keys { markdown } => {
             if markdown {
-                println!("| key | unit | allowed | meaning |");
-                println!("|---|---|---|---|");
+                outln!(out, "| key | unit | allowed | meaning |");
+                outln!(out, "|---|---|---|---|");
                 for f in FIELDS {
-                    println!("| `{}` | {} | {} | {} |", f.key, f.unit, f.kind.allowed(), f.doc);
+                    outln!(out, "| `{}` | {} | {} | {} |", f.key, f.unit, f.kind.allowed(), f.doc);
                 }
             } else {
                 for f in FIELDS {
                     let unit = if f.unit.is_empty() { String::new() } else { format!(" [{}]", f.unit) };
-                    println!("{}{unit}: {} Allowed: {}.", f.key, f.doc, f.kind.allowed());
+                    outln!(out, "{}{unit}: {} Allowed: {}.", f.key, f.doc, f.kind.allowed());
                 }
             }
-            Ok(())
+            write_stdout(&out)
+        }
+        Command::Inputs { markdown } => {
+            let code = |v: Vec<String>| if v.is_empty() { "–".to_string() } else { v.join(", ") };
+            for i in inputs::INPUTS {
+                let url = code(i.url.iter().map(|u| format!("`{u}`")).collect());
+                let attr = code(i.attribute.iter().map(|a| format!("`{a}`")).collect());
+                let api = code(i.api.iter().map(|a| format!("`{a}`")).collect());
+                let cli = code(i.cli.iter().map(|c| format!("`{c}`")).collect());
+                if markdown {
+                    if i.name == inputs::INPUTS[0].name {
+                        outln!(out, "| input | URL | attribute | API | CLI | allowed | default | meaning |");
+                        outln!(out, "|---|---|---|---|---|---|---|---|");
+                    }
+                    outln!(out, "| {} | {url} | {attr} | {api} | {cli} | {} | {} | {} |", i.name, i.kind.allowed(), i.default, i.doc);
+                } else {
+                    outln!(
+                        out,
+                        "{}: {} Allowed: {}. Default: {}. URL {url}; attribute {attr}; API {api}; CLI {cli}.",
+                        i.name,
+                        i.doc,
+                        i.kind.allowed(),
+                        i.default
+                    );
+                }
+            }
+            write_stdout(&out)
         }
         Command::Run(args) => run_cmd(args),
         Command::Compare(args) => compare_cmd(args),
         Command::Bench { scenario, ticks, seed, checkpoints } => {
             let s = run::scenario(&scenario)?;
-            if ticks == 0 || ticks > (run::MAX_HOURS * 3600.0) as u64 {
-                return Err(Failure::Input(format!(
-                    "--ticks: {ticks} is out of range; allowed: 1 to {}",
-                    (run::MAX_HOURS * 3600.0) as u64
-                )));
-            }
             if checkpoints {
                 return bench_checkpoints(&s, ticks, seed);
             }
@@ -275,6 +312,34 @@ fn bench_checkpoints(s: &supernode_sim::scenarios::Scenario, ticks: u64, seed: u
     let ms = t1.elapsed().as_secs_f64() * 1000.0 / picks.len().max(1) as f64;
     println!("restoring a mark: {ms:.1} ms (mean over {} marks)", picks.len());
     Ok(())
+}
+
+// Flags read through the inputs' one description (src/inputs.rs), as the page reads its URL.
+fn whole(v: Checked) -> Option<u64> {
+    if let Checked::Whole(n) = v {
+        Some(n)
+    } else {
+        None
+    }
+}
+fn num(v: Checked) -> Option<f64> {
+    if let Checked::Number(x) = v {
+        Some(x)
+    } else {
+        None
+    }
+}
+fn seed_arg(s: &str) -> Result<u64, String> {
+    inputs::flag("seed", s, whole)
+}
+fn ticks_arg(s: &str) -> Result<u64, String> {
+    inputs::flag("ticks", s, whole)
+}
+fn hours_arg(s: &str) -> Result<f64, String> {
+    inputs::flag("hours", s, num)
+}
+fn scale_arg(s: &str) -> Result<f64, String> {
+    inputs::flag("scale", s, num)
 }
 
 fn read_params_file(path: &PathBuf) -> Result<serde_json::Value, Failure> {
@@ -391,14 +456,16 @@ fn run_cmd(a: RunArgs) -> Result<(), Failure> {
     };
     match &a.out {
         Some(path) => std::fs::write(path, text).map_err(|e| Failure::Output(format!("--out {}: cannot write: {e}", path.display()))),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`| head`) is not an error worth a message.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(Failure::Output(format!("cannot write to standard output: {e}"))),
-            }
-        }
+        None => write_stdout(&text),
+    }
+}
+
+/// Writes text to standard output; a closed pipe (`| head`) is not an error worth a message.
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Output(format!("cannot write to standard output: {e}"))),
     }
 }

@@ -62,6 +62,24 @@ impl FieldKind {
     }
 }
 
+/// Text from a user as a message shows it: at most 40 characters (then "…"), control
+/// characters escaped, so a message never carries a long or invisible value.
+pub fn shown(text: &str) -> String {
+    const MAX: usize = 40;
+    let mut out = String::new();
+    for c in text.chars().take(MAX) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().count() > MAX {
+        out.push('…');
+    }
+    out
+}
+
 fn fmt_num(x: f64) -> String {
     if x == libm::trunc(x) && x.abs() < 1e15 {
         format!("{}", x as i64)

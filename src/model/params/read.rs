@@ -1,7 +1,7 @@
 //! Reading parameters from JSON and `key=value` text, and checking them against the table of
 //! keys.
 
-use super::fields::{field_spec, FieldKind, FieldSpec, ParamError, FIELDS};
+use super::fields::{field_spec, shown, FieldKind, FieldSpec, ParamError, FIELDS};
 use super::*;
 use serde_json::Value;
 
@@ -34,7 +34,7 @@ fn check_value(spec: &FieldSpec, v: &Value) -> Result<(), ParamError> {
         FieldKind::Enum(names) => {
             let s = v.as_str().ok_or_else(|| bad(format!("got {}", describe(v))))?;
             if !names.contains(&s) {
-                return Err(bad(format!("unknown value '{s}'")));
+                return Err(bad(format!("unknown value '{}'", shown(s))));
             }
         }
     }
@@ -46,7 +46,7 @@ fn describe(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("{b}"),
         Value::Number(n) => format!("{n}"),
-        Value::String(s) => format!("the text '{s}'"),
+        Value::String(s) => format!("the text '{}'", shown(s)),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
     }
@@ -126,6 +126,13 @@ impl Params {
         let mut base = self.to_json();
         set_in(&mut base, key, v)?;
         Params::from_json(&base)
+    }
+
+    /// Checks one value given as text against its key's type and range alone (the rules between
+    /// fields are left to [`Params::validate`]).
+    pub fn check_text(key: &str, text: &str) -> Result<(), ParamError> {
+        let spec = field_spec(key).ok_or_else(|| unknown_key(key))?;
+        check_value(spec, &value_from_text(spec, text)?)
     }
 
     /// The value of a dotted key as JSON.
@@ -263,26 +270,26 @@ fn value_from_text(spec: &FieldSpec, text: &str) -> Result<Value, ParamError> {
     Ok(match spec.kind {
         FieldKind::Int { .. } | FieldKind::Float { .. } => match serde_json::from_str::<Value>(t) {
             Ok(v @ Value::Number(_)) => v,
-            _ => return Err(ParamError::new(key, format!("'{text}' is not a number; allowed: {}", spec.kind.allowed()))),
+            _ => return Err(ParamError::new(key, format!("'{}' is not a number; allowed: {}", shown(text), spec.kind.allowed()))),
         },
         FieldKind::Bool => match t {
             "true" | "1" | "on" | "yes" => Value::Bool(true),
             "false" | "0" | "off" | "no" => Value::Bool(false),
-            _ => return Err(ParamError::new(key, format!("'{text}' is not true or false"))),
+            _ => return Err(ParamError::new(key, format!("'{}' is not true or false", shown(text)))),
         },
         FieldKind::Enum(_) => Value::String(t.to_string()),
     })
 }
 
 fn unknown_key(key: &str) -> ParamError {
-    let prefix = key.split('.').next().unwrap_or("");
-    let near: Vec<&str> = FIELDS.iter().map(|f| f.key).filter(|k| k.starts_with(prefix)).collect();
+    let prefix = shown(key.split('.').next().unwrap_or(""));
+    let near: Vec<&str> = FIELDS.iter().map(|f| f.key).filter(|k| k.starts_with(&prefix)).collect();
     let hint = if near.is_empty() {
         "run `supernode-sim params` to list the keys".to_string()
     } else {
         format!("keys starting with '{prefix}': {}", near.join(", "))
     };
-    ParamError::new(key, format!("unknown parameter; {hint}"))
+    ParamError::new(shown(key), format!("unknown parameter; {hint}"))
 }
 
 fn set_in(base: &mut Value, key: &str, v: Value) -> Result<(), ParamError> {
