@@ -406,11 +406,12 @@ impl Input {
                     Err(self.rejected(text))
                 }
             }
+            // Exact: the stylesheet and the key handler read these attributes as written.
             Kind::Choice { names, empty } => {
-                if t.is_empty() {
+                if text.is_empty() {
                     Ok(Checked::Name(empty.to_string()))
                 } else {
-                    names.iter().find(|n| **n == t).map(|n| Checked::Name(n.to_string())).ok_or_else(|| self.rejected(text))
+                    names.iter().find(|n| **n == text).map(|n| Checked::Name(n.to_string())).ok_or_else(|| self.rejected(text))
                 }
             }
             Kind::Params => {
@@ -542,8 +543,10 @@ pub struct QueryInputs {
 /// Reads a page URL's decoded `(name, value)` pairs into the element's attributes: `p.<key>`
 /// parameters become one `params` JSON object (keys stay data); `t` is `time`; `autoplay` is on
 /// unless the link gives a time that is allowed. Unknown names are reported (trackers such as `utm_*` are
-/// ignored); a name given twice keeps its last value.
-pub fn read_query(pairs: &[(String, String)]) -> QueryInputs {
+/// ignored); a name given twice keeps its last value. `page` holds the attributes the page
+/// itself gives the element (`embed.html`: `controls="minimal"`): a URL value that is not
+/// allowed does not replace one of those; it is reported here and the page's value stays.
+pub fn read_query(pairs: &[(String, String)], page: &[(String, String)]) -> QueryInputs {
     let mut out = QueryInputs::default();
     let mut params = Map::new();
     let set = |attrs: &mut Vec<(String, String)>, a: &str, v: &str| {
@@ -554,7 +557,14 @@ pub fn read_query(pairs: &[(String, String)]) -> QueryInputs {
         if let Some(key) = name.strip_prefix("p.") {
             params.insert(key.to_string(), Value::from(value.as_str()));
         } else if let Some(i) = INPUTS.iter().find(|i| i.url.contains(&name.as_str())) {
-            set(&mut out.attributes, i.attribute.unwrap_or(i.name), value);
+            let attr = i.attribute.unwrap_or(i.name);
+            let kept = page.iter().find(|(a, _)| a == attr);
+            match (kept, i.check(value, "", None)) {
+                (Some((_, v)), Err(e)) if !matches!(i.kind, Kind::Params | Kind::Actions) => {
+                    out.errors.push(ParamError::new(e.field, format!("{}. Using this page's '{}'.", e.message, shown(v))));
+                }
+                _ => set(&mut out.attributes, attr, value),
+            }
         } else if !is_tracker(name) {
             let names: Vec<&str> = INPUTS.iter().flat_map(|i| i.url.iter().copied()).collect();
             out.errors.push(ParamError::new(shown(name), format!("not a parameter of this page; allowed: {}. Ignored.", names.join(", "))));
@@ -637,6 +647,7 @@ mod tests {
         assert_eq!(check("height", "480px", "skype-2010").unwrap(), Checked::Number(480.0));
         assert_eq!(check("controls", "", "skype-2010").unwrap(), Checked::Name("full".into()));
         assert_eq!(check("slow-motion", "off", "skype-2010").unwrap(), Checked::Name("off".into()));
+        assert!(check("controls", "none ", "skype-2010").is_err(), "choices are exact, as the stylesheet reads them");
         assert!(check("time", "0", "skype-2010").is_ok());
         assert!(check("time", &MAX_TIME_S.to_string(), "skype-2010").is_ok());
     }
@@ -680,9 +691,9 @@ mod tests {
         assert!(!q.attributes.iter().any(|(a, _)| a == "autoplay"));
         assert_eq!(q.errors.len(), 1);
         assert_eq!(q.errors[0].field, "bogus");
-        let q = read_query(&pairs(&[]));
+        let q = read_query(&pairs(&[]), &[]);
         assert_eq!(q.attributes, vec![("autoplay".to_string(), String::new())]);
-        let q = read_query(&pairs(&[("t", "9e99")]));
+        let q = read_query(&pairs(&[("t", "9e99")]), &[]);
         assert!(q.attributes.iter().any(|(a, _)| a == "autoplay"), "a bad time starts at 0 and plays");
     }
 

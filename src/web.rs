@@ -73,12 +73,14 @@ pub fn check_input(name: &str, text: &str, scenario: &str) -> String {
 }
 
 /// Reads a page URL's decoded parameters (JSON `[[name, value], ...]`, as `URLSearchParams`
-/// gives them) into the element's attributes. Returns JSON `{attributes: [[name, value], ...],
+/// gives them) into the element's attributes; `page_json` lists the attributes the page itself
+/// gives the element (same shape), which a URL value that is not allowed does not replace. Returns JSON `{attributes: [[name, value], ...],
 /// errors: [message, ...]}`; the element checks each attribute's value itself.
 #[wasm_bindgen]
-pub fn query_inputs(pairs_json: &str) -> String {
+pub fn query_inputs(pairs_json: &str, page_json: &str) -> String {
     let pairs: Vec<(String, String)> = serde_json::from_str(pairs_json).unwrap_or_default();
-    let q = inputs::read_query(&pairs);
+    let page: Vec<(String, String)> = serde_json::from_str(page_json).unwrap_or_default();
+    let q = inputs::read_query(&pairs, &page);
     json!({"attributes": q.attributes, "errors": q.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()}).to_string()
 }
 

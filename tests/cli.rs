@@ -141,6 +141,11 @@ fn bad_input_is_one_line_and_exit_2() {
     bad(&["run", "--seed", "abc"], &["seed"]);
     bad(&["run", "--params", "/definitely/not/here.json"], &["--params", "cannot read"]);
     bad(&["bench", "--ticks", "0"], &["--ticks"]);
+    // Flags go through the same description of the inputs as the page's URL and attributes.
+    bad(&["run", "--seed", "-1"], &["seed", "9007199254740991"]);
+    bad(&["run", "--seed", "9007199254740992"], &["seed", "9007199254740991"]);
+    bad(&["run", "--scale", "0"], &["scale", "more than 0"]);
+    bad(&["compare", "--seed", "1e3"], &["seed"]);
     bad(&["frobnicate"], &["frobnicate"]);
 }
 
@@ -186,6 +191,19 @@ fn readme_documents_every_key() {
     for f in supernode_sim::model::params::FIELDS {
         assert!(readme.contains(&format!("`{}`", f.key)), "README lacks {}", f.key);
     }
+}
+
+#[test]
+fn readme_lists_every_input_as_the_cli_prints_it() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = String::from_utf8(cli(&["inputs", "--markdown"]).stdout).unwrap();
+    for line in table.lines() {
+        assert!(
+            readme.contains(line),
+            "README's Inputs table lacks (or differs in) the line:\n{line}\nRun `supernode-sim inputs --markdown`."
+        );
+    }
+    assert_eq!(table.lines().count(), supernode_sim::inputs::INPUTS.len() + 2);
 }
 
 #[test]

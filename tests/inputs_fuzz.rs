@@ -11,15 +11,90 @@ use supernode_sim::{run, scenarios};
 
 /// Text a hostile user would try, whatever the field.
 const HOSTILE: &[&str] = &[
-    "", " ", "\t\n", "0", "-0", "+1", "1.", ".5", "1e3", "1E-3", "1e309", "-1e309", "1e-400", "NaN", "nan", "inf", "Infinity", "-Infinity",
-    "0x10", "0b1", "1_000", "1,5", "٣", "１２３", "9007199254740991", "9007199254740992", "18446744073709551615", "18446744073709551616",
-    "99999999999999999999999999", "__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>", "javascript:alert(1)", "'", "\"", "\\", "\u{0}", "\u{202e}evil", "\u{feff}1", "%00", "%",
-    "{}", "[]", "null", "true", "false", "{\"__proto__\":{\"polluted\":1}}", "{\"constructor\":{\"prototype\":{\"x\":1}}}",
-    "[{\"t\":1,\"a\":\"do\",\"k\":\"fix\"}]", "[{\"t\":1e30,\"a\":\"do\",\"k\":\"fix\"}]", "[{\"t\":-1,\"a\":\"do\",\"k\":\"fix\"}]",
-    "[{\"t\":1,\"a\":\"do\",\"k\":\"__proto__\"}]", "[{\"t\":1,\"a\":\"set\",\"k\":\"constructor\",\"v\":\"1\"}]", "[[[[[[[[[[[[[[[[[[[[",
-    "{\"a\":", "full", "minimal", "none", "on", "off", "local", "global", "skype-2010", "480px", "480 px", "120", "4000", "4000.0001",
-    "1440", "1440.0000001", "2592000", "2592000.5", "720", "1", "0.0", "-", "e", "1e", "..", "--1",
+    "",
+    " ",
+    "\t\n",
+    "0",
+    "-0",
+    "+1",
+    "1.",
+    ".5",
+    "1e3",
+    "1E-3",
+    "1e309",
+    "-1e309",
+    "1e-400",
+    "NaN",
+    "nan",
+    "inf",
+    "Infinity",
+    "-Infinity",
+    "0x10",
+    "0b1",
+    "1_000",
+    "1,5",
+    "٣",
+    "１２３",
+    "9007199254740991",
+    "9007199254740992",
+    "18446744073709551615",
+    "18446744073709551616",
+    "99999999999999999999999999",
+    "__proto__",
+    "constructor",
+    "prototype",
+    "toString",
+    "hasOwnProperty",
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "'",
+    "\"",
+    "\\",
+    "\u{0}",
+    "\u{202e}evil",
+    "\u{feff}1",
+    "%00",
+    "%",
+    "{}",
+    "[]",
+    "null",
+    "true",
+    "false",
+    "{\"__proto__\":{\"polluted\":1}}",
+    "{\"constructor\":{\"prototype\":{\"x\":1}}}",
+    "[{\"t\":1,\"a\":\"do\",\"k\":\"fix\"}]",
+    "[{\"t\":1e30,\"a\":\"do\",\"k\":\"fix\"}]",
+    "[{\"t\":-1,\"a\":\"do\",\"k\":\"fix\"}]",
+    "[{\"t\":1,\"a\":\"do\",\"k\":\"__proto__\"}]",
+    "[{\"t\":1,\"a\":\"set\",\"k\":\"constructor\",\"v\":\"1\"}]",
+    "[[[[[[[[[[[[[[[[[[[[",
+    "{\"a\":",
+    "full",
+    "minimal",
+    "none",
+    "on",
+    "off",
+    "local",
+    "global",
+    "skype-2010",
+    "480px",
+    "480 px",
+    "120",
+    "4000",
+    "4000.0001",
+    "1440",
+    "1440.0000001",
+    "2592000",
+    "2592000.5",
+    "720",
+    "1",
+    "0.0",
+    "-",
+    "e",
+    "1e",
+    "..",
+    "--1",
 ];
 
 /// Any text: hostile, random unicode, or a number written at and around an edge.
@@ -56,7 +131,12 @@ fn scenario_name() -> impl Strategy<Value = &'static str> {
 }
 
 /// A small run of `scenario` with parameters `p` and `actions`: every invariant holds.
-fn small_run(scenario: &str, p: supernode_sim::Params, seed: u64, actions: Vec<supernode_sim::actions::Action>) -> Result<(), TestCaseError> {
+fn small_run(
+    scenario: &str,
+    p: supernode_sim::Params,
+    seed: u64,
+    actions: Vec<supernode_sim::actions::Action>,
+) -> Result<(), TestCaseError> {
     let s = scenarios::find(scenario).unwrap();
     let p = run::scaled(&p, 0.002).map_err(|e| TestCaseError::fail(format!("valid parameters, not valid at a small scale: {e}")))?;
     let mut session = Session::new(s, p, seed).map_err(|e| TestCaseError::fail(format!("accepted, then refused: {e}")))?;
@@ -181,8 +261,19 @@ proptest! {
     /// A URL's parameters, any names and values: no panic, and every attribute it gives is one
     /// the element observes.
     #[test]
-    fn any_url_reads(pairs in prop::collection::vec((prop_oneof![text(), "[a-z.]{1,12}", Just("p.__proto__".to_string())], text()), 0..12)) {
-        let q = inputs::read_query(&pairs);
+    fn any_url_reads(
+        pairs in prop::collection::vec((prop_oneof![text(), "[a-z.]{1,12}", Just("p.__proto__".to_string()), Just("controls".to_string())], text()), 0..12),
+        embed in any::<bool>(),
+    ) {
+        // As index.html (nothing set by the page) and as embed.html (controls and height set).
+        let page: Vec<(String, String)> =
+            if embed { vec![("controls".into(), "minimal".into()), ("height".into(), "420".into())] } else { Vec::new() };
+        let q = inputs::read_query(&pairs, &page);
+        for (a, v) in &q.attributes {
+            if page.iter().any(|(p, _)| p == a) {
+                prop_assert!(inputs::by_attribute(a).unwrap().check(v, "", None).is_ok(), "{a}={v} replaced the page's own");
+            }
+        }
         for (a, _) in &q.attributes {
             prop_assert!(INPUTS.iter().any(|i| i.attribute == Some(a.as_str())), "{a}");
         }

@@ -9,7 +9,7 @@ const el = document.getElementById('sim');
 const box = document.getElementById('url-errors');
 
 try {
-  const { attributes, errors } = await readQuery(location.search);
+  const { attributes, errors } = await readQuery(location.search, el);
   for (const [name, value] of attributes) el.setAttribute(name, value);
   if (box && errors.length) {
     for (const m of errors) {

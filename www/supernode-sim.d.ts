@@ -98,11 +98,13 @@ export interface SupernodeSimEventMap extends HTMLElementEventMap {
 }
 
 /** The element. Attributes (observed live): `scenario`, `seed`, `speed` (simulated seconds per
- * real second), `time` (simulated seconds to go to), `autoplay`, `controls` (`full` | `minimal`
- * | `none`), `params` (JSON of overrides by dotted key), `height`, `actions` (JSON of what a
- * user did, from a shared link), `keyboard` (`global`: shortcuts work anywhere on the page),
- * `slow-motion` (`on` | `off`: ease to a simulated minute per second around the cascade's
- * bursts; on by default). */
+ * real second), `time` (simulated seconds to go to), `autoplay` (`on` | `off`; alone means on),
+ * `controls` (`full` | `minimal` | `none`), `params` (JSON of overrides by dotted key), `height`,
+ * `actions` (JSON of what a user did, from a shared link), `keyboard` (`local` | `global`:
+ * shortcuts work anywhere on the page), `slow-motion` (`on` | `off`: ease to a simulated minute
+ * per second around the cascade's bursts; on by default). Every value is checked by one
+ * description of the inputs (`supernode-sim inputs` lists it); a bad one shows a message naming
+ * the field, the value and what is allowed, and the default is used. */
 export declare class SupernodeSimElement extends HTMLElement {
   static observedAttributes: string[];
   /** Settles with the element once its first run is built; rejects if it could not start. */
@@ -117,10 +119,12 @@ export declare class SupernodeSimElement extends HTMLElement {
   pause(): void;
   /** Starts the scenario again from time 0 with the same seed and parameters. */
   reset(): void;
-  /** Goes to simulated time `t_s` (0 to 2,592,000 seconds); throws a RangeError outside it. */
+  /** Goes to simulated time `t_s` (0 to 2,592,000 seconds); throws a RangeError outside it, and
+   * an Error before `ready`. */
   seek(t_s: number): void;
-  /** Changes parameters (dotted keys, or nested as the CLI's `params` prints); throws on a bad
-   * value, naming the key and what is allowed. */
+  /** Changes parameters (dotted keys, or nested as the CLI's `params` prints). Every key and
+   * value is checked before any applies; throws on a bad one, naming the key and what is
+   * allowed (keys such as `__proto__` are unknown keys like any other). */
   setParams(params: Record<string, unknown>): void;
   /** The run's identity and latest figures, or null before the module loaded. */
   snapshot(): SupernodeSimSnapshot | null;
@@ -148,6 +152,15 @@ export declare class SupernodeSimElement extends HTMLElement {
   removeEventListener<K extends keyof SupernodeSimEventMap>(type: K, listener: (this: SupernodeSimElement, ev: SupernodeSimEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }
+
+/** What a page URL's query asks for, read by the same description of the inputs:
+ * `attributes` for a `<supernode-sim>` (which checks each value), and `errors` about the URL
+ * itself (parameters the page does not know; values not allowed for an attribute `element`
+ * already has, which keeps its own). Loads the WebAssembly module. */
+export declare function readQuery(search: string, element?: Element | null): Promise<{ attributes: [string, string][]; errors: string[] }>;
+
+/** Loads the WebAssembly module every instance shares (once). */
+export declare function loadWasm(): Promise<unknown>;
 
 declare global {
   interface HTMLElementTagNameMap {

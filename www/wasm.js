@@ -44,9 +44,11 @@ export async function wasmMemoryBytes() {
 /** What a page URL's query asks for (`location.search`), read by the inputs' one description in
  * Rust: `{attributes: [[name, value], ...], errors: [message, ...]}`. The attributes go to a
  * `<supernode-sim>`, which checks each value; the errors are about the URL itself (parameters the
- * page does not know). Keys stay data: nothing is built from them here. */
-export async function readQuery(search) {
+ * page does not know, and values that are not allowed for an attribute `element` already has,
+ * which then keeps its own). Keys stay data: nothing is built from them here. */
+export async function readQuery(search, element = null) {
   await loadWasm();
   const pairs = [...new URLSearchParams(search)];
-  return JSON.parse(query_inputs(JSON.stringify(pairs)));
+  const page = element ? [...element.attributes].map((a) => [a.name, a.value]) : [];
+  return JSON.parse(query_inputs(JSON.stringify(pairs), JSON.stringify(page)));
 }
