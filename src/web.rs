@@ -243,7 +243,7 @@ impl Sim {
     /// names the field and its allowed range.
     pub fn set_param(&mut self, key: &str, value: &str) -> Result<bool, JsError> {
         if field_spec(key).is_none() {
-            return Err(js_err(format!("{key}: unknown parameter")));
+            return Err(js_err(format!("{}: not a parameter; allowed: the keys `supernode-sim keys` lists", inputs::shown(key))));
         }
         let live = self.session.set_param(key, value).map_err(js_err)?;
         if live {
@@ -444,7 +444,7 @@ impl Sim {
             .world()
             .series()
             .column(name)
-            .ok_or_else(|| js_err(format!("column '{name}' is unknown; allowed: {}", COLUMNS.join(", "))))?;
+            .ok_or_else(|| js_err(format!("column '{}' is unknown; allowed: {}", inputs::shown(name), COLUMNS.join(", "))))?;
         Ok(col.get(from as usize..).unwrap_or(&[]).to_vec())
     }
 

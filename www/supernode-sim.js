@@ -3,10 +3,11 @@
 // WebAssembly module. JS owns the DOM and requestAnimationFrame; per frame it calls the
 // simulation once to step and once to draw (one putImageData).
 //
-// Attributes (observed live): scenario, seed, speed, time, autoplay, controls (full | minimal |
-// none), params (JSON of overrides), height, actions (JSON of what a user did, from a shared
-// link), keyboard (global: shortcuts work anywhere on the page), slow-motion (on | off: ease to
-// a simulated minute per second around the cascade's bursts; on by default).
+// Attributes (observed live): scenario, seed, speed, time, autoplay (on | off), controls (full |
+// minimal | none), params (JSON of overrides), height, actions (JSON of what a user did, from a
+// shared link), keyboard (local | global: shortcuts work anywhere on the page), slow-motion (on |
+// off: ease to a simulated minute per second around the cascade's bursts; on by default). What
+// each allows is defined once in Rust (src/inputs.rs; `supernode-sim inputs`) and checked there.
 // Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot(), compare(key, a, b),
 // stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(), exportJson(),
 // recordClip(seconds). Property: ready (a promise of the element once its first run is built).
