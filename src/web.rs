@@ -54,6 +54,13 @@ pub fn limits_json() -> String {
     inputs::limits_json().to_string()
 }
 
+/// The page's parameter controls and A/B keys, as JSON `{sliders: [{key, label, min, max, step,
+/// display, tip}], ab_keys}` (see `inputs::SLIDERS`).
+#[wasm_bindgen]
+pub fn controls_json() -> String {
+    inputs::controls_json().to_string()
+}
+
 /// Checks one input given as text (an attribute, a URL parameter or an API argument) through
 /// its one description. Returns JSON: `{"value": …}` when it is allowed, else `{"error": …,
 /// "message": …}`: the error names the field, the value and what is allowed; the message adds

@@ -41,49 +41,13 @@ const SLOW_EASE_S = 0.5;
  * at most the 56 MB one run may use), so that several instances share one budget. */
 const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
 
-/** The parameters that have a slider, with what they mean in the real incident. */
-const CONTROLS = [
-  {
-    key: 'clients.buggy_fraction', label: 'Clients on the affected version', step: 0.01, min: 0, max: 1,
-    show: (v) => `${Math.round(v * 100)}%`,
-    tip: '2010: about half of all users ran Skype for Windows 5.0.0.152, which crashed on delayed replies from the offline-message servers. 2015: the client versions that could not process the new configuration. Changing it restarts the run.',
-  },
-  {
-    key: 'supernodes.capacity_per_s', label: 'Supernode capacity', step: 100, min: 200, max: 6000,
-    show: (v) => `${Math.round(v)} load units/s`,
-    tip: 'Work one supernode can do per second. Supernodes were ordinary home PCs with a public address; one load unit is one client\'s keep-alive and presence for a second. Changing it restarts the run.',
-  },
-  {
-    key: 'failsafe.threshold', label: 'Failsafe threshold', step: 0.5, min: 1, max: 100,
-    show: (v) => `${v.toFixed(1)}× capacity`,
-    tip: 'Overloaded supernodes dropped the supernode role (a failsafe), which handed their clients to the survivors. The failsafe watches a load average of what the supernode is asked (over failsafe.window_s); a higher threshold keeps supernodes serving under more load. Applies at once.',
-  },
-  {
-    key: 'retry.policy', label: 'Retry policy', type: 'select',
-    tip: 'How disconnected clients space their reconnection attempts: immediately, a fixed delay, exponential backoff, or backoff with jitter (AWS, "Exponential Backoff And Jitter"). Applies at once.',
-  },
-  {
-    key: 'host_cache.size', label: 'Host-cache size', step: 1, min: 1, max: 200,
-    show: (v) => `${Math.round(v)} entries`,
-    tip: 'Supernode addresses a client remembers, learned from the supernode it was last connected to (a first login seeds 7; the cache holds up to 200). A reconnecting client walks them in turn: dead entries cost it a timeout, live full ones refuse; when all fail it asks the bootstrap servers. Applies at once.',
-  },
-  {
-    key: 'mega.count', label: 'Mega-supernodes', step: 50, min: 0, max: 5000,
-    show: (v) => `${Math.round(v)}`,
-    tip: 'Dedicated high-capacity supernodes Skype brought up to restore the network: "hundreds" (Threatpost) to "thousands" (Tweakers), some of them repurposed offline-IM and group-video servers. 0 turns this intervention off.',
-  },
-  {
-    key: 'mega.deploy_s', label: 'Mega-supernodes from', step: 900, min: 0, max: 48 * 3600,
-    show: (v) => `${(v / 3600).toFixed(2)} h`,
-    tip: 'When the mega-supernodes start coming up (simulated hours from the start; the trigger is at 1 h).',
-  },
-];
-
-/** Parameters offered for an A/B comparison. */
-const AB_KEYS = [
-  'retry.policy', 'retry.cap_s', 'services.web.shared', 'admission.logins_per_s', 'mega.count', 'failsafe.threshold',
-  'host_cache.size', 'login.capacity_per_s', 'supernodes.capacity_per_s', 'clients.buggy_fraction', 'trigger.end_s',
-];
+/** A parameter control's value in words, as its description in Rust (`inputs::SLIDERS`) says. */
+function showValue(display, v) {
+  if (display.kind === 'percent') return `${Math.round(v * 100)}%`;
+  if (display.kind === 'hours') return `${(v / 3600).toFixed(2)} h`;
+  if (display.kind === 'number') return `${v.toFixed(display.digits)}${display.suffix}`;
+  return String(v);
+}
 
 const TEMPLATE = `
 <ul class="errors" role="alert" hidden></ul>
@@ -705,7 +669,7 @@ export class SupernodeSimElement extends HTMLElement {
     }
     this.#buildControls();
     const fields = Object.fromEntries(this.#meta.fields.map((f) => [f.key, f]));
-    for (const k of AB_KEYS) {
+    for (const k of this.#meta.controls.ab_keys) {
       if (!fields[k]) continue;
       const o = document.createElement('option');
       o.value = k;
@@ -802,7 +766,11 @@ export class SupernodeSimElement extends HTMLElement {
     host.textContent = '';
     const fields = Object.fromEntries(this.#meta.fields.map((f) => [f.key, f]));
     // Each instance has its own copies (they hold this instance's inputs).
-    this.#controls = CONTROLS.map((c) => ({ ...c }));
+    this.#controls = this.#meta.controls.sliders.map((c) => ({
+      ...c,
+      type: c.display.kind === 'menu' ? 'select' : 'range',
+      show: c.display.kind === 'menu' ? null : (v) => showValue(c.display, v),
+    }));
     for (const c of this.#controls) {
       const f = fields[c.key];
       const wrap = document.createElement('div');

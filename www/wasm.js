@@ -1,7 +1,7 @@
 // Loading the WebAssembly module once for every instance on a page, and what the page asks of it
 // before any element exists: whether this browser can run it, and what a URL asks for.
 
-import init, { scenarios_json, fields_json, inputs_json, limits_json, query_inputs } from '../pkg/supernode_sim.js';
+import init, { scenarios_json, fields_json, inputs_json, limits_json, controls_json, query_inputs } from '../pkg/supernode_sim.js';
 
 /** The smallest module that uses a 128-bit SIMD instruction: the model's supernode pass runs in
  * WebAssembly SIMD lanes, so a browser must validate this to run it. */
@@ -18,8 +18,8 @@ export function missingWasmFeature() {
 
 let wasm = null;
 /** Loads the WebAssembly module once for every instance on the page. Resolves to what every
- * instance reads once: the scenarios, the parameter table, the inputs and the clock's limits
- * (all defined in Rust), and the module's memory. */
+ * instance reads once: the scenarios, the parameter table, the inputs, the clock's limits and
+ * the parameter controls (all defined in Rust), and the module's memory. */
 export function loadWasm() {
   const missing = missingWasmFeature();
   if (missing) return Promise.reject(new Error(missing));
@@ -28,6 +28,7 @@ export function loadWasm() {
     fields: JSON.parse(fields_json()),
     inputs: JSON.parse(inputs_json()),
     limits: JSON.parse(limits_json()),
+    controls: JSON.parse(controls_json()),
     memory: out.memory,
   }));
   return wasm;

@@ -121,7 +121,12 @@ test('keyboard: space, arrow right, + and -, r and ?', async () => {
 test('out-of-range input shows a message naming the field, and the page keeps running', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=-5&speed=99999&p.clients.buggy_fraction=1.7`);
   await ready(page);
-  const msgs = await page.locator('supernode-sim >> ul.errors li').allTextContents();
+  // The element names its attributes' problems; the page names the link's own (here: speed,
+  // which index.html sets itself and keeps).
+  const msgs = [
+    ...(await page.locator('supernode-sim >> ul.errors li').allTextContents()),
+    ...(await page.locator('#url-errors li').allTextContents()),
+  ];
   assert.ok(msgs.some((m) => m.startsWith('seed:') && m.includes('whole number')), msgs.join('\n'));
   assert.ok(msgs.some((m) => m.startsWith('speed:') && m.includes('1440')), msgs.join('\n'));
   assert.ok(msgs.some((m) => m.includes('clients.buggy_fraction') && m.includes('from 0 to 1')), msgs.join('\n'));
