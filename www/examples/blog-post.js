@@ -18,9 +18,8 @@ function drive(step) {
     if (step.dataset.seek) el.seek(Number(step.dataset.seek));
     el.play();
   };
-  // The element may still be loading its WebAssembly module.
-  if (el.sim) go();
-  else el.addEventListener('statechange', go, { once: true });
+  // The element may still be loading its WebAssembly module; if it cannot start, it says why.
+  el.ready.then(go, () => {});
 }
 
 const io = new IntersectionObserver(
