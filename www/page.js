@@ -2,8 +2,10 @@
 // (?scenario=…&seed=…&speed=…&t=…&controls=…&slow-motion=…&height=…&autoplay=…&p.<key>=…&actions=…)
 // and hand it to the <supernode-sim> element, which checks every value and reports bad ones.
 // What each URL parameter means is defined once in Rust (src/inputs.rs); URL text only ever
-// reaches attributes, never markup, and its keys never become object paths.
-import { readQuery } from './wasm.js';
+// reaches attributes, never markup, and its keys never become object paths. The attributes are
+// set as soon as the module is loaded, before the element builds its first run (it builds a task
+// later), so the run is built once, with them.
+import { readQuery } from './supernode-sim.js';
 
 const el = document.getElementById('sim');
 const box = document.getElementById('url-errors');
@@ -20,10 +22,8 @@ try {
     box.hidden = false;
   }
 } catch {
-  // The module could not load: the element, defined below, says why in its own panel.
+  // The module could not load: the element says why in its own panel.
 }
-// Defined only now, so that the element is built once, with the URL's attributes.
-await import('./supernode-sim.js');
 
 // The embed view links back to the full page with the same run.
 const full = document.getElementById('open-full');

@@ -332,6 +332,9 @@ export class SupernodeSimElement extends HTMLElement {
     if (!this.#started) {
       this.#started = true;
       loadWasm()
+        // A task later: a page that reads its URL through the same module (page.js) sets the
+        // attributes first, so the first run is built once, with them.
+        .then((meta) => new Promise((resolve) => setTimeout(() => resolve(meta), 0)))
         .then((meta) => {
           this.#meta = meta;
           this.#fillStatic();
