@@ -1,7 +1,22 @@
 //! Same-seed A/B comparison: two runs that differ in one parameter, their summaries side by
 //! side, their ratios, and the difference in words.
 
+use crate::model::metrics::{summarize_series, Series, SAMPLE_PERIOD_S};
 use crate::model::Summary;
+
+/// A summary read from a series alone, up to simulated time `upto_t_s`: what two branches of one
+/// run (the run as it happened and a branch from it) can be compared on, since only the series
+/// of the run as it happened is kept. Connection attempts are the per-minute means times the
+/// sample period.
+pub fn series_summary(series: &Series, trigger_t_s: f64, upto_t_s: f64) -> Summary {
+    let t = series.column("t_s").unwrap_or(&[]);
+    let n = t.iter().take_while(|&&x| x <= upto_t_s).count();
+    let part = series.prefix(n);
+    let mut s = Summary::default();
+    summarize_series(&part, trigger_t_s, &mut s);
+    s.total_connect_attempts = part.column("connect_attempts_per_s").unwrap_or(&[]).iter().sum::<f64>() * SAMPLE_PERIOD_S as f64;
+    s
+}
 
 /// One compared figure: its name, the two values, and B/A.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,6 +165,23 @@ fn times(r: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_from_the_series_alone_matches_the_worlds() {
+        let s = crate::scenarios::find("lesson-jitter").unwrap();
+        let r = crate::run::run(&s, s.params.clone(), 3, 3.0).unwrap();
+        let w = &r.world;
+        let full = w.summary();
+        let from_series = series_summary(w.series(), w.params().trigger.start_s, w.time_s());
+        assert_eq!(from_series.min_clients_online_fraction, full.min_clients_online_fraction);
+        assert_eq!(from_series.time_to_90pct_recovery_s, full.time_to_90pct_recovery_s);
+        assert_eq!(from_series.min_availability_web, full.min_availability_web);
+        let rel = (from_series.total_connect_attempts - full.total_connect_attempts).abs() / full.total_connect_attempts.max(1.0);
+        assert!(rel < 1e-6, "{} vs {}", from_series.total_connect_attempts, full.total_connect_attempts);
+        // Up to an earlier time, it reads only the samples before it.
+        let early = series_summary(w.series(), w.params().trigger.start_s, 1800.0);
+        assert_eq!(early.duration_s, 1800.0);
+    }
 
     #[test]
     fn words_say_who_does_better() {

@@ -472,6 +472,37 @@ impl Sim {
         self.history.as_happened().and_then(|a| a.series.column(name)).map(|c| c.to_vec()).unwrap_or_default()
     }
 
+    /// This branch against the run as it happened (see `as_happened_s`), from the start to now or
+    /// as far as the run as it happened was computed, as JSON `{upto_s, words}`: the sentence the
+    /// A/B view gives, from this branch's point of view. `null` when there is no branch, or it
+    /// has not run a simulated minute yet.
+    pub fn branch_words(&self) -> String {
+        use crate::compare::{in_words, series_summary};
+        let Some(a) = self.history.as_happened() else { return "null".into() };
+        let w = self.session.world();
+        let furthest = a.series.column("t_s").and_then(|t| t.last().copied()).unwrap_or(0.0);
+        let upto = w.time_s().min(furthest);
+        if upto < a.branch_s + 60.0 {
+            return "null".into();
+        }
+        let trigger = w.params().trigger.start_s;
+        let before = series_summary(&a.series, trigger, upto);
+        let now = series_summary(w.series(), trigger, upto);
+        // And where each stands at that moment: the share of clients online.
+        let online_at = |series: &crate::model::Series| {
+            let t = series.column("t_s").unwrap_or(&[]);
+            let i = t.iter().rposition(|&x| x <= upto)?;
+            let on = series.column("clients_online")?.get(i)?;
+            let total = series.column("clients_total")?.get(i)?;
+            Some(on / total.max(1.0))
+        };
+        let mut words = in_words("the run as it happened", "this branch", &before, &now);
+        if let (Some(b), Some(n)) = (online_at(&a.series), online_at(w.series())) {
+            words.push_str(&format!(" Clients online at that moment: {:.0}% on this branch, {:.0}% as it happened.", 100.0 * n, 100.0 * b));
+        }
+        json!({"upto_s": upto, "words": words}).to_string()
+    }
+
     /// Narration events of everything computed on this run's branch (past the current time too,
     /// after a seek back), as JSON: the timeline's chapters.
     pub fn chapters(&self) -> String {

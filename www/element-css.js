@@ -88,6 +88,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 .readouts .k { font-size: 11px; color: var(--fg-muted); }
 .chart-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px 0; font-size: 12px; margin: 0; list-style: none; }
 .chart-legend li { display: flex; align-items: center; gap: 5px; }
+.branch-words { margin: 4px 10px 0; font-size: 13px; font-weight: 600; }
 .chart-legend .ln { width: 14px; height: 3px; border-radius: 2px; display: inline-block; }
 .chart { width: 100%; height: 340px; display: block; }
 .readout { font-size: 12px; color: var(--fg-muted); padding: 0 10px 6px; min-height: 2.6em; font-variant-numeric: tabular-nums; }

@@ -56,12 +56,16 @@ export interface SupernodeSimSnapshot {
   samples: number;
   /** Narration events so far. */
   events: number;
+  /** Present after a branch (an action after going back): when it parted from the run as it
+   * happened, and, once it has run a simulated minute, how it differs from it to `upto_s`, in
+   * the words the A/B view uses. */
+  branch?: { from_s: number; upto_s?: number; words?: string };
   /** Present during an A/B comparison. */
   compare?: {
     key: string;
     a: string;
     b: string;
-    b_stats: Omit<SupernodeSimSnapshot, 'scenario' | 'seed' | 'playing' | 'speed' | 'hash' | 'overrides' | 'compare'>;
+    b_stats: Omit<SupernodeSimSnapshot, 'scenario' | 'seed' | 'playing' | 'speed' | 'hash' | 'overrides' | 'compare' | 'branch'>;
     b_hash: string;
     words: string;
   };

@@ -98,6 +98,7 @@ const TEMPLATE = `
       <div title="Share of Skype for Web and Business requests served (separate infrastructure unless the bulkhead lesson says otherwise)"><div class="v" data-r="web">–</div><div class="k">Skype for Web</div></div>
     </div>
     <ul class="chart-legend"></ul>
+    <p class="branch-words" role="status" aria-live="polite" hidden></p>
     <canvas class="chart" aria-label="Chart of clients online, supernodes up, connection attempts and supernode load over simulated time" role="img"></canvas>
     <div class="readout" aria-live="off">Point at the chart to read values; click to go to that moment.</div>
     <div class="log-wrap">
@@ -268,6 +269,7 @@ export class SupernodeSimElement extends HTMLElement {
   #ab = null;
   #samplesSeenB = 0;
   #wordsAt = 0;
+  #branchWordsAt = 0;
 
   /** Settles when the first run is built (or the module fails to load). */
   #ready;
@@ -298,7 +300,7 @@ export class SupernodeSimElement extends HTMLElement {
       params: q('.params'), notice: q('.actions .notice'), fatal: q('.fatal'), chartLegend: q('.chart-legend'),
       helpScenarios: q('.help-scenarios'), canvasB: q('canvas.overlay-b'), tagA: q('.ab-tag.a'), tagB: q('.ab-tag.b'),
       abKey: q('.ab-key'), abASlot: q('.ab-a-slot'), abBSlot: q('.ab-b-slot'), abStart: q('.ab-start'), abStop: q('.ab-stop'),
-      abWords: q('.ab-words'), stageClock: q('.stage-clock'),
+      abWords: q('.ab-words'), stageClock: q('.stage-clock'), branchWords: q('.branch-words'),
     });
     this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
     for (const s of CHART_SERIES) {
@@ -473,6 +475,8 @@ export class SupernodeSimElement extends HTMLElement {
       scenario: this.#sim.scenario(), seed: this.#sim.seed(), playing: this.#playing, speed: this.#speed,
       hash: this.#sim.hash(), overrides: JSON.parse(this.#sim.overrides()), ...s,
     };
+    const branchS = this.#sim.as_happened_s();
+    if (branchS >= 0) out.branch = { from_s: branchS, ...(JSON.parse(this.#sim.branch_words()) ?? {}) };
     if (this.#simB) {
       out.compare = {
         key: this.#ab.key, a: this.#ab.a, b: this.#ab.b, b_stats: JSON.parse(this.#simB.stats()), b_hash: this.#simB.hash(),
@@ -1248,6 +1252,15 @@ export class SupernodeSimElement extends HTMLElement {
         this.#wordsAt = now;
         this.#els.abWords.textContent = `So far: ${this.#sim.compare_words(this.#simB, this.#ab.key, this.#ab.a, this.#ab.b)}`;
       }
+    }
+    // After a branch: how it differs from the run as it happened, in words (about once a second).
+    if (this.#ghostS >= 0 && (force || performance.now() - this.#branchWordsAt > 1000)) {
+      this.#branchWordsAt = performance.now();
+      const b = JSON.parse(this.#sim.branch_words());
+      this.#els.branchWords.hidden = !b;
+      if (b) this.#els.branchWords.textContent = `To ${formatClock(b.upto_s, this.#sim.trigger_s())}, against the run as it happened (dotted): ${b.words}`;
+    } else if (this.#ghostS < 0 && !this.#els.branchWords.hidden) {
+      this.#els.branchWords.hidden = true;
     }
     // New samples for the chart.
     if (s.samples > this.#samplesSeen) {

@@ -139,6 +139,11 @@ test('an action after going back starts a branch: the chart keeps the run as it 
   const key = page.locator('supernode-sim >> .chart-legend .ghost-key');
   assert.equal(await key.isVisible(), true);
   assert.match(await key.textContent(), /as it happened, before your change at T\+0:40/);
+  // The branch against the run as it happened, in words, as the A/B view says it.
+  const words = page.locator('supernode-sim >> .branch-words');
+  await words.waitFor({ state: 'visible', timeout: 10000 });
+  assert.match(await words.textContent(), /^To T\+3:00, against the run as it happened \(dotted\): this branch: .*connection attempts/);
+  assert.match((await snapshot(page)).branch.words, /^this branch: /);
   await page.locator('supernode-sim >> canvas.chart').screenshot({ path: join(SHOTS, 'chart-branch.png') });
   // The link carries the branch: its action log, replayed by the CLI, gives the same run.
   const link = new URL(await page.evaluate(() => document.querySelector('supernode-sim').shareLink()));
