@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod compare;
+pub mod controls;
 pub mod history;
 pub mod inputs;
 pub mod model;

@@ -55,10 +55,10 @@ pub fn limits_json() -> String {
 }
 
 /// The page's parameter controls and A/B keys, as JSON `{sliders: [{key, label, min, max, step,
-/// display, tip}], ab_keys}` (see `inputs::SLIDERS`).
+/// display, tip}], ab_keys}` (see `controls::SLIDERS`).
 #[wasm_bindgen]
 pub fn controls_json() -> String {
-    inputs::controls_json().to_string()
+    crate::controls::controls_json().to_string()
 }
 
 /// Checks one input given as text (an attribute, a URL parameter or an API argument) through

@@ -41,7 +41,7 @@ const SLOW_EASE_S = 0.5;
  * at most the 56 MB one run may use), so that several instances share one budget. */
 const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
 
-/** A parameter control's value in words, as its description in Rust (`inputs::SLIDERS`) says. */
+/** A parameter control's value in words, as its description in Rust (`controls::SLIDERS`) says. */
 function showValue(display, v) {
   if (display.kind === 'percent') return `${Math.round(v * 100)}%`;
   if (display.kind === 'hours') return `${(v / 3600).toFixed(2)} h`;

@@ -80,7 +80,8 @@ pub fn shown(text: &str) -> String {
     out
 }
 
-fn fmt_num(x: f64) -> String {
+/// A number as messages show it: whole numbers without a decimal point.
+pub fn fmt_num(x: f64) -> String {
     if x == libm::trunc(x) && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {

@@ -8,7 +8,7 @@
 mod fields;
 mod read;
 
-pub use fields::{field_spec, shown, FieldKind, FieldSpec, ParamError, FIELDS, MAX_TIME_S};
+pub use fields::{field_spec, fmt_num, shown, FieldKind, FieldSpec, ParamError, FIELDS, MAX_TIME_S};
 
 use serde::Serialize;
 
