@@ -359,6 +359,29 @@ impl Sim {
         ctx.put_image_data(&img, 0.0, 0.0)
     }
 
+    /// Draws the network into the frame without putting it anywhere (the Web Worker's way: it
+    /// reads the pixels from the module's memory with `frame_ptr`, `frame_width` and
+    /// `frame_height`, and sends the page an `ImageBitmap`).
+    pub fn render(&mut self, dt_real_s: f64, particles: bool, running: bool) {
+        self.frame.draw(self.session.world(), &self.palette, DrawOptions { dt_real_s: dt_real_s as f32, particles, running });
+    }
+
+    /// Where the frame's RGBA pixels start in the module's memory (`frame_width × frame_height × 4`
+    /// bytes; valid until the next call into the module).
+    pub fn frame_ptr(&self) -> u32 {
+        self.frame.pixels().as_ptr() as usize as u32
+    }
+
+    /// The frame's width in device pixels.
+    pub fn frame_width(&self) -> u32 {
+        self.frame.width()
+    }
+
+    /// The frame's height in device pixels.
+    pub fn frame_height(&self) -> u32 {
+        self.frame.height()
+    }
+
     /// The supernode under a point of the canvas (device pixels), or -1.
     pub fn hit(&self, x: f64, y: f64) -> i32 {
         self.frame.hit(self.session.world(), x as f32, y as f32).map_or(-1, |i| i as i32)

@@ -113,6 +113,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 .copy-box { width: 100%; font: 12px ui-monospace, monospace; background: var(--bg); color: var(--fg); border: 1px solid var(--border); border-radius: 6px; }
 .errors { margin: 0; padding: 8px 12px; background: color-mix(in srgb, var(--danger) 12%, var(--panel)); border-bottom: 1px solid var(--danger); font-size: 13px; }
 .errors li { margin-left: 16px; }
+.runs-note { margin: 0; padding: 4px 12px; font-size: 12px; color: var(--fg-muted); border-bottom: 1px solid var(--border); }
 .fatal {
   position: absolute; inset: 0; z-index: 5; display: flex; align-items: center; justify-content: center; padding: 24px;
   background: color-mix(in srgb, var(--bg) 92%, transparent);

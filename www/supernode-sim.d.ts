@@ -29,6 +29,8 @@ export interface SupernodeSimSnapshot {
   hash: string;
   /** Parameters that differ from the scenario's, by dotted key. */
   overrides: Record<string, string | number | boolean>;
+  /** Where the runs compute (see `runsIn`). */
+  runs_in: 'worker' | 'page';
   /** Simulated time, in seconds from the start. */
   t_s: number;
   /** When the trigger fires, in simulated seconds (the reference of "T+h:mm"). */
@@ -115,6 +117,14 @@ export declare class SupernodeSimElement extends HTMLElement {
   readonly ready: Promise<SupernodeSimElement>;
   /** Frames drawn so far. */
   readonly framesDrawn: number;
+  /** Where the runs compute: `'worker'` (a Web Worker: the page's thread only draws) or
+   * `'page'` (where no worker could start; the element says why), null before they start. */
+  readonly runsIn: 'worker' | 'page' | null;
+  /** Bytes of WebAssembly memory this instance's runs use (for benchmarks). */
+  readonly memoryBytes: number;
+  /** Settles once the element has done everything asked of it so far (a run built, a seek
+   * sent, parameters set, a click answered): `snapshot()` then shows their effect. */
+  settled(): Promise<void>;
   /** When the first frame was drawn (`performance.now()`), once it was. */
   firstFrameMs?: number;
   /** Starts or resumes the simulation. */
@@ -128,12 +138,13 @@ export declare class SupernodeSimElement extends HTMLElement {
   seek(t_s: number): void;
   /** Changes parameters (dotted keys, or nested as the CLI's `params` prints). Every key and
    * value is checked before any applies; throws on a bad one, naming the key and what is
-   * allowed (keys such as `__proto__` are unknown keys like any other). */
-  setParams(params: Record<string, unknown>): void;
+   * allowed (keys such as `__proto__` are unknown keys like any other). The runs apply the
+   * change in order; the promise settles when they have (and rejects if they refuse a value). */
+  setParams(params: Record<string, unknown>): Promise<void>;
   /** The run's identity and latest figures, or null before the module loaded. */
   snapshot(): SupernodeSimSnapshot | null;
   /** Starts an A/B comparison: two runs from the same seed differing in `key`. */
-  compare(key: string, a: string | number, b: string | number): void;
+  compare(key: string, a: string | number, b: string | number): Promise<void>;
   /** Ends an A/B comparison, keeping run A. */
   stopCompare(): void;
   /** A link that reproduces this run at its current time (actions included). */
@@ -142,10 +153,10 @@ export declare class SupernodeSimElement extends HTMLElement {
   embedCode(): { iframe: string; element: string } | null;
   /** A PNG of the picture(s) and the chart. */
   exportPng(): Promise<Blob>;
-  /** The series so far as CSV text. */
-  exportCsv(): string;
-  /** The run so far as the command-line tool's JSON text. */
-  exportJson(): string;
+  /** The series so far as CSV text (once the element has settled). */
+  exportCsv(): Promise<string>;
+  /** The run so far as the command-line tool's JSON text (once the element has settled). */
+  exportJson(): Promise<string>;
   /** Records `seconds` of the animation as a WebM video. */
   recordClip(seconds?: number): Promise<Blob>;
   /** Frame times (step and draw, in ms) of the latest frames, for benchmarks. */

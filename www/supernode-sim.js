@@ -13,22 +13,42 @@
 // recordClip(seconds). Property: ready (a promise of the element once its first run is built).
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
-import { Sim, check_param, scenario_compare, record_json, check_input, check_overrides } from '../pkg/supernode_sim.js';
+import { check_param, scenario_compare, record_json, check_input, check_overrides } from '../pkg/supernode_sim.js';
+import { RunClient } from './run-client.js';
+import { messageOf } from './run-host.js';
 import { loadWasm, missingWasmFeature } from './wasm.js';
 import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
 import { CSS } from './element-css.js';
 import { Timeline } from './timeline.js';
 
-export { loadWasm, missingWasmFeature, wasmMemoryBytes, readQuery } from './wasm.js';
+import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
+export { loadWasm, missingWasmFeature, readQuery } from './wasm.js';
+
+/** Bytes of WebAssembly memory the page's instances use together: the page's module (shared by
+ * all, and home of the runs of any instance on the page's thread) and each worker's. For
+ * benchmarks. */
+export async function wasmMemoryBytes() {
+  const els = [...document.querySelectorAll('supernode-sim')].filter((el) => el.runsIn === 'worker');
+  return (await pageMemoryBytes()) + els.reduce((n, el) => n + el.memoryBytes, 0);
+}
 
 // Every input's range and meaning (speeds, times, seeds, attribute values) is defined once in
 // Rust (src/inputs.rs) and read from the module: `check_input` decides, this file keeps no copy.
 const STEP_S = 60;
 /** Most ticks one frame may run; past that the simulation runs slower than asked. */
 const MAX_TICKS_PER_FRAME = 96;
-/** Time one frame may spend stepping, in ms, so that step + draw fit a 60 fps frame. When the
- * simulation is heavy (the 2010 collapse), it then runs slower than the speed asked for. */
+/** Time one frame may spend stepping on the page's thread (where no worker could start), in ms, so
+ * that step + draw fit a 60 fps frame. When the simulation is heavy (the 2010 collapse), it then
+ * runs slower than the speed asked for. */
 const STEP_BUDGET_MS = 9;
+/** Time one request may spend stepping in the worker, in ms: the page gets a frame at least this
+ * often, and the clock asks for what real time asked meanwhile. */
+const WORKER_STEP_BUDGET_MS = 25;
+/** Time one slice of a seek may take: on the page's thread, and in the worker. */
+const PAGE_SEEK_SLICE_MS = 25;
+const WORKER_SEEK_SLICE_MS = 50;
+/** Most real time the clock owes the runs (s): after a stall, it does not try to catch up more. */
+const MAX_OWED_S = 0.25;
 /** Slow motion: the speed the clock eases to around a burst of the cascade (a simulated minute
  * per real second), from `SLOW_LEAD_S` before a burst to `SLOW_AFTER_S` after it, easing over
  * about `SLOW_EASE_S` of real time. Bursts are the events the model marks so (first failsafes,
@@ -51,6 +71,7 @@ function showValue(display, v) {
 
 const TEMPLATE = `
 <ul class="errors" role="alert" hidden></ul>
+<p class="runs-note" role="status" hidden></p>
 <div class="toolbar" part="toolbar">
   <div class="field scenario"><label for="scenario">Scenario</label><select id="scenario"></select></div>
   <div class="buttons">
@@ -205,7 +226,25 @@ export class SupernodeSimElement extends HTMLElement {
   #root;
   #els = {};
   #meta = null;
-  #sim = null;
+  /** The runs (A, and B when comparing): in a worker, or on this thread where none can start. */
+  #runs = null;
+  /** Run A's and B's mirrors: where each stands, read without waiting. */
+  get #a() {
+    return this.#runs?.a ?? null;
+  }
+  get #b() {
+    return this.#runs?.b ?? null;
+  }
+  /** A frame's request is out (one at a time); real time the clock owes the runs meanwhile. */
+  #inFlight = false;
+  #owedDt = 0;
+  /** The run the chart and log show (a view with another epoch is a new run). */
+  #epoch = -1;
+  /** What the element is still doing for earlier calls (see `settled`). */
+  #queue = Promise.resolve();
+  /** Page-thread time of the frame being made (ms), for the benchmarks. */
+  #frameMs = 0;
+  #hoverSeq = 0;
   #ctx = null;
   #chart = null;
   /** The timeline under the picture. */
@@ -222,15 +261,14 @@ export class SupernodeSimElement extends HTMLElement {
   /** Gives each run on the page (runs A and B of every connected instance) an equal share of the
    * page's budget for saved marks. */
   static #shareBudget() {
-    const sims = [...SupernodeSimElement.#live].flatMap((el) => [el.#sim, el.#simB]).filter(Boolean);
-    for (const sim of sims) sim.set_history_budget(PAGE_MARKS_BUDGET_BYTES / sims.length);
+    const els = [...SupernodeSimElement.#live].filter((el) => el.#runs);
+    const runs = els.reduce((n, el) => n + (el.#ab ? 2 : 1), 0);
+    for (const el of els) el.#runs.request({ type: 'budget', bytes: PAGE_MARKS_BUDGET_BYTES / Math.max(1, runs) }).catch(() => {});
   }
   /** Times of the bursts computed so far on this branch (from the narration). */
   #bursts = [];
   /** The speed the clock runs at now, easing towards the speed asked or slow motion. */
   #effSpeed = 0;
-  /** When the run as it happened (kept after a branch) parted from this one; -1 if none shown. */
-  #ghostS = -1;
   #playing = false;
   /** Simulated seconds per real second asked for (the default is read from the module). */
   #speed = 0;
@@ -241,8 +279,6 @@ export class SupernodeSimElement extends HTMLElement {
   #started = false;
   #visible = false; // until the IntersectionObserver says otherwise
   #pageVisible = true;
-  #samplesSeen = 0;
-  #eventsSeen = 0;
   #captionTimer = 0;
   #hover = -1;
   #selected = -1;
@@ -257,19 +293,16 @@ export class SupernodeSimElement extends HTMLElement {
   #resizeObs = null;
   #interObs = null;
   #stageSize = { w: 0, h: 0, dpr: 1 };
+  /** The size each run's picture was last given ('a', 'b'). */
+  #sizes = {};
   #framesDrawn = 0;
   #lastTickEvent = -1;
   #dead = false;
   #controls = [];
   #markColour = '#222';
-  #msPerTick = 0.3;
   #simRate = 0;
-  #simB = null;
   #ctxB = null;
   #ab = null;
-  #samplesSeenB = 0;
-  #wordsAt = 0;
-  #branchWordsAt = 0;
 
   /** Settles when the first run is built (or the module fails to load). */
   #ready;
@@ -300,7 +333,7 @@ export class SupernodeSimElement extends HTMLElement {
       params: q('.params'), notice: q('.actions .notice'), fatal: q('.fatal'), chartLegend: q('.chart-legend'),
       helpScenarios: q('.help-scenarios'), canvasB: q('canvas.overlay-b'), tagA: q('.ab-tag.a'), tagB: q('.ab-tag.b'),
       abKey: q('.ab-key'), abASlot: q('.ab-a-slot'), abBSlot: q('.ab-b-slot'), abStart: q('.ab-start'), abStop: q('.ab-stop'),
-      abWords: q('.ab-words'), stageClock: q('.stage-clock'), branchWords: q('.branch-words'),
+      abWords: q('.ab-words'), stageClock: q('.stage-clock'), branchWords: q('.branch-words'), runsNote: q('.runs-note'),
     });
     this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
     for (const s of CHART_SERIES) {
@@ -337,8 +370,17 @@ export class SupernodeSimElement extends HTMLElement {
         // A task later: a page that reads its URL through the same module (page.js) sets the
         // attributes first, so the first run is built once, with them.
         .then((meta) => new Promise((resolve) => setTimeout(() => resolve(meta), 0)))
-        .then((meta) => {
+        .then(async (meta) => {
+          this.#runs = await RunClient.open(meta, {
+            onView: (v, reply) => this.#onView(v, reply),
+            onFatal: (m) => this.#fatal('The simulation hit an internal error and cannot continue.', m),
+          });
           this.#meta = meta;
+          if (this.#runs.mode !== 'worker') {
+            // Still a working instance, on this thread: the clock slows while the network is busiest.
+            this.#els.runsNote.hidden = false;
+            this.#els.runsNote.textContent = `The simulation runs on the page's own thread, not in a Web Worker: ${this.#runs.reason}. It may slow down while the network is busiest.`;
+          }
           this.#fillStatic();
           this.#applyHeight();
           this.#checkChoice('controls');
@@ -406,9 +448,10 @@ export class SupernodeSimElement extends HTMLElement {
 
   /** Starts (or resumes) the simulation. */
   play() {
-    if (!this.#sim || this.#dead) return;
-    if (this.#sim.time_s() >= this.#meta.limits.max_time_s) return;
+    if (!this.#a || this.#dead) return;
+    if (this.#a.time_s() >= this.#meta.limits.max_time_s) return;
     if (!this.#playing) this.#effSpeed = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
+    if (!this.#playing) this.#last = 0; // real time starts counting now
     this.#playing = true;
     this.#syncPlay();
     this.#emit('statechange', this.#state());
@@ -426,7 +469,7 @@ export class SupernodeSimElement extends HTMLElement {
   /** Starts the scenario again from time 0 with the same seed and parameters. */
   reset() {
     if (!this.#meta) return;
-    const params = this.#sim ? this.#sim.overrides() : null;
+    const params = this.#a ? this.#a.overrides() : null;
     this.#newRun(params);
   }
 
@@ -437,50 +480,86 @@ export class SupernodeSimElement extends HTMLElement {
     const c = JSON.parse(check_input('time', typeof tS === 'number' ? String(tS) : `${tS}`, this.#scenario));
     if (c.error) throw new RangeError(`seek(t_s): ${c.error}`);
     const t = c.value;
-    if (!this.#sim) return;
-    const movedA = this.#sim.seek_mark(t);
-    const movedB = this.#simB ? this.#simB.seek_mark(t) : false;
-    if (movedA || movedB) this.#rewound();
-    // A mark always exists at or before any time; were one to fail, start again from zero.
-    if (t < this.#sim.time_s() || (this.#simB && t < this.#simB.time_s())) this.#newRun(this.#sim.overrides());
+    if (!this.#runs) return;
+    this.#previewT = null;
     this.#seekTarget = t;
-    this.#seekFrom = Math.min(this.#sim.time_s(), this.#simB ? this.#simB.time_s() : Infinity);
+    this.#seekFrom = this.#a ? this.#a.time_s() : 0;
+    this.#track(this.#runs.request({ type: 'seek', t }).then((r) => {
+      this.#seekFrom = Math.min(this.#a.time_s(), this.#b ? this.#b.time_s() : Infinity);
+      // A mark always exists at or before any time; were one to fail, start again from zero.
+      if (r.behind) return this.#newRun(this.#a.overrides()).then(() => this.seek(t));
+    }));
     this.#kick();
   }
 
   /** Changes parameters (an object of dotted keys, or nested as `params` prints). Changes to the
    * network's makeup restart the run; the others apply from now on. Throws on a bad value. */
   setParams(obj) {
-    if (!this.#sim) throw new Error('setParams: the simulation is not loaded yet');
+    if (!this.#a) throw new Error('setParams: the simulation is not loaded yet');
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new TypeError('setParams: expected an object of parameter keys and values');
     // Keys stay data: every pair is checked against the parameter table before any applies.
     const pairs = flatPairs(obj).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? String(v)]);
     for (const [k, text] of pairs) check_param(this.#scenario, k, text);
-    let restart = false;
-    for (const [k, text] of pairs) {
-      const live = this.#sim.set_param(k, text);
-      if (this.#simB) this.#simB.set_param(k, text);
-      if (!live) restart = true;
-    }
-    if (restart) this.#newRun(this.#sim.overrides(), true);
-    this.#syncControls();
-    this.#emit('statechange', this.#state());
+    const p = this.#setPairs(pairs).then(() => {
+      this.#syncControls();
+      this.#emit('statechange', this.#state());
+    });
+    // A value the runs refuse (a rule across fields) rejects the promise returned; it does not
+    // stop the element.
+    this.#queue = this.#queue.then(() => p).catch(() => {});
+    return p;
+  }
+
+  /** Sets checked parameters on both runs; a change to the network's makeup restarts them (the
+   * runs do that themselves; here the page starts its view of them afresh). Resolves to whether
+   * they restarted. */
+  async #setPairs(pairs) {
+    const playing = this.#playing;
+    const r = await this.#runs.request({ type: 'set', pairs, scenario: this.#scenario, seed: this.#seed });
+    if (r.error && !r.restarted) throw new Error(r.error);
+    if (!r.restarted) return false;
+    if (this.#ab) this.#ab.bOverrides = r.bOverrides;
+    this.#resetRunState(playing);
+    this.#errors.delete('run');
+    if (r.error) this.#errors.set('run', r.error);
+    this.#afterBuild();
+    return true;
+  }
+
+  /** Resolves once the element has done everything asked of it so far (a new run built, a seek
+   * sent, parameters set): its `snapshot()` then shows their effect. */
+  async settled() {
+    let q;
+    do {
+      q = this.#queue;
+      await q;
+    } while (q !== this.#queue);
+    await this.#runs?.flush();
+  }
+
+  /** Keeps `p` on the element's queue (see `settled`); a failure stops the element. */
+  #track(p) {
+    this.#queue = this.#queue.then(() => p).catch((e) => {
+      if (!this.#dead) this.#fatal('The simulation hit an internal error and cannot continue.', e);
+    });
+    return p;
   }
 
   /** The current time and figures as a plain object. */
   snapshot() {
-    if (!this.#sim) return null;
-    const s = JSON.parse(this.#sim.stats());
+    const a = this.#a;
+    if (!a) return null;
     const out = {
-      scenario: this.#sim.scenario(), seed: this.#sim.seed(), playing: this.#playing, speed: this.#speed,
-      hash: this.#sim.hash(), overrides: JSON.parse(this.#sim.overrides()), ...s,
+      scenario: a.scenario(), seed: a.seed(), playing: this.#playing, speed: this.#speed,
+      hash: a.hash(), overrides: JSON.parse(a.overrides()), ...a.statsObj,
+      runs_in: this.#runs.mode,
     };
-    const branchS = this.#sim.as_happened_s();
-    if (branchS >= 0) out.branch = { from_s: branchS, ...(JSON.parse(this.#sim.branch_words()) ?? {}) };
-    if (this.#simB) {
+    const branchS = a.as_happened_s();
+    if (branchS >= 0) out.branch = { from_s: branchS, ...(this.#runs.words.branch ?? {}) };
+    if (this.#b && this.#ab) {
       out.compare = {
-        key: this.#ab.key, a: this.#ab.a, b: this.#ab.b, b_stats: JSON.parse(this.#simB.stats()), b_hash: this.#simB.hash(),
-        words: this.#sim.compare_words(this.#simB, this.#ab.key, this.#ab.a, this.#ab.b),
+        key: this.#ab.key, a: this.#ab.a, b: this.#ab.b, b_stats: this.#b.statsObj, b_hash: this.#b.hash(),
+        words: this.#runs.words.compare,
       };
     }
     return out;
@@ -490,29 +569,29 @@ export class SupernodeSimElement extends HTMLElement {
    * those that differ from the scenario's), speed, and what the user did (replayed at the same
    * simulated seconds). `base` is the page to open (default: this one). */
   shareLink(base = location.href) {
-    if (!this.#sim) return null;
+    if (!this.#a) return null;
     const u = new URL(base, location.href);
     u.search = '';
     u.hash = '';
     const q = u.searchParams;
     q.set('scenario', this.#scenario);
     q.set('seed', String(this.#seed));
-    q.set('t', String(Math.floor(this.#sim.time_s())));
+    q.set('t', String(Math.floor(this.#a.time_s())));
     if (this.#speed !== this.#meta.limits.default_speed) q.set('speed', String(this.#speed));
-    for (const [k, v] of Object.entries(JSON.parse(this.#sim.start_overrides()))) q.set(`p.${k}`, String(v));
-    const acts = JSON.parse(this.#sim.actions());
+    for (const [k, v] of Object.entries(JSON.parse(this.#a.start_overrides()))) q.set(`p.${k}`, String(v));
+    const acts = JSON.parse(this.#a.actions());
     if (acts.length) q.set('actions', JSON.stringify(acts));
     return u.toString();
   }
 
   /** HTML that shows this run in another page: an iframe of embed.html, and the element itself. */
   embedCode() {
-    if (!this.#sim) return null;
+    if (!this.#a) return null;
     const page = this.shareLink(new URL('../embed.html', import.meta.url));
-    const attrs = [`scenario="${this.#scenario}"`, `seed="${this.#seed}"`, `time="${Math.floor(this.#sim.time_s())}"`];
-    const o = this.#sim.start_overrides();
+    const attrs = [`scenario="${this.#scenario}"`, `seed="${this.#seed}"`, `time="${Math.floor(this.#a.time_s())}"`];
+    const o = this.#a.start_overrides();
     if (o !== '{}') attrs.push(`params='${o.replace(/'/g, '&#39;')}'`);
-    const acts = this.#sim.actions();
+    const acts = this.#a.actions();
     if (acts !== '[]') attrs.push(`actions='${acts.replace(/'/g, '&#39;')}'`);
     const esc = (t) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
     return {
@@ -523,7 +602,7 @@ export class SupernodeSimElement extends HTMLElement {
 
   /** A PNG of the network picture(s) and the chart, as a Blob. */
   exportPng() {
-    const parts = [this.#els.canvas, ...(this.#simB ? [this.#els.canvasB] : []), this.#els.chart].filter((c) => c.width > 1);
+    const parts = [this.#els.canvas, ...(this.#b ? [this.#els.canvasB] : []), this.#els.chart].filter((c) => c.width > 1);
     const w = parts.reduce((a, c) => a + c.width, 0);
     const h = Math.max(...parts.map((c) => c.height));
     const out = document.createElement('canvas');
@@ -540,25 +619,27 @@ export class SupernodeSimElement extends HTMLElement {
     return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG: the browser could not encode the picture'))), 'image/png'));
   }
 
-  /** The series so far as CSV text (a header row, one row per simulated minute). */
-  exportCsv() {
-    return this.#sim?.csv() ?? '';
+  /** A promise of the series so far as CSV text (a header row, one row per simulated minute). */
+  async exportCsv() {
+    await this.settled();
+    if (!this.#runs?.a) return '';
+    return (await this.#runs.request({ type: 'export' })).csv;
   }
 
-  /** The run so far as the command-line tool's JSON text: scenario, seed, params, series,
-   * events, summary, hash. */
-  exportJson() {
-    if (!this.#sim) return '';
-    const names = this.#sim.csv().split('\n', 1)[0].split(',');
-    const series = Object.fromEntries(names.map((n) => [n, Array.from(this.#sim.column(n, 0))]));
+  /** A promise of the run so far as the command-line tool's JSON text: scenario, seed, params,
+   * series, events, summary, hash. */
+  async exportJson() {
+    await this.settled();
+    if (!this.#runs?.a) return '';
+    const r = await this.#runs.request({ type: 'export' });
     return JSON.stringify({
       scenario: this.#scenario,
       seed: this.#seed,
-      params: JSON.parse(this.#sim.params()),
-      series,
-      events: JSON.parse(this.#sim.events(0)),
-      summary: JSON.parse(this.#sim.summary()),
-      hash: this.#sim.hash(),
+      params: JSON.parse(r.params),
+      series: r.series,
+      events: JSON.parse(r.events),
+      summary: JSON.parse(r.summary),
+      hash: r.hash,
     });
   }
 
@@ -584,15 +665,15 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   async #share(what) {
-    const name = `supernode-sim-${this.#scenario}-seed${this.#seed}-t${Math.floor(this.#sim.time_s())}`;
+    const name = `supernode-sim-${this.#scenario}-seed${this.#seed}-t${Math.floor(this.#a.time_s())}`;
     if (what === 'link') return this.#copy(this.shareLink(), 'Link copied: it opens this run at this moment.');
     if (what === 'embed') {
       const c = this.embedCode();
       return this.#copy(`${c.iframe}\n\n${c.element}`, 'Embed code copied: an iframe, and the element for pages that load scripts.');
     }
     if (what === 'png') return this.#download(await this.exportPng(), `${name}.png`);
-    if (what === 'csv') return this.#download(new Blob([this.exportCsv()], { type: 'text/csv' }), `${name}.csv`);
-    if (what === 'json') return this.#download(new Blob([this.exportJson()], { type: 'application/json' }), `${name}.json`);
+    if (what === 'csv') return this.#download(new Blob([await this.exportCsv()], { type: 'text/csv' }), `${name}.csv`);
+    if (what === 'json') return this.#download(new Blob([await this.exportJson()], { type: 'application/json' }), `${name}.json`);
     if (what === 'webm') {
       this.#notice('Recording 5 seconds…');
       return this.#download(await this.recordClip(5), `${name}.webm`);
@@ -646,9 +727,22 @@ export class SupernodeSimElement extends HTMLElement {
     return this.#framesDrawn;
   }
 
-  /** The simulation handle (for tests and the benchmark page). */
+  /** Run A's mirror (for tests and the benchmark pages): the module's `Sim` read-outs, without
+   * waiting on the runs. */
   get sim() {
-    return this.#sim;
+    return this.#a;
+  }
+
+  /** Where the runs compute: 'worker' (a Web Worker) or 'page' (this thread, where no worker
+   * could start), or null before they start. */
+  get runsIn() {
+    return this.#runs?.mode ?? null;
+  }
+
+  /** Bytes of WebAssembly memory this instance's runs use (its worker's module memory; on the
+   * page's thread, the page's shared module memory). For benchmarks. */
+  get memoryBytes() {
+    return this.#runs?.memoryBytes ?? 0;
   }
 
   // ---- building a run --------------------------------------------------------------------
@@ -707,7 +801,7 @@ export class SupernodeSimElement extends HTMLElement {
       if (value !== undefined) el.value = String(value);
       return el;
     };
-    const cur = this.#sim ? JSON.parse(this.#sim.params()) : null;
+    const cur = this.#a ? JSON.parse(this.#a.params()) : null;
     const curV = cur ? String(key.split('.').reduce((o, k) => o?.[k], cur)) : undefined;
     this.#els.abASlot.replaceChildren(make('ab-a', a ?? curV));
     this.#els.abBSlot.replaceChildren(make('ab-b', b ?? curV));
@@ -723,27 +817,20 @@ export class SupernodeSimElement extends HTMLElement {
 
   /** Starts an A/B comparison: both runs from the beginning, same seed, differing in one key. */
   compare(key, a, b) {
-    if (!this.#sim) throw new Error('compare: the simulation is not loaded yet');
+    if (!this.#a) throw new Error('compare: the simulation is not loaded yet');
     check_param(this.#scenario, key, String(a));
     check_param(this.#scenario, key, String(b));
-    const base = JSON.parse(this.#sim.overrides());
+    const base = JSON.parse(this.#a.overrides());
     delete base[key];
-    this.#ab = { key, a: String(a), b: String(b), bOverrides: JSON.stringify({ ...base, [key]: String(b) }) };
-    this.#simB?.free();
-    this.#simB = null;
-    this.#newRun(JSON.stringify({ ...base, [key]: String(a) }), true);
+    this.#ab = { key, a: String(a), b: String(b), bOverrides: JSON.stringify({ ...base, [key]: String(b) }), fresh: true };
+    return this.#newRun(JSON.stringify({ ...base, [key]: String(a) }), true);
   }
 
   /** Ends an A/B comparison, keeping run A. */
   stopCompare() {
     if (!this.#ab) return;
     this.#ab = null;
-    try {
-      this.#simB?.free();
-    } catch {
-      /* gone */
-    }
-    this.#simB = null;
+    this.#track(this.#runs.request({ type: 'dropB' }));
     SupernodeSimElement.#shareBudget();
     this.#chart.tB = null;
     this.#chart.dataB = null;
@@ -821,8 +908,8 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #syncControls() {
-    if (!this.#sim) return;
-    const p = JSON.parse(this.#sim.params());
+    if (!this.#a) return;
+    const p = JSON.parse(this.#a.params());
     for (const c of this.#controls) {
       if (!c.input) continue;
       const v = c.key.split('.').reduce((o, k) => o?.[k], p);
@@ -834,26 +921,24 @@ export class SupernodeSimElement extends HTMLElement {
       c.input.value = String(v);
       c.out.textContent = c.show ? c.show(Number(v)) : String(v);
     }
-    this.#els.seed.value = String(this.#sim.seed());
-    this.#els.scenario.value = this.#sim.scenario();
+    this.#els.seed.value = String(this.#a.seed());
+    this.#els.scenario.value = this.#a.scenario();
   }
 
   #onParam(c, input, msg) {
     msg.textContent = '';
-    try {
-      const live = this.#sim.set_param(c.key, String(input.value));
-      if (this.#simB) this.#simB.set_param(c.key, String(input.value));
-      if (!live) {
-        this.#newRun(this.#sim.overrides(), true);
-        this.#notice(`${c.label} changes the network itself: the run restarted from the beginning with the new value.`);
-      } else {
-        this.#notice(`${c.label} set to ${c.show ? c.show(Number(input.value)) : input.value}, from now on.`);
-      }
+    const value = String(input.value);
+    const p = (async () => {
+      check_param(this.#scenario, c.key, value);
+      const restarted = await this.#setPairs([[c.key, value]]);
+      if (restarted) this.#notice(`${c.label} changes the network itself: the run restarted from the beginning with the new value.`);
+      else this.#notice(`${c.label} set to ${c.show ? c.show(Number(value)) : value}, from now on.`);
       this.#emit('statechange', this.#state());
-    } catch (e) {
+    })().catch((e) => {
       msg.textContent = messageOf(e);
       this.#syncControls();
-    }
+    });
+    this.#queue = this.#queue.then(() => p);
   }
 
   #notice(text) {
@@ -895,12 +980,6 @@ export class SupernodeSimElement extends HTMLElement {
   #build() {
     if (this.#ab) {
       this.#ab = null;
-      try {
-        this.#simB?.free();
-      } catch {
-        /* gone */
-      }
-      this.#simB = null;
       this.#els.abWords.textContent = '';
     }
     this.#scenario = this.#attr('scenario', 'skype-2010');
@@ -916,19 +995,12 @@ export class SupernodeSimElement extends HTMLElement {
     }
     this.#setSpeedFromAttr();
     this.#setSlowMoFromAttr();
-    this.#newRun(overrides);
     this.#errors.delete('actions');
     const acts = this.getAttribute('actions');
-    if (acts !== null && acts.trim() !== '') {
-      try {
-        this.#sim.replay(acts);
-        this.#simB?.replay(acts);
-      } catch (e) {
-        this.#errors.set('actions', `${messageOf(e)}. The whole log is ignored.`);
-      }
-    }
+    // The runs are asked in order: built (with the link's actions), then sent to the time.
+    const built = this.#newRun(overrides, false, acts !== null && acts.trim() !== '' ? acts : null);
     this.#seekFromAttr();
-    this.#autoplayFromAttr();
+    built.then(() => this.#autoplayFromAttr());
     this.#showErrors();
   }
 
@@ -970,54 +1042,46 @@ export class SupernodeSimElement extends HTMLElement {
     ul.hidden = this.#errors.size === 0;
   }
 
-  #newRun(overrides, keepPlaying = false) {
-    const wasPlaying = this.#playing;
-    try {
-      this.#sim?.free();
-    } catch {
-      /* already gone */
-    }
-    this.#sim = null;
-    this.#errors.delete('run');
-    try {
-      this.#sim = new Sim(this.#scenario, this.#seed, overrides || '');
-    } catch (e) {
-      this.#errors.set('run', messageOf(e));
-      this.#showErrors();
-      this.#sim = new Sim(this.#scenario, this.#seed, '');
-    }
+  #newRun(overrides, keepPlaying = false, actions = null) {
+    const playing = keepPlaying && this.#playing;
+    let b = null;
     if (this.#ab) {
-      const bOverrides = this.#simB ? this.#simB.overrides() : this.#ab.bOverrides;
-      try {
-        this.#simB?.free();
-      } catch {
-        /* gone */
-      }
-      this.#simB = new Sim(this.#scenario, this.#seed, bOverrides);
-      this.#ab.bOverrides = bOverrides;
+      // B keeps its own parameters across a restart, unless a new comparison just set them.
+      b = !this.#ab.fresh && this.#b ? this.#b.overrides() : this.#ab.bOverrides;
+      this.#ab.fresh = false;
+      this.#ab.bOverrides = b;
     }
-    SupernodeSimElement.#shareBudget();
-    this.#samplesSeenB = 0;
-    this.#ghostS = -2; // the chart is reset: show (or hide) the run as it happened afresh
-    this.#playing = keepPlaying && wasPlaying;
+    this.#resetRunState(playing);
+    const ab = this.#ab ? { key: this.#ab.key, a: this.#ab.a, b: this.#ab.b } : null;
+    const columns = ['t_s', ...CHART_SERIES.map((c) => c.key)];
+    const p = this.#runs.request({ type: 'build', scenario: this.#scenario, seed: this.#seed, overrides: overrides || '', b, ab, actions, columns }).then((r) => {
+      this.#errors.delete('run');
+      if (r.error) this.#errors.set('run', r.error);
+      if (actions !== null) {
+        if (r.actionsError) this.#errors.set('actions', `${r.actionsError}. The whole log is ignored.`);
+        else this.#errors.delete('actions');
+      }
+      SupernodeSimElement.#shareBudget();
+      this.#afterBuild();
+    });
+    return this.#track(p);
+  }
+
+  /** The page's side of a new run, at once: the clock and what it shows start afresh. */
+  #resetRunState(playing) {
+    this.#playing = playing;
     this.#carry = 0;
-    this.#samplesSeen = 0;
-    this.#eventsSeen = 0;
+    this.#owedDt = 0;
     this.#selected = -1;
     this.#hover = -1;
     this.#seekTarget = null;
-    this.#els.log.textContent = '';
+    this.#previewT = null;
     this.#els.caption.classList.add('faded');
     this.#els.tip.hidden = true;
-    const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
-    this.#chart ??= new Chart(this.#els.chart, this.#els.readout, this);
-    this.#chart.reset(this.#sim.trigger_s(), Math.max((scen?.default_hours ?? 48) * 3600, 3600), !!this.#ab);
-    this.#record = JSON.parse(record_json(this.#scenario));
-    this.#chart.setRecord(this.#record);
-    this.#chart.onSeek = (t) => this.seek(t);
-    this.#timeline ??= new Timeline(this.#root.querySelector('.timeline'), { seek: (t) => this.seek(t), preview: (t) => this.#preview(t) });
-    this.#timeline.reset(this.#sim.trigger_s(), this.#chart.horizonS);
-    this.#timeline.setChapters([], this.#record);
+  }
+
+  /** Once a new run is built: controls, colours and sizes follow it, and `ready` resolves. */
+  #afterBuild() {
     this.#syncAB();
     this.#suggestAB();
     this.#chart.readColors();
@@ -1034,31 +1098,73 @@ export class SupernodeSimElement extends HTMLElement {
     this.#kick();
   }
 
+  /** A view of a run the chart and the log do not show yet (a new run, or B added): they start
+   * again from its beginning. */
+  #newEpoch(a, ab) {
+    this.#els.log.textContent = '';
+    const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
+    this.#chart ??= new Chart(this.#els.chart, this.#els.readout, this);
+    this.#chart.reset(a.trigger_s, Math.max((scen?.default_hours ?? 48) * 3600, 3600), ab);
+    this.#record = JSON.parse(record_json(this.#scenario));
+    this.#chart.setRecord(this.#record);
+    this.#chart.onSeek = (t) => this.seek(t);
+    this.#timeline ??= new Timeline(this.#root.querySelector('.timeline'), { seek: (t) => this.seek(t), preview: (t) => this.#preview(t) });
+    this.#timeline.reset(a.trigger_s, this.#chart.horizonS);
+    this.#timeline.setChapters([], this.#record);
+    this.#els.branchWords.hidden = true;
+  }
+
   /** After a run went to a mark: its series and narration are those of the mark's time, so the
    * chart and the log are read again from the start. */
-  #rewound() {
-    this.#previewT = null;
-    this.#ghostS = -2;
-    this.#samplesSeen = 0;
-    this.#samplesSeenB = 0;
-    this.#eventsSeen = 0;
+  #rewound(a, ab) {
     this.#els.log.textContent = '';
-    this.#chart?.reset(this.#sim.trigger_s(), this.#chart.horizonS, !!this.#simB);
+    this.#chart?.reset(a.trigger_s, this.#chart.horizonS, ab);
+  }
+
+  /** What each answer from the runs says: new samples for the chart, narration, chapters, the
+   * run as it happened after a branch, the comparison sentences, and a frame to show. */
+  #onView(v, reply) {
+    if (this.#dead) return;
+    const t0 = performance.now();
+    const a = v.runs.a;
+    const ab = !!v.runs.b;
+    if (v.epoch !== this.#epoch) {
+      this.#epoch = v.epoch;
+      this.#newEpoch(a, ab);
+    } else if (v.rewound) {
+      this.#rewound(a, ab);
+    }
+    const pick = (cols) => Object.fromEntries(CHART_SERIES.map((c) => [c.key, cols[c.key]]));
+    if (a.columns) this.#chart.append(a.columns.t_s, pick(a.columns));
+    if (v.runs.b?.columns) this.#chart.appendB(v.runs.b.columns.t_s, pick(v.runs.b.columns));
+    if (a.ghost) this.#showAsHappened(a.ghost, a.trigger_s);
+    if (a.chapters) {
+      this.#bursts = a.chapters.filter((e) => e.burst).map((e) => e.t_s);
+      this.#timeline.setChapters(a.chapters, this.#record);
+    }
+    if (a.events) for (const e of a.events) this.#narrate(e, a.trigger_s);
+    if (v.words) {
+      if (this.#ab && ab) this.#els.abWords.textContent = `So far: ${v.words.compare}`;
+      const b = this.#a.as_happened_s() >= 0 ? v.words.branch : null;
+      this.#els.branchWords.hidden = !b;
+      if (b) this.#els.branchWords.textContent = `To ${formatClock(b.upto_s, a.trigger_s)}, against the run as it happened (dotted): ${b.words}`;
+    }
+    if (reply.type === 'work') this.#show(reply);
+    else if (reply.type !== 'supernode' && reply.type !== 'hit' && reply.type !== 'export') this.#updateUi(true);
+    this.#frameMs += performance.now() - t0;
   }
 
   /** Whether slow motion applies at the current time: on, and near a burst. */
   #slowNow() {
-    if (!this.#slowMo || this.#speed <= SLOW_SPEED) return false;
-    const t = this.#sim.time_s();
+    if (!this.#slowMo || this.#speed <= SLOW_SPEED || !this.#a) return false;
+    const t = this.#a.time_s();
     return this.#bursts.some((b) => t >= b - SLOW_LEAD_S && t <= b + SLOW_AFTER_S);
   }
 
   /** After an action that replaced a computed future (a branch), the chart also shows the run as
    * it happened before, dotted from the branch on, and the legend says so. */
-  #showAsHappened() {
-    const g = this.#sim.as_happened_s();
-    if (g === this.#ghostS) return;
-    this.#ghostS = g;
+  #showAsHappened(ghost, trigger) {
+    const g = ghost.from_s;
     const key = this.#els.chartLegend.querySelector('.ghost-key');
     if (g < 0) {
       this.#chart.setGhost(null);
@@ -1066,15 +1172,15 @@ export class SupernodeSimElement extends HTMLElement {
       return;
     }
     const cols = {};
-    for (const c of CHART_SERIES) cols[c.key] = this.#sim.as_happened_column(c.key);
-    this.#chart.setGhost(this.#sim.as_happened_column('t_s'), cols, g);
+    for (const c of CHART_SERIES) cols[c.key] = ghost.columns[c.key];
+    this.#chart.setGhost(ghost.columns.t_s, cols, g);
     key.hidden = false;
-    key.textContent = `⋯ as it happened, before your change at ${formatClock(g, this.#sim.trigger_s())}`;
+    key.textContent = `⋯ as it happened, before your change at ${formatClock(g, trigger)}`;
   }
 
   /** Shows the saved mark nearest before `t_s` (a drag on the timeline), on the next frame. */
   #preview(tS) {
-    if (!this.#sim) return;
+    if (!this.#a) return;
     this.#previewT = tS;
     this.#kick();
   }
@@ -1082,121 +1188,130 @@ export class SupernodeSimElement extends HTMLElement {
   // ---- drawing loop ----------------------------------------------------------------------
 
   #kick() {
-    if (!this.#raf && this.#connected && this.#sim && !this.#dead) this.#raf = requestAnimationFrame((ts) => this.#frame(ts));
+    if (!this.#raf && this.#connected && this.#runs && this.#a && !this.#dead) this.#raf = requestAnimationFrame((ts) => this.#frame(ts));
   }
 
+  /** The clock, on the page: real time owed to the runs becomes ticks asked of them, one request
+   * at a time; the answer brings the frame. */
   #frame(ts) {
     this.#raf = 0;
-    if (!this.#sim || this.#dead) return;
+    if (!this.#a || this.#dead) return;
     // Off-screen or in a hidden tab: no ticks, no drawing. It resumes where it was.
     if (!this.#visible || !this.#pageVisible) {
       this.#last = 0;
       return;
     }
-    const dt = this.#last ? Math.min((ts - this.#last) / 1000, 0.25) : 0;
-    this.#last = ts;
-    try {
-      const t0 = performance.now();
-      let ran = 0;
-      if (this.#previewT !== null) {
-        // A drag on the timeline: the nearest mark at or before it, no replay (that comes on
-        // release). Paused while dragging.
-        const t = this.#previewT;
-        this.#previewT = null;
-        this.#seekTarget = null;
-        this.#els.progress.hidden = true;
-        if (this.#playing) this.pause();
-        const movedA = this.#sim.seek_mark(t);
-        const movedB = this.#simB ? this.#simB.seek_mark(this.#sim.time_s()) : false;
-        if (movedA || movedB) this.#rewound();
-      }
-      if (this.#seekTarget !== null) {
-        // Catching up to a time: run in slices so the page stays responsive.
-        // Runs A and B may start from different marks: each runs on to the target.
-        const deadline = t0 + 25;
-        const target = this.#seekTarget;
-        const behind = (sim) => !!sim && sim.time_s() < target;
-        let saved = false;
-        // Slices sized from the measured cost of a tick, so that no call runs past the deadline
-        // by much (a slice of the 2010 collapse costs about 2 ms a tick).
-        while ((behind(this.#sim) || behind(this.#simB)) && performance.now() < deadline) {
-          for (const sim of [this.#sim, this.#simB]) {
-            if (!behind(sim)) continue;
-            const left = deadline - performance.now();
-            const want = Math.max(1, Math.min(600, target - sim.time_s(), Math.floor(left / this.#msPerTick)));
-            const [n, marks] = sliceToMark(sim, want);
-            const s0 = performance.now();
-            const r = sim.step(n);
-            if (r > 0 && !marks) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, (performance.now() - s0) / r);
-            if (marks) saved = true;
-          }
-          if (saved) break; // a frame that saved a mark does nothing more
-        }
-        if (!behind(this.#sim) && !behind(this.#simB)) {
-          this.#seekTarget = null;
-          this.#els.progress.hidden = true;
-        } else {
-          const at = Math.min(this.#sim.time_s(), this.#simB ? this.#simB.time_s() : Infinity);
-          const done = target > this.#seekFrom ? (at - this.#seekFrom) / (target - this.#seekFrom) : 1;
-          this.#els.progress.hidden = false;
-          this.#els.progress.textContent = `Replaying to ${formatClock(target, this.#sim.trigger_s())}… ${Math.floor(100 * done)}%`;
-        }
-      } else if (this.#playing) {
-        const want = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
-        this.#effSpeed = dt > 0 ? this.#effSpeed + (want - this.#effSpeed) * (1 - Math.exp(-dt / SLOW_EASE_S)) : this.#effSpeed;
-        if (Math.abs(this.#effSpeed - want) < 0.5) this.#effSpeed = want;
-        this.#carry += this.#effSpeed * dt;
-        let n = Math.floor(this.#carry);
-        this.#carry -= n;
-        const budget = Math.max(1, Math.min(MAX_TICKS_PER_FRAME, Math.floor(STEP_BUDGET_MS / this.#msPerTick)));
-        if (n > budget) {
-          n = budget;
-          this.#carry = 0;
-        }
-        if (n > 0) {
-          // A frame that saves a mark does nothing else; the ticks it leaves run next frame.
-          const [m, marks] = sliceToMark(this.#sim, n);
-          this.#carry += n - m;
-          n = m;
-          ran = this.#sim.step(n);
-          if (this.#simB) this.#simB.step(ran);
-          const el = performance.now() - t0;
-          // A mark's cost is not a tick's: the estimate that sizes the next frames leaves it out.
-          if (ran > 0 && !marks) this.#msPerTick = 0.8 * this.#msPerTick + 0.2 * Math.max(0.005, el / ran);
-        }
-        if (dt > 0) this.#simRate = 0.95 * this.#simRate + 0.05 * (ran / dt);
-        if (this.#sim.time_s() >= this.#meta.limits.max_time_s) this.pause();
-      }
-      const motion = !this.#reducedMotion?.matches;
-      this.#sim.draw(this.#ctx, dt, motion, this.#playing && ran > 0);
-      if (this.#simB && this.#ctxB) this.#simB.draw(this.#ctxB, dt, motion, this.#playing && ran > 0);
-      this.#drawMarks();
-      const t1 = performance.now();
-      if (this.#seekTarget === null) {
-        this.#perf.push(t1 - t0);
-        if (this.#perf.length > 1200) this.#perf.splice(0, this.#perf.length - 1200);
-      }
-      this.#framesDrawn++;
-      if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
-      // Read-outs refresh every few frames; the frame after which the loop goes idle (a seek
-      // that has arrived, a run that stopped) always refreshes them, so they show where it stopped.
-      this.#updateUi(!this.#playing && this.#seekTarget === null);
-      if (this.#sim.time_s() !== this.#lastTickEvent) {
-        this.#lastTickEvent = this.#sim.time_s();
-        this.#emit('tick', { t_s: this.#lastTickEvent });
-      }
-    } catch (e) {
-      return this.#fatal('The simulation hit an internal error and cannot continue.', e);
+    if (this.#inFlight) {
+      // The runs are still on the last request: its answer asks for the next.
+      return;
     }
-    if (this.#playing || this.#seekTarget !== null) this.#kick();
+    this.#dispatch();
   }
 
-  /** The supernode the pointer is on, drawn as one shape on top of the picture. */
-  #drawMarks() {
-    for (const i of [this.#hover, this.#selected]) {
-      if (i < 0) continue;
-      const info = JSON.parse(this.#sim.supernode(i));
-      if (!info) continue;
+  /** Asks the runs for the next frame: real time since the last request becomes ticks. In a
+   * worker the next request leaves as soon as an answer arrives, so the worker never idles
+   * between frames; on the page's thread, once per animation frame. */
+  #dispatch() {
+    const t0 = performance.now();
+    const dt = this.#last ? Math.min((t0 - this.#last) / 1000, MAX_OWED_S) : 0;
+    this.#last = t0;
+    this.#owedDt = Math.min(this.#owedDt + dt, MAX_OWED_S);
+    const worker = this.#runs.mode === 'worker';
+    const dtReal = this.#owedDt;
+    this.#owedDt = 0;
+    const msg = {
+      type: 'work',
+      draw: { dt: dtReal, particles: !this.#reducedMotion?.matches, running: this.#playing },
+      marks: [this.#hover, this.#selected],
+      budgetMs: worker ? WORKER_STEP_BUDGET_MS : STEP_BUDGET_MS,
+    };
+    let asked = 0;
+    if (this.#previewT !== null) {
+      // A drag on the timeline: the nearest mark at or before it, no replay (that comes on
+      // release). Paused while dragging.
+      msg.preview = this.#previewT;
+      this.#previewT = null;
+      this.#seekTarget = null;
+      this.#els.progress.hidden = true;
+      if (this.#playing) this.pause();
+    } else if (this.#seekTarget !== null) {
+      // Catching up to a time, in slices: the page stays responsive.
+      msg.target = this.#seekTarget;
+      msg.budgetMs = worker ? WORKER_SEEK_SLICE_MS : PAGE_SEEK_SLICE_MS;
+    } else if (this.#playing) {
+      const want = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
+      this.#effSpeed = dtReal > 0 ? this.#effSpeed + (want - this.#effSpeed) * (1 - Math.exp(-dtReal / SLOW_EASE_S)) : this.#effSpeed;
+      if (Math.abs(this.#effSpeed - want) < 0.5) this.#effSpeed = want;
+      this.#carry += this.#effSpeed * dtReal;
+      asked = Math.floor(this.#carry);
+      this.#carry -= asked;
+      if (!worker) asked = Math.min(asked, MAX_TICKS_PER_FRAME);
+      msg.ticks = asked;
+    }
+    this.#inFlight = true;
+    this.#frameMs = 0;
+    const sent = performance.now();
+    this.#frameMs += sent - t0;
+    this.#runs.request(msg, []).then((r) => {
+      this.#inFlight = false;
+      const real = (performance.now() - sent) / 1000 + dtReal;
+      if (msg.ticks !== undefined && real > 0) this.#simRate = 0.9 * this.#simRate + 0.1 * (r.ran / Math.max(dtReal, 1 / 120));
+      // What the runs could not do in their budget is dropped: the clock runs slower, and says so.
+      if (r.ran < asked) this.#carry = 0;
+      if (msg.target !== undefined) {
+        if (r.caughtUp) {
+          this.#seekTarget = this.#seekTarget === msg.target ? null : this.#seekTarget;
+          this.#els.progress.hidden = this.#seekTarget === null;
+        } else if (this.#seekTarget !== null) {
+          const at = Math.min(this.#a.time_s(), this.#b ? this.#b.time_s() : Infinity);
+          const done = msg.target > this.#seekFrom ? (at - this.#seekFrom) / (msg.target - this.#seekFrom) : 1;
+          this.#els.progress.hidden = false;
+          this.#els.progress.textContent = `Replaying to ${formatClock(msg.target, this.#a.trigger_s())}… ${Math.floor(100 * done)}%`;
+        }
+      }
+      if (this.#playing && this.#a.time_s() >= this.#meta.limits.max_time_s) this.pause();
+      if (this.#seekTarget === null) {
+        this.#perf.push(this.#frameMs);
+        if (this.#perf.length > 1200) this.#perf.splice(0, this.#perf.length - 1200);
+      }
+      if (this.#playing || this.#seekTarget !== null || this.#previewT !== null) {
+        if (worker && this.#visible && this.#pageVisible && this.#connected) this.#dispatch();
+        else this.#kick();
+      }
+    }).catch((e) => {
+      this.#inFlight = false;
+      this.#fatal('The simulation hit an internal error and cannot continue.', e);
+    });
+  }
+
+  /** A frame from the runs: the pictures (bitmaps from the worker; on the page's thread they
+   * are drawn already), the supernodes marked on top, the read-outs. */
+  #show(r) {
+    if (r.frames?.a) {
+      this.#ctx?.drawImage(r.frames.a, 0, 0);
+      r.frames.a.close();
+    }
+    if (r.frames?.b) {
+      this.#ctxB?.drawImage(r.frames.b, 0, 0);
+      r.frames.b.close();
+    }
+    this.#drawMarks(r.marks ?? []);
+    this.#framesDrawn++;
+    if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
+    // Read-outs refresh every few frames; the frame after which the loop goes idle (a seek
+    // that has arrived, a run that stopped) always refreshes them, so they show where it stopped.
+    this.#updateUi(!this.#playing && (this.#seekTarget === null || r.caughtUp));
+    const t = this.#a.time_s();
+    if (t !== this.#lastTickEvent) {
+      this.#lastTickEvent = t;
+      this.#emit('tick', { t_s: t });
+    }
+  }
+
+  /** The supernodes the pointer is on and the one clicked, each a ring on top of the picture. */
+  #drawMarks(marks) {
+    for (const info of marks) {
+      if (!info || !this.#ctx) continue;
       const ctx = this.#ctx;
       const dpr = this.#stageSize.dpr;
       ctx.beginPath();
@@ -1208,10 +1323,11 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #updateUi(force) {
-    if (!this.#sim) return;
+    const a = this.#a;
+    if (!a || !a.statsObj || !this.#chart) return;
     this.#uiTick++;
     if (!force && this.#uiTick % 4 !== 0) return;
-    const s = JSON.parse(this.#sim.stats());
+    const s = a.statsObj;
     const trig = s.trigger_s;
     this.#els.clockBig.textContent = formatClock(s.t_s, trig);
     this.#els.stageClock.textContent = `${formatClock(s.t_s, trig)} · ${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}% online`;
@@ -1238,53 +1354,9 @@ export class SupernodeSimElement extends HTMLElement {
     r.login.textContent = pct(s.availability.login);
     r.messaging.textContent = pct(s.availability.messaging);
     r.web.textContent = pct(s.availability.web);
-    if (this.#simB) {
-      const nB = this.#simB.sample_count();
-      if (nB > this.#samplesSeenB) {
-        const from = this.#samplesSeenB;
-        const cols = {};
-        for (const c of CHART_SERIES) cols[c.key] = this.#simB.column(c.key, from);
-        this.#chart.appendB(this.#simB.column('t_s', from), cols);
-        this.#samplesSeenB = nB;
-      }
-      const now = performance.now();
-      if (force || now - this.#wordsAt > 1000) {
-        this.#wordsAt = now;
-        this.#els.abWords.textContent = `So far: ${this.#sim.compare_words(this.#simB, this.#ab.key, this.#ab.a, this.#ab.b)}`;
-      }
-    }
-    // After a branch: how it differs from the run as it happened, in words (about once a second).
-    if (this.#ghostS >= 0 && (force || performance.now() - this.#branchWordsAt > 1000)) {
-      this.#branchWordsAt = performance.now();
-      const b = JSON.parse(this.#sim.branch_words());
-      this.#els.branchWords.hidden = !b;
-      if (b) this.#els.branchWords.textContent = `To ${formatClock(b.upto_s, this.#sim.trigger_s())}, against the run as it happened (dotted): ${b.words}`;
-    } else if (this.#ghostS < 0 && !this.#els.branchWords.hidden) {
-      this.#els.branchWords.hidden = true;
-    }
-    // New samples for the chart.
-    if (s.samples > this.#samplesSeen) {
-      const from = this.#samplesSeen;
-      const cols = {};
-      for (const c of CHART_SERIES) cols[c.key] = this.#sim.column(c.key, from);
-      this.#chart.append(this.#sim.column('t_s', from), cols);
-      this.#samplesSeen = s.samples;
-    }
     this.#chart.setNow(s.t_s);
-    this.#showAsHappened();
-    this.#timeline?.setTime(s.t_s, this.#sim.computed_s());
-    if (s.events !== this.#eventsSeen || force) {
-      const chapters = JSON.parse(this.#sim.chapters());
-      this.#bursts = chapters.filter((e) => e.burst).map((e) => e.t_s);
-      this.#timeline?.setChapters(chapters, this.#record);
-    }
+    this.#timeline?.setTime(s.t_s, a.computed_s());
     this.#chart.draw();
-    // New narration.
-    if (s.events > this.#eventsSeen) {
-      const evs = JSON.parse(this.#sim.events(this.#eventsSeen));
-      this.#eventsSeen = s.events;
-      for (const e of evs) this.#narrate(e, trig);
-    }
   }
 
   #narrate(e, trig) {
@@ -1309,35 +1381,30 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #layout() {
-    if (!this.#sim) return;
+    if (!this.#a) return;
     const c = this.#els.canvas;
     const r = this.#els.stage.getBoundingClientRect();
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
     const rc = c.getBoundingClientRect();
     const w = Math.max(1, Math.round((this.#ab ? rc.width : r.width) * dpr));
     const h = Math.max(1, Math.round(r.height * dpr));
-    if (c.width !== w || c.height !== h || this.#stageSize.dpr !== dpr || this.#sim.__w !== w) {
-      this.#sim.__w = w;
-      c.width = w;
-      c.height = h;
-      this.#stageSize = { w, h, dpr };
-      this.#sim.resize(w, h, dpr);
-      this.#ctx = c.getContext('2d');
-    }
+    const resize = (which, canvas, cw, ch) => {
+      if (canvas.width === cw && canvas.height === ch && this.#sizes[which] === `${cw}x${ch}@${dpr}`) return;
+      canvas.width = cw;
+      canvas.height = ch;
+      this.#sizes[which] = `${cw}x${ch}@${dpr}`;
+      this.#track(this.#runs.request({ type: 'resize', which, w: cw, h: ch, dpr }));
+    };
+    resize('a', c, w, h);
+    this.#stageSize = { w, h, dpr };
     this.#ctx ??= c.getContext('2d');
-    if (this.#simB) {
+    this.#runs.contexts.a = this.#ctx;
+    if (this.#ab) {
       const cb = this.#els.canvasB;
       const rb = cb.getBoundingClientRect();
-      const wb = Math.max(1, Math.round(rb.width * dpr));
-      const hb = Math.max(1, Math.round(rb.height * dpr));
-      if (cb.width !== wb || cb.height !== hb || !this.#ctxB || this.#simB.__w !== wb || this.#simB.__h !== hb) {
-        cb.width = wb;
-        cb.height = hb;
-        this.#simB.resize(wb, hb, dpr);
-        this.#simB.__w = wb;
-        this.#simB.__h = hb;
-        this.#ctxB = cb.getContext('2d');
-      }
+      resize('b', cb, Math.max(1, Math.round(rb.width * dpr)), Math.max(1, Math.round(rb.height * dpr)));
+      this.#ctxB ??= cb.getContext('2d');
+      this.#runs.contexts.b = this.#ctxB;
     }
     this.#chart?.layout();
     if (this.#chart) this.#chart.dirty = true;
@@ -1359,13 +1426,12 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #readPalette() {
-    if (!this.#sim) return;
+    if (!this.#runs) return;
     const cs = getComputedStyle(this);
     const names = ['--bg', '--sn-up', '--sn-overloaded', '--sn-shut-down', '--sn-crashed', '--sn-mega', '--sn-halo', '--sn-link', '--attempt-ok', '--attempt-failed'];
     this.#markColour = cs.getPropertyValue('--fg').trim() || '#222';
     const pal = new Uint32Array(names.map((n) => hex(cs.getPropertyValue(n))));
-    this.#sim.set_palette(pal);
-    this.#simB?.set_palette(pal);
+    this.#track(this.#runs.request({ type: 'palette', palette: pal }));
     this.#chart?.readColors();
     this.#kick();
   }
@@ -1397,14 +1463,12 @@ export class SupernodeSimElement extends HTMLElement {
       this.#errors.delete('seed');
       this.#showErrors();
       this.#seed = c.value;
-      this.#newRun(this.#sim?.overrides() ?? '');
+      this.#newRun(this.#a?.overrides() ?? '');
     });
     e.scenario.addEventListener('change', () => {
       this.#scenario = e.scenario.value;
       if (this.#ab) {
         this.#ab = null;
-        this.#simB?.free();
-        this.#simB = null;
         this.#els.abWords.textContent = '';
       }
       this.#newRun('');
@@ -1427,16 +1491,17 @@ export class SupernodeSimElement extends HTMLElement {
     }
     for (const b of this.#root.querySelectorAll('[data-act]')) {
       b.addEventListener('click', () => {
-        try {
-          this.#sim.intervene(b.dataset.act);
-          this.#simB?.intervene(b.dataset.act);
-          this.#notice(`${b.textContent}: done at ${formatClock(this.#sim.time_s(), this.#sim.trigger_s())}.`);
-          this.#syncControls();
-          this.#emit('statechange', this.#state());
-          this.#kick();
-        } catch (err) {
-          this.#notice(messageOf(err));
-        }
+        if (!this.#a) return;
+        const p = this.#runs.request({ type: 'intervene', what: b.dataset.act }).then(
+          () => {
+            this.#notice(`${b.textContent}: done at ${formatClock(this.#a.time_s(), this.#a.trigger_s())}.`);
+            this.#syncControls();
+            this.#emit('statechange', this.#state());
+            this.#kick();
+          },
+          (err) => this.#notice(messageOf(err)),
+        );
+        this.#queue = this.#queue.then(() => p);
       });
     }
     this.addEventListener('keydown', (ev) => this.#onKey(ev));
@@ -1451,11 +1516,9 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #step() {
-    if (!this.#sim) return;
+    if (!this.#a) return;
     this.pause();
-    this.#sim.step(STEP_S);
-    this.#updateUi(true);
-    this.#kick();
+    this.#track(this.#runs.request({ type: 'step', ticks: STEP_S }).then(() => this.#kick()));
   }
 
   #onKey(ev) {
@@ -1539,40 +1602,44 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #onPointer(ev) {
-    if (!this.#sim) return;
+    if (!this.#a) return;
     const p = this.#canvasPoint(ev);
-    const i = this.#sim.hit(p.x, p.y);
-    this.#hover = i;
-    const tip = this.#els.tip;
-    if (i < 0) {
-      tip.hidden = true;
-    } else {
-      const s = JSON.parse(this.#sim.supernode(i));
-      tip.textContent = `Supernode #${s.index} (${s.kind}): ${s.state}. ${fmtInt(s.clients)} of ${fmtInt(s.max_clients)} clients; load ${fmtInt(s.load_per_s)} of ${fmtInt(s.capacity_per_s)} units/s. Click to ${s.state.startsWith('up') || s.state === 'overloaded' ? 'crash' : 'restore'} it.`;
-      tip.hidden = false;
-      tip.style.left = `${Math.min(p.cssX + 12, this.#els.stage.clientWidth - 250)}px`;
-      tip.style.top = `${Math.max(4, p.cssY - 48)}px`;
-    }
-    this.#kick();
+    const seq = ++this.#hoverSeq;
+    this.#runs.request({ type: 'hit', x: p.x, y: p.y }).then((r) => {
+      if (seq !== this.#hoverSeq) return; // the pointer has moved on
+      this.#hover = r.i;
+      const tip = this.#els.tip;
+      const s = r.info;
+      if (!s) {
+        tip.hidden = true;
+      } else {
+        tip.textContent = `Supernode #${s.index} (${s.kind}): ${s.state}. ${fmtInt(s.clients)} of ${fmtInt(s.max_clients)} clients; load ${fmtInt(s.load_per_s)} of ${fmtInt(s.capacity_per_s)} units/s. Click to ${s.state.startsWith('up') || s.state === 'overloaded' ? 'crash' : 'restore'} it.`;
+        tip.hidden = false;
+        tip.style.left = `${Math.min(p.cssX + 12, this.#els.stage.clientWidth - 250)}px`;
+        tip.style.top = `${Math.max(4, p.cssY - 48)}px`;
+      }
+      this.#kick();
+    }, () => {});
   }
 
   #onClick(ev) {
-    if (!this.#sim) return;
+    if (!this.#a) return;
     const p = this.#canvasPoint(ev);
-    const i = this.#sim.hit(p.x, p.y);
-    if (i < 0) return;
-    const before = JSON.parse(this.#sim.supernode(i));
-    const what = this.#sim.toggle(i);
-    if (!what) return;
-    this.#simB?.toggle(i);
-    this.#selected = i;
-    const text = what === 'crashed'
-      ? `You crashed supernode #${i}: its ${fmtInt(before.clients)} clients reconnect to the others.`
-      : `You restored supernode #${i}: it serves again.`;
-    this.#notice(text);
-    this.#narrate({ t_s: this.#sim.time_s(), kind: `user-${what}`, text }, this.#sim.trigger_s());
-    this.#emit('statechange', this.#state());
-    this.#kick();
+    const q = this.#runs.request({ type: 'hit', x: p.x, y: p.y }).then(async (h) => {
+      if (h.i < 0) return;
+      const r = await this.#runs.request({ type: 'toggle', i: h.i });
+      if (!r.what) return;
+      const i = h.i;
+      this.#selected = i;
+      const text = r.what === 'crashed'
+        ? `You crashed supernode #${i}: its ${fmtInt(r.before.clients)} clients reconnect to the others.`
+        : `You restored supernode #${i}: it serves again.`;
+      this.#notice(text);
+      this.#narrate({ t_s: this.#a.time_s(), kind: `user-${r.what}`, text }, this.#a.trigger_s());
+      this.#emit('statechange', this.#state());
+      this.#kick();
+    });
+    this.#track(q);
   }
 
   // ---- small helpers ---------------------------------------------------------------------
@@ -1595,7 +1662,7 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   #state() {
-    return { playing: this.#playing, scenario: this.#scenario, seed: this.#seed, speed: this.#speed, t_s: this.#sim?.time_s() ?? 0 };
+    return { playing: this.#playing, scenario: this.#scenario, seed: this.#seed, speed: this.#speed, t_s: this.#a?.time_s() ?? 0 };
   }
 
   #emit(type, detail) {
@@ -1604,7 +1671,9 @@ export class SupernodeSimElement extends HTMLElement {
 
   /** Stops the instance and shows what went wrong (`title` heads the panel). */
   #fatal(msg, err, title = 'The simulation stopped') {
+    if (this.#dead) return;
     this.#dead = true;
+    this.#runs?.close();
     this.#readyReject?.(new Error(`${title}: ${msg} (${messageOf(err)})`));
     this.#readyReject = null;
     this.#readyResolve = null;
@@ -1619,16 +1688,6 @@ export class SupernodeSimElement extends HTMLElement {
   }
 }
 
-/** Ticks to step now, at most `n`, so that a step which saves one of the run's marks (about 35 ms
- * at real scale) does nothing else: up to just before the mark, or the one tick that saves it.
- * Returns `[ticks, savesMark]`. */
-function sliceToMark(sim, n) {
-  const k = sim.ticks_to_mark();
-  if (k > n) return [n, false];
-  if (k > 1) return [k - 1, false];
-  return [1, true];
-}
-
 /** A <select> of the given names. */
 function selectOf(options) {
   const el = document.createElement('select');
@@ -1639,12 +1698,6 @@ function selectOf(options) {
     el.append(op);
   }
   return el;
-}
-
-function messageOf(e) {
-  if (e == null) return 'unknown error';
-  if (typeof e === 'string') return e;
-  return e.message || String(e);
 }
 
 /** `{a: {b: 1}, 'c.d': 2}` → `[['a.b', 1], ['c.d', 2]]`: dotted keys as data, never paths

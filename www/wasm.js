@@ -16,20 +16,34 @@ export function missingWasmFeature() {
   return null;
 }
 
+/** Compiles the module once; the compiled module is also what each instance's worker instantiates. */
+async function compile(url) {
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A host that serves .wasm without its MIME type: compile from the bytes.
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    return WebAssembly.compile(await r.arrayBuffer());
+  }
+}
+
 let wasm = null;
 /** Loads the WebAssembly module once for every instance on the page. Resolves to what every
  * instance reads once: the scenarios, the parameter table, the inputs, the clock's limits and
- * the parameter controls (all defined in Rust), and the module's memory. */
+ * the parameter controls (all defined in Rust), the compiled module (for the instances'
+ * workers) and the page's memory of it. */
 export function loadWasm() {
   const missing = missingWasmFeature();
   if (missing) return Promise.reject(new Error(missing));
-  wasm ??= init({ module_or_path: new URL('../pkg/supernode_sim_bg.wasm', import.meta.url) }).then((out) => ({
+  wasm ??= compile(new URL('../pkg/supernode_sim_bg.wasm', import.meta.url)).then(async (module) => ({
+    ...(await init({ module_or_path: module }).then((out) => ({ memory: out.memory }))),
+    module,
     scenarios: JSON.parse(scenarios_json()),
     fields: JSON.parse(fields_json()),
     inputs: JSON.parse(inputs_json()),
     limits: JSON.parse(limits_json()),
     controls: JSON.parse(controls_json()),
-    memory: out.memory,
   }));
   return wasm;
 }

@@ -25,11 +25,12 @@ test('a copied link reproduces the run at the same simulated time, bit for bit',
   await page.locator('supernode-sim >> button.step').click();
   await page.locator('supernode-sim >> button[data-act="fix"]').click();
   await page.locator('supernode-sim >> button.step').click();
-  const pos = await page.evaluate(() => {
+  const pos = await page.evaluate(async () => {
     const el = document.querySelector('supernode-sim');
+    await el.settled();
     let i = 0;
-    while (JSON.parse(el.sim.supernode(i)).state === 'crashed') i++;
-    const info = JSON.parse(el.sim.supernode(i));
+    while ((await el.sim.supernode(i)).state === 'crashed') i++;
+    const info = await el.sim.supernode(i);
     const c = el.shadowRoot.querySelector('canvas.overlay');
     const dpr = c.width / c.getBoundingClientRect().width;
     return { x: info.x / dpr, y: info.y / dpr };
@@ -145,6 +146,43 @@ test('under a strict CSP: works, loads nothing from elsewhere, shows bad attribu
   await page.close();
 });
 
+test('under a CSP that allows no worker: the runs move to the page\'s thread, the element says so and works', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/tests/e2e/fixtures/csp-no-worker.html`);
+  // The blocked worker is reported by the browser itself; nothing else may go wrong.
+  const own = () => errors.filter((e) => !/worker-src|Content Security Policy/i.test(e));
+  await page.waitForFunction(() => document.getElementById('sim').framesDrawn > 5, null, { timeout: 30000 });
+  await page.waitForTimeout(800);
+  const s = await snapshot(page, '#sim');
+  assert.equal(s.runs_in, 'page');
+  assert.ok(s.t_s > 0, 'it does not run');
+  const note = page.locator('#sim >> .runs-note');
+  assert.equal(await note.isVisible(), true);
+  assert.match(await note.textContent(), /page's own thread, not in a Web Worker: .*worker-src/);
+  await page.screenshot({ path: join(SHOTS, 'embed-no-worker.png') });
+  assert.deepEqual(own(), []);
+  await page.close();
+});
+
+test('the element\'s module from another origin (a CDN): its worker starts through a same-origin bootstrap', async () => {
+  const other = await serve();
+  try {
+    const src = `${other.base}/www/supernode-sim.js`;
+    assert.notEqual(new URL(other.base).origin, new URL(env.server.base).origin);
+    const { page, errors } = await openPage(env.ctx, `${env.server.base}/tests/e2e/fixtures/cross-origin.html?src=${encodeURIComponent(src)}`);
+    await page.waitForFunction(() => document.getElementById('sim').framesDrawn > 5, null, { timeout: 30000 });
+    await page.waitForTimeout(800);
+    const s = await snapshot(page, '#sim');
+    assert.equal(s.runs_in, 'worker');
+    assert.equal(s.seed, 4);
+    assert.ok(s.t_s > 0);
+    assert.equal(await page.locator('#sim >> .runs-note').isVisible(), false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    other.stop();
+  }
+});
+
 test('inside <iframe sandbox="allow-scripts">', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/tests/e2e/fixtures/sandbox.html`);
   const frame = page.frames().find((f) => f.url().includes('embed.html'));
@@ -155,6 +193,8 @@ test('inside <iframe sandbox="allow-scripts">', async () => {
   assert.equal(s.scenario, 'lesson-jitter');
   assert.equal(s.seed, 3);
   assert.ok(s.t_s > 0);
+  // An opaque origin: the worker starts through the same bootstrap as from another origin.
+  assert.equal(s.runs_in, 'worker');
   // No clipboard in a sandbox: "Copy link" shows the link to copy by hand.
   await frame.locator('supernode-sim >> details.controls').evaluate((d) => (d.open = true));
   await page.screenshot({ path: join(SHOTS, 'embed-sandbox.png') });
@@ -210,8 +250,8 @@ test('export: PNG of picture and chart, CSV and JSON of the series, a WebM clip'
     const el = document.querySelector('supernode-sim');
     el.pause();
     const png = await el.exportPng();
-    const csv = el.exportCsv();
-    const json = JSON.parse(el.exportJson());
+    const csv = await el.exportCsv();
+    const json = JSON.parse(await el.exportJson());
     const snapHash = el.snapshot().hash;
     const webm = await el.recordClip(1);
     const head = new Uint8Array(await webm.slice(0, 4).arrayBuffer());

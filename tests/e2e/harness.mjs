@@ -79,8 +79,13 @@ export async function ready(page, selector = 'supernode-sim') {
   }, selector, { timeout: 30000 });
 }
 
+/** The element's snapshot once it has done everything asked of it so far (`settled`). */
 export function snapshot(page, selector = 'supernode-sim') {
-  return page.evaluate((sel) => document.querySelector(sel).snapshot(), selector);
+  return page.evaluate(async (sel) => {
+    const el = document.querySelector(sel);
+    await el.settled();
+    return el.snapshot();
+  }, selector);
 }
 
 /** Distinct colours in the overlay canvas (sampled). */

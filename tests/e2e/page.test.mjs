@@ -182,9 +182,9 @@ test('sliders and intervention buttons change the run', async () => {
 test('clicking a supernode crashes it, clicking again restores it', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/?t=0&p.clients.total=20000&p.supernodes.count=40`);
   await ready(page);
-  const pos = await page.evaluate(() => {
+  const pos = await page.evaluate(async () => {
     const el = document.querySelector('supernode-sim');
-    const info = JSON.parse(el.sim.supernode(0));
+    const info = await el.sim.supernode(0);
     const c = el.shadowRoot.querySelector('canvas.overlay');
     const dpr = c.width / c.getBoundingClientRect().width;
     return { x: info.x / dpr, y: info.y / dpr };

@@ -1,0 +1,377 @@
+// The runs behind one <supernode-sim> — run A, and run B during an A/B comparison — and everything
+// the element asks of them: build, step, go back to a mark, change, draw. It lives in the
+// element's Web Worker (run-worker.js), or on the page's thread where no worker can be created
+// (run-client.js). Both speak the same messages, so the element behaves the same either way.
+// It touches no DOM: frames leave through the `present` function it is given.
+//
+// Every reply carries a view of each run: what changed since the last view (new samples of the
+// chart's columns, new narration, parameters, the clock), so the page keeps a mirror and never
+// waits on the runs to read them.
+
+/** Ticks to step now, at most `n`, so that a step which saves one of the run's marks (about 35 ms
+ * at real scale) does nothing else: up to just before the mark, or the one tick that saves it.
+ * Returns `[ticks, savesMark]`. */
+function sliceToMark(sim, n) {
+  const k = sim.ticks_to_mark();
+  if (k > n) return [n, false];
+  if (k > 1) return [k - 1, false];
+  return [1, true];
+}
+
+/** The words of an error thrown by the module or by JS. */
+export function messageOf(e) {
+  if (e == null) return 'unknown error';
+  if (typeof e === 'string') return e;
+  return e.message || String(e);
+}
+
+/** How often, at most, the comparison sentences are worked out again (ms of real time). */
+const WORDS_EVERY_MS = 1000;
+
+/** What a view already told the page about one run, so the next view sends only what is new. */
+class Sent {
+  samples = 0;
+  events = 0;
+  chapters = -1;
+  ghostS = -2;
+  hashAt = -1;
+  hash = '';
+  params = '';
+  actions = '';
+}
+
+export class RunHost {
+  /** `mod`: the module's exports (`Sim` and friends); `present(which, sim, draw)`: puts a drawn
+   * frame of run `which` ('a' or 'b') where the page sees it, returning what the reply must
+   * transfer (or nothing). `memory`: the module's memory, for the views' figure. */
+  constructor(mod, present, memory) {
+    this.mod = mod;
+    this.present = present;
+    this.memory = memory;
+    /** @type {{a: any, b: any}} */
+    this.runs = { a: null, b: null };
+    this.sent = { a: new Sent(), b: new Sent() };
+    /** Columns the page's chart reads, sent as they grow. */
+    this.columns = ['t_s'];
+    this.msPerTick = 0.3;
+    this.epoch = 0;
+    this.rewound = false;
+    this.wordsAt = -Infinity;
+    this.words = { compare: '', branch: 'null' };
+    this.ab = null;
+    this.budget = 0;
+  }
+
+  /** Handles one message from the element; returns `[reply, transfer]`. */
+  handle(msg) {
+    let reply;
+    const transfer = [];
+    try {
+      reply = this[`on_${msg.type}`](msg, transfer) ?? {};
+    } catch (e) {
+      reply = { error: messageOf(e), fatal: e instanceof WebAssembly.RuntimeError };
+    }
+    reply.id = msg.id;
+    reply.type = msg.type;
+    if (this.runs.a && !reply.fatal) {
+      try {
+        // The sentences are worked out at most once a second while the clock runs, and always
+        // when it stops somewhere: after any other request, a seek that arrived, a paused frame.
+        const still = msg.type !== 'work' || (msg.target != null ? reply.caughtUp : !msg.ticks);
+        reply.view = this.view(still);
+      } catch (e) {
+        reply.error = messageOf(e);
+        reply.fatal = true;
+      }
+    }
+    return [reply, transfer];
+  }
+
+  #free(which) {
+    try {
+      this.runs[which]?.free();
+    } catch {
+      /* already gone */
+    }
+    this.runs[which] = null;
+    this.sent[which] = new Sent();
+  }
+
+  /** A new run A (and B when `b` holds B's overrides): parameters checked in Rust; a bad set
+   * falls back to the scenario's own, with the reason in `error`. `actions` (a shared link's
+   * log) is scheduled on both; a bad log is ignored whole, with the reason in `actionsError`. */
+  on_build({ scenario, seed, overrides, b, ab, actions, columns }) {
+    const { Sim } = this.mod;
+    if (columns) this.columns = columns;
+    this.#free('a');
+    this.#free('b');
+    const out = {};
+    try {
+      this.runs.a = new Sim(scenario, seed, overrides || '');
+    } catch (e) {
+      out.error = messageOf(e);
+      this.runs.a = new Sim(scenario, seed, '');
+    }
+    if (b != null) {
+      this.runs.b = new Sim(scenario, seed, b);
+      if (ab) this.ab = ab;
+    } else {
+      this.ab = null;
+    }
+    if (this.palette) for (const which of ['a', 'b']) this.runs[which]?.set_palette(this.palette);
+    for (const which of ['a', 'b']) if (this.sizes?.[which]) this.runs[which]?.resize(...this.sizes[which]);
+    if (actions) {
+      try {
+        this.runs.a.replay(actions);
+        this.runs.b?.replay(actions);
+      } catch (e) {
+        out.actionsError = messageOf(e);
+      }
+    }
+    if (this.budget) this.on_budget({ bytes: this.budget });
+    this.epoch++;
+    this.rewound = false;
+    this.wordsAt = -Infinity;
+    return out;
+  }
+
+  /** Stops the comparison, keeping run A. */
+  on_dropB() {
+    this.#free('b');
+    this.ab = null;
+    return {};
+  }
+
+  /** The memory budget of each run's marks. */
+  on_budget({ bytes }) {
+    this.budget = bytes;
+    for (const which of ['a', 'b']) this.runs[which]?.set_history_budget(bytes);
+    return {};
+  }
+
+  on_resize({ which, w, h, dpr }) {
+    (this.sizes ??= {})[which] = [w, h, dpr];
+    this.runs[which]?.resize(w, h, dpr);
+    return {};
+  }
+
+  on_palette({ palette }) {
+    this.palette = palette;
+    for (const which of ['a', 'b']) this.runs[which]?.set_palette(palette);
+    return {};
+  }
+
+  /** Goes back (or forward) to the latest mark at or before `t` on both runs. */
+  on_seek({ t }) {
+    const { a, b } = this.runs;
+    const moved = a.seek_mark(t) | (b ? b.seek_mark(t) : false);
+    if (moved) this.#rewind();
+    // A mark always exists at or before any time; were one to fail, the page starts again.
+    return { behind: t < a.time_s() || (b && t < b.time_s()) };
+  }
+
+  #rewind() {
+    this.rewound = true;
+    for (const which of ['a', 'b']) {
+      const s = this.sent[which];
+      s.samples = 0;
+      s.events = 0;
+      s.chapters = -1;
+      s.ghostS = -2;
+    }
+  }
+
+  /** One frame's work: a timeline drag's preview (the nearest mark, no stepping), a seek's
+   * catching up (slices until `budgetMs`), or playing `ticks` ticks (B runs as many as A); then
+   * both runs drawn. Returns what ran and where things stand. */
+  on_work({ ticks = 0, target = null, preview = null, budgetMs = 9, draw = null, marks = [] }, transfer) {
+    const { a, b } = this.runs;
+    const t0 = performance.now();
+    let ran = 0;
+    let caughtUp = true;
+    if (preview !== null) {
+      const moved = a.seek_mark(preview) | (b ? b.seek_mark(a.time_s()) : false);
+      if (moved) this.#rewind();
+    }
+    if (target !== null) {
+      const deadline = t0 + budgetMs;
+      const behind = (sim) => !!sim && sim.time_s() < target;
+      let saved = false;
+      while ((behind(a) || behind(b)) && performance.now() < deadline) {
+        for (const sim of [a, b]) {
+          if (!behind(sim)) continue;
+          const left = deadline - performance.now();
+          const want = Math.max(1, Math.min(600, target - sim.time_s(), Math.floor(left / this.msPerTick)));
+          const [n, mark] = sliceToMark(sim, want);
+          const s0 = performance.now();
+          const r = sim.step(n);
+          if (r > 0 && !mark) this.msPerTick = 0.8 * this.msPerTick + 0.2 * Math.max(0.005, (performance.now() - s0) / r);
+          if (mark) saved = true;
+        }
+        // On the page's thread a frame that saved a mark does nothing more; a worker goes on.
+        if (saved && budgetMs < 20) break;
+      }
+      caughtUp = !behind(a) && !behind(b);
+    } else if (ticks > 0) {
+      const deadline = t0 + budgetMs;
+      let left = Math.floor(ticks);
+      while (left > 0) {
+        const [n, mark] = sliceToMark(a, Math.max(1, Math.min(left, Math.floor((deadline - performance.now()) / this.msPerTick))));
+        const s0 = performance.now();
+        const r = a.step(n);
+        if (b) b.step(r);
+        // The cost of a tick of the frame (both runs' when comparing), which sizes the next slices.
+        if (r > 0 && !mark) this.msPerTick = 0.8 * this.msPerTick + 0.2 * Math.max(0.005, (performance.now() - s0) / r);
+        ran += r;
+        left -= r;
+        if (r === 0 || performance.now() >= deadline || (mark && budgetMs < 20)) break;
+      }
+    }
+    const out = { ran, caughtUp, ms: performance.now() - t0, msPerTick: this.msPerTick };
+    if (draw) {
+      for (const which of ['a', 'b']) {
+        const sim = this.runs[which];
+        if (!sim) continue;
+        const t = this.present(which, sim, draw);
+        if (t) transfer.push(t);
+        if (t) (out.frames ??= {})[which] = t;
+      }
+      out.marks = marks.map((i) => (i >= 0 ? JSON.parse(a.supernode(i)) : null));
+    }
+    return out;
+  }
+
+  /** One step of a simulated minute (the Step button). */
+  on_step({ ticks }) {
+    const ran = this.runs.a.step(ticks);
+    this.runs.b?.step(ran);
+    return { ran };
+  }
+
+  /** Sets parameters on both runs (checked on the page already). A change to the network's
+   * makeup starts both runs again, each with its own parameters. */
+  on_set({ pairs, scenario, seed }) {
+    let live = true;
+    for (const [k, text] of pairs) {
+      if (!this.runs.a.set_param(k, text)) live = false;
+      this.runs.b?.set_param(k, text);
+    }
+    if (live) return { restarted: false };
+    const aO = this.runs.a.overrides();
+    const bO = this.runs.b ? this.runs.b.overrides() : null;
+    const r = this.on_build({ scenario, seed, overrides: aO, b: bO, ab: this.ab });
+    return { restarted: true, overrides: aO, bOverrides: bO, error: r.error };
+  }
+
+  on_intervene({ what }) {
+    const done = this.runs.a.intervene(what);
+    this.runs.b?.intervene(what);
+    return { done };
+  }
+
+  /** Crashes or restores supernode `i` in both runs. */
+  on_toggle({ i }) {
+    const before = JSON.parse(this.runs.a.supernode(i));
+    const what = this.runs.a.toggle(i);
+    if (what) this.runs.b?.toggle(i);
+    return { what, before };
+  }
+
+  /** The supernode under a point of run A's picture, and its state. */
+  on_hit({ x, y }) {
+    const i = this.runs.a.hit(x, y);
+    return { i, info: i >= 0 ? JSON.parse(this.runs.a.supernode(i)) : null };
+  }
+
+  on_supernode({ i }) {
+    return { info: JSON.parse(this.runs.a.supernode(i)) };
+  }
+
+  /** Everything the exports need: the CSV text and the CLI's JSON parts. */
+  on_export() {
+    const a = this.runs.a;
+    const csv = a.csv();
+    const names = csv.split('\n', 1)[0].split(',');
+    return {
+      csv,
+      params: a.params(),
+      series: Object.fromEntries(names.map((n) => [n, Array.from(a.column(n, 0))])),
+      events: a.events(0),
+      summary: a.summary(),
+      hash: a.hash(),
+    };
+  }
+
+  /** Frees both runs (the element is gone, or a test asks). */
+  on_free() {
+    this.#free('a');
+    this.#free('b');
+    return {};
+  }
+
+  /** Where each run stands, and what is new since the last view. `forceWords`: work out the
+   * comparison sentences now rather than at most once a second. */
+  view(forceWords) {
+    const out = { epoch: this.epoch, rewound: this.rewound, runs: {} };
+    this.rewound = false;
+    const now = performance.now();
+    const words = forceWords || now - this.wordsAt > WORDS_EVERY_MS;
+    if (words) this.wordsAt = now;
+    for (const which of ['a', 'b']) {
+      const sim = this.runs[which];
+      if (!sim) continue;
+      const s = this.sent[which];
+      const stats = JSON.parse(sim.stats());
+      const v = { t_s: stats.t_s, trigger_s: sim.trigger_s(), computed_s: sim.computed_s(), stats, scenario: sim.scenario(), seed: sim.seed() };
+      v.history = JSON.parse(sim.history_stats());
+      if (stats.samples !== s.samples) {
+        if (stats.samples < s.samples) s.samples = 0;
+        v.samplesFrom = s.samples;
+        v.columns = {};
+        for (const c of this.columns) v.columns[c] = sim.column(c, s.samples);
+        s.samples = stats.samples;
+      }
+      if (stats.samples !== s.hashAt) {
+        s.hashAt = stats.samples;
+        s.hash = sim.hash();
+      }
+      v.hash = s.hash;
+      if (stats.events > s.events) {
+        v.eventsFrom = s.events;
+        v.events = JSON.parse(sim.events(s.events));
+        s.events = stats.events;
+      }
+      if (stats.events !== s.chapters) {
+        s.chapters = stats.events;
+        v.chapters = JSON.parse(sim.chapters());
+      }
+      const params = sim.params();
+      if (params !== s.params) {
+        s.params = params;
+        v.params = JSON.parse(params);
+        v.overrides = JSON.parse(sim.overrides());
+      }
+      const actions = sim.actions();
+      if (actions !== s.actions) {
+        s.actions = actions;
+        v.actions = actions;
+        v.startOverrides = sim.start_overrides();
+      }
+      const g = sim.as_happened_s();
+      if (g !== s.ghostS) {
+        s.ghostS = g;
+        v.ghost = { from_s: g, columns: {} };
+        if (g >= 0) for (const c of this.columns) v.ghost.columns[c] = sim.as_happened_column(c);
+      }
+      if (words && which === 'a') {
+        this.words.branch = g >= 0 ? sim.branch_words() : 'null';
+        if (this.runs.b && this.ab) this.words.compare = sim.compare_words(this.runs.b, this.ab.key, this.ab.a, this.ab.b);
+      }
+      out.runs[which] = v;
+    }
+    if (words) out.words = { branch: JSON.parse(this.words.branch), compare: this.runs.b ? this.words.compare : '' };
+    out.memoryBytes = this.memory?.buffer.byteLength ?? 0;
+    return out;
+  }
+
+}
