@@ -17,14 +17,17 @@ mkdirSync(join(out, 'www'), { recursive: true });
 for (const f of ['supernode_sim.js', 'supernode_sim_bg.wasm', 'supernode_sim.d.ts', 'supernode_sim_bg.wasm.d.ts']) {
   cpSync(join(root, 'pkg', f), join(out, 'pkg', f));
 }
-// The element and every module it imports from www/ (followed from its import lines, so a new
-// module is packed without a list to keep up to date).
+// The element and every module it imports from www/ (followed from its import lines and the
+// worker's `new URL(…, import.meta.url)`, so a new module is packed without a list to keep up to
+// date).
 const modules = new Set();
 const follow = (f) => {
   if (modules.has(f)) return;
   modules.add(f);
   const src = readFileSync(join(root, 'www', f), 'utf8');
   for (const m of src.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]\.\/([\w.-]+\.js)['"]/gm)) follow(m[1]);
+  // Modules started by URL rather than imported: the runs' Web Worker.
+  for (const m of src.matchAll(/new URL\(\s*['"]\.\/([\w.-]+\.js)['"]\s*,\s*import\.meta\.url\s*\)/g)) follow(m[1]);
 };
 follow('supernode-sim.js');
 for (const f of modules) cpSync(join(root, 'www', f), join(out, 'www', f));
