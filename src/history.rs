@@ -36,6 +36,9 @@ pub struct History {
     /// The run as it happened before the first branch that dropped a computed future: its
     /// series and narration up to the furthest time it was computed, and the branch's time.
     as_happened: Option<AsHappened>,
+    /// A copy of the run at the furthest time computed, which [`History::compute_ahead`] steps
+    /// while the user's own run stays where it is. Dropped at a branch.
+    scout: Option<Box<Session>>,
 }
 
 /// A run as it was computed before a branch replaced its future (see [`History::as_happened`]).
@@ -64,6 +67,7 @@ impl History {
             events: s.world().events().to_vec(),
             furthest_s: s.world().time_s(),
             as_happened: None,
+            scout: None,
         };
         h.push(s);
         h
@@ -225,7 +229,30 @@ impl History {
         self.series.push(s.world().series().clone());
         self.events = s.world().events().to_vec();
         self.furthest_s = t;
+        self.scout = None;
         self.push(s);
+    }
+
+    /// Computes up to `ticks` simulated seconds beyond the furthest time computed on this
+    /// branch, up to `until_s`, on a copy of the run (`s`, the user's run, stays where it is):
+    /// the copy's marks, series and narration extend this history as if `s` had run there, so
+    /// going there later is a restore. Returns the ticks run (0 when `until_s` is reached).
+    /// The copy is the run itself, bit for bit: the same session stepped the same ticks.
+    pub fn compute_ahead(&mut self, s: &Session, ticks: u32, until_s: f64) -> u32 {
+        let left = (until_s - self.furthest_s).ceil();
+        if left < 1.0 || ticks == 0 {
+            return 0;
+        }
+        let mut scout = match self.scout.take() {
+            Some(sc) if sc.world().time_s() == self.furthest_s => sc,
+            // From the user's run if it is at the furthest time or between the last mark and it,
+            // else from the last mark (whose time is at most the furthest time).
+            _ => Box::new(self.restore(s, self.furthest_s).unwrap_or_else(|| s.clone())),
+        };
+        let want = (left.min(u32::MAX as f64) as u32).min(ticks);
+        let ran = self.step(&mut scout, want);
+        self.scout = Some(scout);
+        ran
     }
 
     /// The session at the latest mark at or before `t_s`, if going there is shorter than going on
@@ -307,6 +334,51 @@ mod tests {
         assert_eq!(early.world().series().hash_hex(), straight);
         // Already between the mark and the target: no jump.
         assert!(h.restore(&early, 9000.0).is_none());
+    }
+
+    #[test]
+    fn computing_ahead_extends_the_history_as_the_run_itself_would() {
+        let mut straight = session("skype-2010", 0.02, 4);
+        let mut hs = History::new(&straight, usize::MAX);
+        hs.run_until(&mut straight, 7200.0);
+        // The user's run at 20 minutes, paused; the history computes on to two hours.
+        let mut s = session("skype-2010", 0.02, 4);
+        let mut h = History::new(&s, usize::MAX);
+        h.run_until(&mut s, 1200.0);
+        let mut ran = 0;
+        while h.compute_ahead(&s, 777, 7200.0) > 0 {
+            ran += 1;
+        }
+        assert!(ran > 5, "it computed ahead in slices");
+        assert_eq!(s.world().time_s(), 1200.0, "the user's run did not move");
+        assert_eq!(h.furthest_s(), 7200.0);
+        assert_eq!(h.compute_ahead(&s, 100, 7200.0), 0, "nothing left");
+        // The same marks, series and narration as the straight run's history.
+        let times = |h: &History| h.marks().iter().map(|m| m.time_s()).collect::<Vec<_>>();
+        assert_eq!(times(&h), times(&hs));
+        assert_eq!(h.series.last().unwrap().hash_hex(), straight.world().series().hash_hex());
+        assert_eq!(h.events().len(), hs.events().len());
+        // Going to a time computed ahead is a restore, and runs on as the straight run.
+        let mut there = h.restore(&s, 6000.0).unwrap();
+        h.run_until(&mut there, 7200.0);
+        assert_eq!(there.world().checkpoint_image(), straight.world().checkpoint_image());
+        // The user's run, stepped on past a mark, meanwhile, is still the same run.
+        h.run_until(&mut s, 1900.0);
+        let mut there = h.restore(&s, 6600.0).unwrap();
+        h.run_until(&mut there, 7200.0);
+        assert_eq!(there.world().series().hash_hex(), straight.world().series().hash_hex());
+        // An action drops the copy: computing ahead goes on along the new branch, action included.
+        s.intervene(Intervention::from_name("megas").unwrap()).unwrap();
+        h.branch(&s);
+        assert!(h.scout.is_none());
+        while h.compute_ahead(&s, 1000, 5400.0) > 0 {}
+        let mut branch = s.clone();
+        let mut hb = h.clone();
+        hb.run_until(&mut branch, 5400.0);
+        let ahead = h.restore(&s, 5400.0).unwrap();
+        assert_eq!(ahead.log().len(), 1);
+        assert_eq!(ahead.world().checkpoint_image(), branch.world().checkpoint_image());
+        assert_ne!(h.series.last().unwrap().hash_hex(), hs.series.last().unwrap().hash_hex());
     }
 
     #[test]

@@ -319,6 +319,14 @@ impl Sim {
         }
     }
 
+    /// Computes up to `ticks` simulated seconds beyond the furthest time computed on this branch
+    /// (up to `until_s`) on a copy of the run, which stays where it is: what the worker does when
+    /// the page is idle, so that going there later is a restore. Returns the ticks run (0 when
+    /// there is nothing left to compute).
+    pub fn compute_ahead(&mut self, ticks: u32, until_s: f64) -> u32 {
+        self.history.compute_ahead(&self.session, ticks, until_s)
+    }
+
     /// The furthest simulated time computed on this run's current branch, in seconds.
     pub fn computed_s(&self) -> f64 {
         self.history.furthest_s()

@@ -27,12 +27,17 @@ export function messageOf(e) {
 
 /** How often, at most, the comparison sentences are worked out again (ms of real time). */
 const WORDS_EVERY_MS = 1000;
+/** Computing ahead: it starts once the clock has asked for no ticks for this long (ms), runs in
+ * slices of about this long (ms), and tells the page where it is at most this often (ms). */
+const AHEAD_AFTER_IDLE_MS = 400;
+const AHEAD_SLICE_MS = 20;
+const AHEAD_VIEW_EVERY_MS = 250;
 
 /** What a view already told the page about one run, so the next view sends only what is new. */
 class Sent {
   samples = 0;
   events = 0;
-  chapters = -1;
+  chapters = '';
   ghostS = -2;
   hashAt = -1;
   hash = '';
@@ -43,11 +48,22 @@ class Sent {
 export class RunHost {
   /** `mod`: the module's exports (`Sim` and friends); `present(which, sim, draw)`: puts a drawn
    * frame of run `which` ('a' or 'b') where the page sees it, returning what the reply must
-   * transfer (or nothing). `memory`: the module's memory, for the views' figure. */
-  constructor(mod, present, memory) {
+   * transfer (or nothing). `memory`: the module's memory, for the views' figure. `emit(reply)`:
+   * sends the page a view it did not ask for; given in a worker, which then computes ahead of
+   * the playhead while the clock is idle (on the page's thread that would take the page's time). */
+  constructor(mod, present, memory, emit = null) {
     this.mod = mod;
     this.present = present;
     this.memory = memory;
+    this.emit = emit;
+    /** How far computing ahead goes (the scenario's horizon, s). */
+    this.horizonS = 0;
+    /** When the clock last asked for ticks (ms), and the pending slice of computing ahead. */
+    this.busyAt = 0;
+    this.aheadTimer = 0;
+    this.aheadViewAt = 0;
+    /** Whether the element is on screen in a visible tab (only then does it compute ahead). */
+    this.seen = false;
     /** @type {{a: any, b: any}} */
     this.runs = { a: null, b: null };
     this.sent = { a: new Sent(), b: new Sent() };
@@ -73,6 +89,8 @@ export class RunHost {
     }
     reply.id = msg.id;
     reply.type = msg.type;
+    if (msg.ticks > 0 || msg.target != null || msg.type === 'build') this.busyAt = performance.now();
+    if (this.emit && this.runs.a) this.#scheduleAhead(AHEAD_AFTER_IDLE_MS);
     if (this.runs.a && !reply.fatal) {
       try {
         // The sentences are worked out at most once a second while the clock runs, and always
@@ -100,9 +118,10 @@ export class RunHost {
   /** A new run A (and B when `b` holds B's overrides): parameters checked in Rust; a bad set
    * falls back to the scenario's own, with the reason in `error`. `actions` (a shared link's
    * log) is scheduled on both; a bad log is ignored whole, with the reason in `actionsError`. */
-  on_build({ scenario, seed, overrides, b, ab, actions, columns }) {
+  on_build({ scenario, seed, overrides, b, ab, actions, columns, horizon_s: horizonS }) {
     const { Sim } = this.mod;
     if (columns) this.columns = columns;
+    if (horizonS) this.horizonS = horizonS;
     this.#free('a');
     this.#free('b');
     const out = {};
@@ -302,8 +321,46 @@ export class RunHost {
     };
   }
 
+  /** The element is on screen in a visible tab (`on`), or not: an instance nobody sees
+   * computes nothing, ahead or otherwise. */
+  on_seen({ on }) {
+    this.seen = !!on;
+    return {};
+  }
+
+  #scheduleAhead(ms) {
+    if (!this.aheadTimer) this.aheadTimer = setTimeout(() => this.#ahead(), ms);
+  }
+
+  /** One slice of computing ahead, while the clock is idle: each run's copy goes on beyond the
+   * furthest time computed (marks, series and narration, as if the run had gone there), up to
+   * the scenario's horizon; the page hears where it is a few times a second. */
+  #ahead() {
+    this.aheadTimer = 0;
+    const { a, b } = this.runs;
+    if (!a || !this.horizonS || !this.seen) return;
+    const idle = performance.now() - this.busyAt;
+    if (idle < AHEAD_AFTER_IDLE_MS) return this.#scheduleAhead(AHEAD_AFTER_IDLE_MS - idle);
+    let ran = 0;
+    try {
+      const n = Math.max(1, Math.min(600, Math.floor(AHEAD_SLICE_MS / this.msPerTick)));
+      for (const sim of [a, b]) if (sim) ran += sim.compute_ahead(n, this.horizonS);
+      const now = performance.now();
+      if (ran === 0 || now - this.aheadViewAt > AHEAD_VIEW_EVERY_MS) {
+        this.aheadViewAt = now;
+        this.emit({ type: 'ahead', view: this.view(ran === 0) });
+      }
+    } catch (e) {
+      this.emit({ type: 'ahead', error: messageOf(e), fatal: true });
+      return;
+    }
+    if (ran > 0) this.#scheduleAhead(0);
+  }
+
   /** Frees both runs (the element is gone, or a test asks). */
   on_free() {
+    clearTimeout(this.aheadTimer);
+    this.aheadTimer = 0;
     this.#free('a');
     this.#free('b');
     return {};
@@ -341,8 +398,11 @@ export class RunHost {
         v.events = JSON.parse(sim.events(s.events));
         s.events = stats.events;
       }
-      if (stats.events !== s.chapters) {
-        s.chapters = stats.events;
+      // The timeline's chapters: everything computed on this branch, ahead of now too (checked
+      // again with the sentences, about once a second, as computing ahead adds to them).
+      const chaptersKey = words ? `${stats.events}/${v.computed_s}` : s.chapters.replace(/^\d+\//, `${stats.events}/`);
+      if (chaptersKey !== s.chapters) {
+        s.chapters = chaptersKey;
         v.chapters = JSON.parse(sim.chapters());
       }
       const params = sim.params();

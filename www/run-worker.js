@@ -37,7 +37,7 @@ self.onmessage = async (e) => {
     try {
       const out = await init({ module_or_path: msg.module });
       memory = out.memory;
-      host = new RunHost(mod, present, memory);
+      host = new RunHost(mod, present, memory, (reply) => self.postMessage(reply));
       self.postMessage({ type: 'ready' });
       for (const m of waiting.splice(0)) handle(m);
     } catch (err) {

@@ -88,6 +88,8 @@ export class SupernodeSimElement extends HTMLElement {
   /** Page-thread time of the frame being made (ms), for the benchmarks. */
   #frameMs = 0;
   #hoverSeq = 0;
+  /** What the runs were last told about this instance being seen (see `#tellSeen`). */
+  #toldSeen = null;
   #ctx = null;
   #chart = null;
   /** The timeline under the picture. */
@@ -219,6 +221,7 @@ export class SupernodeSimElement extends HTMLElement {
             onFatal: (m) => this.#fatal('The simulation hit an internal error and cannot continue.', m),
           });
           this.#meta = meta;
+          this.#tellSeen();
           if (this.#runs.mode !== 'worker') {
             // Still a working instance, on this thread: the clock slows while the network is busiest.
             this.#els.runsNote.hidden = false;
@@ -238,12 +241,14 @@ export class SupernodeSimElement extends HTMLElement {
     this.#resizeObs.observe(this.#els.stage);
     this.#interObs ??= new IntersectionObserver((entries) => {
       for (const e of entries) this.#visible = e.isIntersecting;
+      this.#tellSeen();
       this.#kick();
     });
     this.#interObs.observe(this);
     this._onVisibility ??= () => {
       this.#pageVisible = document.visibilityState === 'visible';
       this.#last = 0;
+      this.#tellSeen();
       this.#kick();
     };
     document.addEventListener('visibilitychange', this._onVisibility);
@@ -260,6 +265,7 @@ export class SupernodeSimElement extends HTMLElement {
 
   disconnectedCallback() {
     this.#connected = false;
+    this.#tellSeen();
     SupernodeSimElement.#live.delete(this);
     SupernodeSimElement.#shareBudget();
     this.#resizeObs?.disconnect();
@@ -897,7 +903,9 @@ export class SupernodeSimElement extends HTMLElement {
     this.#resetRunState(playing);
     const ab = this.#ab ? { key: this.#ab.key, a: this.#ab.a, b: this.#ab.b } : null;
     const columns = ['t_s', ...CHART_SERIES.map((c) => c.key)];
-    const p = this.#runs.request({ type: 'build', scenario: this.#scenario, seed: this.#seed, overrides: overrides || '', b, ab, actions, columns }).then((r) => {
+    const horizonS = this.#horizonS();
+    const msg = { type: 'build', scenario: this.#scenario, seed: this.#seed, overrides: overrides || '', b, ab, actions, columns, horizon_s: horizonS };
+    const p = this.#runs.request(msg).then((r) => {
       this.#errors.delete('run');
       if (r.error) this.#errors.set('run', r.error);
       if (actions !== null) {
@@ -923,6 +931,13 @@ export class SupernodeSimElement extends HTMLElement {
     this.#els.tip.hidden = true;
   }
 
+  /** The scenario's horizon (s): the chart's and timeline's span, and how far the worker
+   * computes ahead. */
+  #horizonS() {
+    const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
+    return Math.max((scen?.default_hours ?? 48) * 3600, 3600);
+  }
+
   /** Once a new run is built: controls, colours and sizes follow it, and `ready` resolves. */
   #afterBuild() {
     this.#syncAB();
@@ -945,9 +960,8 @@ export class SupernodeSimElement extends HTMLElement {
    * again from its beginning. */
   #newEpoch(a, ab) {
     this.#els.log.textContent = '';
-    const scen = this.#meta.scenarios.find((s) => s.name === this.#scenario);
     this.#chart ??= new Chart(this.#els.chart, this.#els.readout, this);
-    this.#chart.reset(a.trigger_s, Math.max((scen?.default_hours ?? 48) * 3600, 3600), ab);
+    this.#chart.reset(a.trigger_s, this.#horizonS(), ab);
     this.#record = JSON.parse(record_json(this.#scenario));
     this.#chart.setRecord(this.#record);
     this.#chart.onSeek = (t) => this.seek(t);
@@ -1026,6 +1040,15 @@ export class SupernodeSimElement extends HTMLElement {
     if (!this.#a) return;
     this.#previewT = tS;
     this.#kick();
+  }
+
+  /** Tells the runs whether anyone can see this instance: only then do they compute ahead. */
+  #tellSeen() {
+    const on = this.#visible && this.#pageVisible && this.#connected;
+    if (this.#runs && on !== this.#toldSeen) {
+      this.#toldSeen = on;
+      this.#runs.request({ type: 'seen', on }).catch(() => {});
+    }
   }
 
   // ---- drawing loop ----------------------------------------------------------------------
