@@ -1,16 +1,20 @@
 // <supernode-sim>: the simulation as a custom element. The app page (index.html) is one of
-// these with full controls; blog posts embed as many as they like. All instances share one
-// WebAssembly module. JS owns the DOM and requestAnimationFrame; per frame it calls the
-// simulation once to step and once to draw (one putImageData).
+// these with full controls; blog posts embed as many as they like. The page compiles the
+// WebAssembly module once; each instance's runs (A, and B when comparing) step and draw in its own
+// Web Worker (run-client.js, run-host.js, run-worker.js), or on the page's thread where no worker
+// can start. This file is the element's lifecycle, public API, clock and controls: it owns the
+// DOM and requestAnimationFrame, asks the runs for ticks one request at a time, and reads a
+// mirror of where they stand. Its markup is element-template.js, its styles element-css.js.
 //
 // Attributes (observed live): scenario, seed, speed, time, autoplay (on | off), controls (full |
 // minimal | none), params (JSON of overrides), height, actions (JSON of what a user did, from a
 // shared link), keyboard (local | global: shortcuts work anywhere on the page), slow-motion (on |
 // off: ease to a simulated minute per second around the cascade's bursts; on by default). What
 // each allows is defined once in Rust (src/inputs.rs; `supernode-sim inputs`) and checked there.
-// Methods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot(), compare(key, a, b),
-// stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(), exportJson(),
-// recordClip(seconds). Property: ready (a promise of the element once its first run is built).
+// Methods: play(), pause(), reset(), seek(t_s), setParams(object), settled(), snapshot(),
+// compare(key, a, b), stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(),
+// exportJson(), recordClip(seconds). Properties: ready (a promise of the element once its first
+// run is built), runsIn ('worker' | 'page'), memoryBytes.
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
 import { check_param, scenario_compare, record_json, check_input, check_overrides } from '../pkg/supernode_sim.js';
@@ -43,9 +47,12 @@ const MAX_TICKS_PER_FRAME = 96;
  * that step + draw fit a 60 fps frame. When the simulation is heavy (the 2010 collapse), it then
  * runs slower than the speed asked for. */
 const STEP_BUDGET_MS = 9;
-/** Time one request may spend stepping in the worker, in ms: the page gets a frame at least this
- * often, and the clock asks for what real time asked meanwhile. */
-const WORKER_STEP_BUDGET_MS = 25;
+/** Time one request may spend stepping in the worker, in ms. When the model cannot keep up with
+ * the clock (the 2010 collapse at a day per minute), each request steps this long, then draws
+ * (about 8 ms at 1280×720): about 20 frames a second, four fifths of the worker's time stepping.
+ * When it can keep up, a request asks only for the ticks real time owes, and frames come at the
+ * display's rate. */
+const WORKER_STEP_BUDGET_MS = 40;
 /** Time one slice of a seek may take: on the page's thread, and in the worker. */
 const PAGE_SEEK_SLICE_MS = 25;
 const WORKER_SEEK_SLICE_MS = 50;

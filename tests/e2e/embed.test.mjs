@@ -159,6 +159,21 @@ test('under a CSP that allows no worker: the runs move to the page\'s thread, th
   assert.equal(await note.isVisible(), true);
   assert.match(await note.textContent(), /page's own thread, not in a Web Worker: .*worker-src/);
   await page.screenshot({ path: join(SHOTS, 'embed-no-worker.png') });
+  // The same run, bit for bit, on the page's thread and in a worker.
+  const onPage = await page.evaluate(async () => {
+    const el = document.getElementById('sim');
+    el.pause();
+    el.seek(1800);
+    await el.settled();
+    while (el.snapshot().t_s !== 1800 || !el.shadowRoot.querySelector('.progress').hidden) await new Promise((r) => setTimeout(r, 100));
+    return el.snapshot();
+  });
+  const w = await openPage(env.ctx, `${env.server.base}/?scenario=lesson-jitter&t=1800&autoplay=off`);
+  await w.page.waitForFunction(() => document.querySelector('supernode-sim')?.snapshot()?.t_s === 1800, null, { timeout: 30000 });
+  const inWorker = await snapshot(w.page);
+  assert.equal(inWorker.runs_in, 'worker');
+  assert.equal(onPage.hash, inWorker.hash, 'the page thread and the worker ran different runs');
+  await w.page.close();
   assert.deepEqual(own(), []);
   await page.close();
 });
