@@ -72,22 +72,46 @@ export class Chart {
       this.dirty = true;
       this.draw();
     });
-    // A click on the chart goes to that moment (see `onSeek`).
+    // A click on the chart goes to that moment (`onSeek`); a drag along it shows the nearest
+    // saved moment as it goes (`onPreview`) and goes to the exact one on release, as the
+    // timeline does. Touch drags too (horizontal; a vertical swipe still scrolls the page).
     this.onSeek = null;
+    this.onPreview = null;
     this.geom = null;
-    canvas.addEventListener('click', (e) => {
-      if (!this.onSeek || !this.geom) return;
+    let dragging = false;
+    /** The simulated minute under the pointer, or null off the plot (unless `clamp`). */
+    const tAt = (e, clamp) => {
+      if (!this.geom) return null;
       const r = canvas.getBoundingClientRect();
       const { x0, x1, tMax } = this.geom;
-      const f = (e.clientX - r.left - x0) / (x1 - x0);
-      if (f < 0 || f > 1) return;
-      this.onSeek(Math.round((f * tMax) / 60) * 60);
+      let f = (e.clientX - r.left - x0) / (x1 - x0);
+      if (f < 0 || f > 1) {
+        if (!clamp) return null;
+        f = Math.min(1, Math.max(0, f));
+      }
+      return Math.round((f * tMax) / 60) * 60;
+    };
+    canvas.addEventListener('pointerdown', (e) => {
+      if (!this.onSeek || tAt(e, false) === null) return;
+      dragging = true;
+      canvas.setPointerCapture?.(e.pointerId);
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (dragging) this.onPreview?.(tAt(e, true));
+    });
+    canvas.addEventListener('pointerup', (e) => {
+      if (!dragging) return;
+      dragging = false;
+      this.onSeek(tAt(e, true));
+    });
+    canvas.addEventListener('pointercancel', () => {
+      dragging = false;
     });
     canvas.addEventListener('pointerleave', () => {
       this.hoverX = null;
       this.dirty = true;
       this.draw();
-      this.readout.textContent = 'Point at the chart to read values; click to go to that moment.';
+      this.readout.textContent = 'Point at the chart to read values; click or drag to go to a moment.';
     });
   }
 

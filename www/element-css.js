@@ -90,7 +90,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 .chart-legend li { display: flex; align-items: center; gap: 5px; }
 .branch-words { margin: 4px 10px 0; font-size: 13px; font-weight: 600; }
 .chart-legend .ln { width: 14px; height: 3px; border-radius: 2px; display: inline-block; }
-.chart { width: 100%; height: 340px; display: block; }
+.chart { width: 100%; height: 340px; display: block; touch-action: pan-y; cursor: pointer; }
 .readout { font-size: 12px; color: var(--fg-muted); padding: 0 10px 6px; min-height: 2.6em; font-variant-numeric: tabular-nums; }
 .log-wrap { border-top: 1px solid var(--border); flex: 1; min-height: 120px; display: flex; flex-direction: column; }
 .log-wrap h3 { margin: 0; padding: 6px 10px; font-size: 12px; color: var(--fg-muted); font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }

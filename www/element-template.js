@@ -53,7 +53,7 @@ export const TEMPLATE = `
     <ul class="chart-legend"></ul>
     <p class="branch-words" role="status" aria-live="polite" hidden></p>
     <canvas class="chart" aria-label="Chart of clients online, supernodes up, connection attempts and supernode load over simulated time" role="img"></canvas>
-    <div class="readout" aria-live="off">Point at the chart to read values; click to go to that moment.</div>
+    <div class="readout" aria-live="off">Point at the chart to read values; click or drag to go to a moment.</div>
     <div class="log-wrap">
       <h3 id="log-title">What happens</h3>
       <ol class="log" aria-live="polite" aria-relevant="additions" aria-labelledby="log-title"></ol>

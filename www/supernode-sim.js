@@ -972,6 +972,7 @@ export class SupernodeSimElement extends HTMLElement {
     this.#record = JSON.parse(record_json(this.#scenario));
     this.#chart.setRecord(this.#record);
     this.#chart.onSeek = (t) => this.seek(t);
+    this.#chart.onPreview = (t) => this.#preview(t);
     this.#timeline ??= new Timeline(this.#root.querySelector('.timeline'), { seek: (t) => this.seek(t), preview: (t) => this.#preview(t) });
     this.#timeline.reset(a.trigger_s, this.#chart.horizonS);
     this.#timeline.setChapters([], this.#record);

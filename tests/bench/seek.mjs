@@ -15,7 +15,7 @@ await page.waitForFunction((t) => {
   const el = document.querySelector('supernode-sim');
   return el?.snapshot()?.t_s === t && el.shadowRoot.querySelector('.progress').hidden;
 }, target, { timeout: 900000, polling: 200 });
-const opened = await page.evaluate(() => ({ ms: performance.now(), long: window.__longTasks }));
+const opened = await page.evaluate(() => ({ ms: performance.now(), long: window.__longTasks, first: document.querySelector('supernode-sim').firstFrameMs }));
 const trigger_s = await page.evaluate(() => {
   const el = document.querySelector('supernode-sim');
   el.pause();
@@ -27,13 +27,18 @@ const clock = (t_s) => {
   const m = Math.abs(rel);
   return `T${rel < 0 ? '−' : '+'}${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
 };
-const longest = opened.long.length ? Math.max(...opened.long.map(([, d]) => d)) : 0;
-console.log(`a link at ${clock(target)}: on screen after ${(opened.ms / 1000).toFixed(1)} s; ${opened.long.length} long tasks meanwhile (longest ${longest.toFixed(0)} ms)`);
+// Long tasks while loading (before the first frame: the module, the element's markup) and while
+// replaying to the moment (after it).
+const longs = (list) => `${list.length}${list.length ? ` (longest ${Math.max(...list.map(([, d]) => d)).toFixed(0)} ms)` : ''}`;
+const atLoad = opened.long.filter(([t]) => t < opened.first);
+const replaying = opened.long.filter(([t]) => t >= opened.first);
+console.log(`a link at ${clock(target)}: on screen after ${(opened.ms / 1000).toFixed(1)} s, progress shown meanwhile; long tasks: ${longs(atLoad)} while loading, ${longs(replaying)} while replaying`);
 console.log(`saved marks: ${stats.marks}, one every ${(stats.mean_spacing_s / 60).toFixed(0)} simulated minutes on average, ${(stats.bytes / 2 ** 20).toFixed(1)} MB`);
 
 // Seeks within what was computed: back into the collapse, forward, back to the start, to the end.
 const targets = [trigger_s + 1.3 * 3600, trigger_s + 0.5 * 3600, trigger_s + 5 * 3600, 1800, trigger_s + 12 * 3600, target - 60];
 const lat = [];
+const before = await page.evaluate(() => window.__longTasks.length);
 for (const t of targets) {
   const ms = await page.evaluate(async (t) => {
     const el = document.querySelector('supernode-sim');
@@ -48,6 +53,8 @@ for (const t of targets) {
   lat.push(ms);
   console.log(`seek to ${clock(t)}: ${ms.toFixed(0)} ms`);
 }
+const seekLong = await page.evaluate((n) => window.__longTasks.slice(n), before);
+console.log(`long tasks while seeking: ${longs(seekLong)}`);
 lat.sort((a, b) => a - b);
 console.log(`seek latency: median ${lat[Math.floor(lat.length / 2)].toFixed(0)} ms, worst ${lat[lat.length - 1].toFixed(0)} ms`);
 await close();

@@ -119,6 +119,19 @@ test('dragging the timeline shows saved moments live and lands where it is relea
   const chart = await page.locator('supernode-sim >> canvas.chart').boundingBox();
   await page.mouse.click(chart.x + 44 + (chart.width - 88) * (10800 / 172800), chart.y + chart.height / 2);
   await page.waitForFunction(() => Math.abs(document.querySelector('supernode-sim').snapshot().t_s - 10800) <= 900, null, { timeout: 60000 });
+  // A drag along the chart shows saved moments as it goes, and goes to the exact one on release.
+  const chartX = (t) => chart.x + 44 + (chart.width - 88) * (t / 172800);
+  await page.mouse.move(chartX(9000), chart.y + chart.height / 2);
+  await page.mouse.down();
+  const dragged = [];
+  for (const t of [7000, 4000]) {
+    await page.mouse.move(chartX(t), chart.y + chart.height / 2, { steps: 3 });
+    await page.waitForTimeout(300);
+    dragged.push((await snapshot(page)).t_s);
+  }
+  assert.ok(dragged[1] < dragged[0] && dragged.every((t) => t % 300 === 0), `times shown while dragging the chart: ${dragged}`);
+  await page.mouse.up();
+  await page.waitForFunction(() => Math.abs(document.querySelector('supernode-sim').snapshot().t_s - 4000) <= 900 && document.querySelector('supernode-sim').shadowRoot.querySelector('.progress').hidden, null, { timeout: 60000 });
   assert.deepEqual(errors, []);
   await page.close();
 });
