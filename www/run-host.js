@@ -32,6 +32,8 @@ const WORDS_EVERY_MS = 1000;
 const AHEAD_AFTER_IDLE_MS = 400;
 const AHEAD_SLICE_MS = 20;
 const AHEAD_VIEW_EVERY_MS = 250;
+/** While a seek replays to its time, a frame at most this often (ms). */
+const REPLAY_FRAME_EVERY_MS = 250;
 
 /** What a view already told the page about one run, so the next view sends only what is new. */
 class Sent {
@@ -62,6 +64,8 @@ export class RunHost {
     this.busyAt = 0;
     this.aheadTimer = 0;
     this.aheadViewAt = 0;
+    /** When a frame was last drawn (ms). */
+    this.drawnAt = -Infinity;
     /** Whether the element is on screen in a visible tab (only then does it compute ahead). */
     this.seen = false;
     /** @type {{a: any, b: any}} */
@@ -247,7 +251,12 @@ export class RunHost {
       }
     }
     const out = { ran, caughtUp, ms: performance.now() - t0, msPerTick: this.msPerTick };
-    if (draw) {
+    // A replay that has not arrived draws a few frames a second (its progress), not one per slice:
+    // the time goes to stepping.
+    const replaying = target !== null && !caughtUp;
+    if (draw && (!replaying || t0 - this.drawnAt >= REPLAY_FRAME_EVERY_MS)) {
+      this.drawnAt = t0;
+      out.drawn = true;
       for (const which of ['a', 'b']) {
         const sim = this.runs[which];
         if (!sim) continue;

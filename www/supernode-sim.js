@@ -1169,9 +1169,11 @@ export class SupernodeSimElement extends HTMLElement {
       this.#ctxB?.drawImage(r.frames.b, 0, 0);
       r.frames.b.close();
     }
-    this.#drawMarks(r.marks ?? []);
-    this.#framesDrawn++;
-    if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
+    if (r.drawn) {
+      this.#drawMarks(r.marks ?? []);
+      this.#framesDrawn++;
+      if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
+    }
     // Read-outs refresh every few frames; the frame after which the loop goes idle (a seek
     // that has arrived, a run that stopped) always refreshes them, so they show where it stopped.
     this.#updateUi(!this.#playing && (this.#seekTarget === null || r.caughtUp));
