@@ -26,6 +26,7 @@ import { CSS } from './element-css.js';
 import { Timeline } from './timeline.js';
 import { TEMPLATE } from './element-template.js';
 import { showValue, hex, fmtInt, fmtClients, simulatedClock, selectOf, flatPairs } from './element-util.js';
+import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
 export { loadWasm, missingWasmFeature, readQuery } from './wasm.js';
@@ -421,58 +422,31 @@ export class SupernodeSimElement extends HTMLElement {
     return out;
   }
 
+  /** What a link, an embed or an export's name needs of run A now. */
+  #runRef() {
+    const a = this.#a;
+    return {
+      scenario: this.#scenario, seed: this.#seed, speed: this.#speed, defaultSpeed: this.#meta.limits.default_speed,
+      t_s: a.time_s(), startOverrides: a.start_overrides(), actions: a.actions(),
+    };
+  }
+
   /** A link that reproduces this run at its current time: scenario, seed, parameters (only
    * those that differ from the scenario's), speed, and what the user did (replayed at the same
    * simulated seconds). `base` is the page to open (default: this one). */
   shareLink(base = location.href) {
-    if (!this.#a) return null;
-    const u = new URL(base, location.href);
-    u.search = '';
-    u.hash = '';
-    const q = u.searchParams;
-    q.set('scenario', this.#scenario);
-    q.set('seed', String(this.#seed));
-    q.set('t', String(Math.floor(this.#a.time_s())));
-    if (this.#speed !== this.#meta.limits.default_speed) q.set('speed', String(this.#speed));
-    for (const [k, v] of Object.entries(JSON.parse(this.#a.start_overrides()))) q.set(`p.${k}`, String(v));
-    const acts = JSON.parse(this.#a.actions());
-    if (acts.length) q.set('actions', JSON.stringify(acts));
-    return u.toString();
+    return this.#a ? linkTo(this.#runRef(), base) : null;
   }
 
   /** HTML that shows this run in another page: an iframe of embed.html, and the element itself. */
   embedCode() {
-    if (!this.#a) return null;
-    const page = this.shareLink(new URL('../embed.html', import.meta.url));
-    const attrs = [`scenario="${this.#scenario}"`, `seed="${this.#seed}"`, `time="${Math.floor(this.#a.time_s())}"`];
-    const o = this.#a.start_overrides();
-    if (o !== '{}') attrs.push(`params='${o.replace(/'/g, '&#39;')}'`);
-    const acts = this.#a.actions();
-    if (acts !== '[]') attrs.push(`actions='${acts.replace(/'/g, '&#39;')}'`);
-    const esc = (t) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-    return {
-      iframe: `<iframe src="${esc(page)}" width="100%" height="640" style="border:0" loading="lazy" title="supernode-sim: ${this.#scenario}"></iframe>`,
-      element: `<script type="module" src="${esc(import.meta.url)}"></script>\n<supernode-sim ${attrs.join(' ')} controls="minimal"></supernode-sim>`,
-    };
+    return this.#a ? embedCodeOf(this.#runRef()) : null;
   }
 
   /** A PNG of the network picture(s) and the chart, as a Blob. */
   exportPng() {
-    const parts = [this.#els.canvas, ...(this.#b ? [this.#els.canvasB] : []), this.#els.chart].filter((c) => c.width > 1);
-    const w = parts.reduce((a, c) => a + c.width, 0);
-    const h = Math.max(...parts.map((c) => c.height));
-    const out = document.createElement('canvas');
-    out.width = w;
-    out.height = h;
-    const ctx = out.getContext('2d');
-    ctx.fillStyle = getComputedStyle(this).getPropertyValue('--bg') || '#fff';
-    ctx.fillRect(0, 0, w, h);
-    let x = 0;
-    for (const c of parts) {
-      ctx.drawImage(c, x, 0);
-      x += c.width;
-    }
-    return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG: the browser could not encode the picture'))), 'image/png'));
+    const canvases = [this.#els.canvas, ...(this.#b ? [this.#els.canvasB] : []), this.#els.chart];
+    return pngOf(canvases, getComputedStyle(this).getPropertyValue('--bg'));
   }
 
   /** A promise of the series so far as CSV text (a header row, one row per simulated minute). */
@@ -500,28 +474,18 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   /** Records `seconds` of the animation as a WebM Blob (the simulation plays meanwhile). */
-  async recordClip(seconds = 5) {
-    if (typeof MediaRecorder === 'undefined' || !this.#els.canvas.captureStream) throw new Error('WebM: this browser cannot record a canvas');
-    const stream = this.#els.canvas.captureStream(30);
-    const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
-    if (!type) throw new Error('WebM: this browser cannot encode WebM');
-    const rec = new MediaRecorder(stream, { mimeType: type });
-    const chunks = [];
-    rec.ondataavailable = (e) => e.data.size && chunks.push(e.data);
-    const done = new Promise((resolve) => (rec.onstop = resolve));
-    const wasPlaying = this.#playing;
-    this.play();
-    rec.start(250);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    rec.stop();
-    await done;
-    stream.getTracks().forEach((t) => t.stop());
-    if (!wasPlaying) this.pause();
-    return new Blob(chunks, { type: 'video/webm' });
+  recordClip(seconds = 5) {
+    return recordCanvas(this.#els.canvas, seconds, () => {
+      const wasPlaying = this.#playing;
+      this.play();
+      return () => {
+        if (!wasPlaying) this.pause();
+      };
+    });
   }
 
   async #share(what) {
-    const name = `supernode-sim-${this.#scenario}-seed${this.#seed}-t${Math.floor(this.#a.time_s())}`;
+    const name = exportName(this.#runRef());
     if (what === 'link') return this.#copy(this.shareLink(), 'Link copied: it opens this run at this moment.');
     if (what === 'embed') {
       const c = this.embedCode();
@@ -537,32 +501,12 @@ export class SupernodeSimElement extends HTMLElement {
   }
 
   async #copy(text, ok) {
-    const box = this.#root.querySelector('.copy-box');
-    try {
-      await navigator.clipboard.writeText(text);
-      box.hidden = true;
-      this.#notice(ok);
-    } catch {
-      // No clipboard here (a sandboxed frame, no permission): show the text to copy by hand.
-      box.hidden = false;
-      box.value = text;
-      box.focus();
-      box.select();
-      this.#notice('Copy the selected text (Ctrl+C or ⌘C).');
-    }
+    const copied = await copyText(this.#root.querySelector('.copy-box'), text);
+    this.#notice(copied ? ok : 'Copy the selected text (Ctrl+C or ⌘C).');
   }
 
   #download(blob, filename) {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = filename;
-    a.hidden = true;
-    this.#root.append(a);
-    a.click();
-    setTimeout(() => {
-      URL.revokeObjectURL(a.href);
-      a.remove();
-    }, 1000);
+    download(this.#root, blob, filename);
     this.#notice(`Saved ${filename}.`);
   }
 

@@ -89,6 +89,8 @@ test('off-screen and hidden-tab instances run zero ticks and draw nothing, then 
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
     document.dispatchEvent(new Event('visibilitychange'));
   });
+  // A frame already asked of the worker still arrives; nothing after it.
+  await page.evaluate(() => document.getElementById('below').settled());
   const [, hidden0] = await state();
   await page.waitForTimeout(1200);
   const [, hidden1] = await state();
