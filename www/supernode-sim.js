@@ -25,7 +25,8 @@ import { Chart, CHART_SERIES, formatClock, formatValue } from './chart.js';
 import { CSS } from './element-css.js';
 import { Timeline } from './timeline.js';
 import { TEMPLATE } from './element-template.js';
-import { showValue, hex, fmtInt, fmtClients, simulatedClock, selectOf, flatPairs } from './element-util.js';
+import { hex, fmtInt, fmtClients, simulatedClock, flatPairs } from './element-util.js';
+import { ParamPanel, abInputsFor, paramValue } from './element-controls.js';
 import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
@@ -151,7 +152,8 @@ export class SupernodeSimElement extends HTMLElement {
   #framesDrawn = 0;
   #lastTickEvent = -1;
   #dead = false;
-  #controls = [];
+  /** The parameter panel (element-controls.js). */
+  #panel = null;
   #markColour = '#222';
   #simRate = 0;
   #ctxB = null;
@@ -568,7 +570,7 @@ export class SupernodeSimElement extends HTMLElement {
       li.append(b, document.createTextNode(` — ${s.title}. ${s.summary} (${s.source})`));
       this.#els.helpScenarios.append(li);
     }
-    this.#buildControls();
+    this.#panel = new ParamPanel(this.#els.params, this.#meta, (c, input, msg) => this.#onParam(c, input, msg));
     const fields = Object.fromEntries(this.#meta.fields.map((f) => [f.key, f]));
     for (const k of this.#meta.controls.ab_keys) {
       if (!fields[k]) continue;
@@ -581,30 +583,15 @@ export class SupernodeSimElement extends HTMLElement {
     this.#els.abKey.addEventListener('change', () => this.#abInputs(this.#els.abKey.value));
   }
 
-  /** Value inputs for an A/B parameter: a menu for names and booleans, a number otherwise. */
+  /** Value inputs for an A/B parameter, holding `a` and `b` (by default the run's value). */
   #abInputs(key, a, b) {
     const f = this.#meta.fields.find((x) => x.key === key);
     if (!f) return;
-    const make = (id, value) => {
-      let el;
-      if (f.kind.type === 'enum' || f.kind.type === 'bool') {
-        el = selectOf(f.kind.type === 'enum' ? f.kind.options : ['false', 'true']);
-      } else {
-        el = document.createElement('input');
-        el.type = 'number';
-        el.min = String(f.kind.min);
-        el.max = String(f.kind.max);
-        el.step = 'any';
-      }
-      el.id = id;
-      el.title = `${f.doc} Allowed: ${f.allowed}.`;
-      if (value !== undefined) el.value = String(value);
-      return el;
-    };
-    const cur = this.#a ? JSON.parse(this.#a.params()) : null;
-    const curV = cur ? String(key.split('.').reduce((o, k) => o?.[k], cur)) : undefined;
-    this.#els.abASlot.replaceChildren(make('ab-a', a ?? curV));
-    this.#els.abBSlot.replaceChildren(make('ab-b', b ?? curV));
+    const cur = this.#a ? paramValue(JSON.parse(this.#a.params()), key) : undefined;
+    const curV = cur === undefined ? undefined : String(cur);
+    const [inA, inB] = abInputsFor(f, a ?? curV, b ?? curV);
+    this.#els.abASlot.replaceChildren(inA);
+    this.#els.abBSlot.replaceChildren(inB);
   }
 
   #suggestAB() {
@@ -655,72 +642,9 @@ export class SupernodeSimElement extends HTMLElement {
     }
   }
 
-  #buildControls() {
-    const host = this.#els.params;
-    host.textContent = '';
-    const fields = Object.fromEntries(this.#meta.fields.map((f) => [f.key, f]));
-    // Each instance has its own copies (they hold this instance's inputs).
-    this.#controls = this.#meta.controls.sliders.map((c) => ({
-      ...c,
-      type: c.display.kind === 'menu' ? 'select' : 'range',
-      show: c.display.kind === 'menu' ? null : (v) => showValue(c.display, v),
-    }));
-    for (const c of this.#controls) {
-      const f = fields[c.key];
-      const wrap = document.createElement('div');
-      wrap.className = 'param';
-      wrap.title = c.tip;
-      const top = document.createElement('div');
-      top.className = 'top';
-      const label = document.createElement('label');
-      const id = `p-${c.key.replace(/\W/g, '-')}`;
-      label.htmlFor = id;
-      label.textContent = c.label;
-      const out = document.createElement('output');
-      out.htmlFor = id;
-      top.append(label, out);
-      let input;
-      if (c.type === 'select') {
-        input = selectOf(f.kind.options);
-      } else {
-        input = document.createElement('input');
-        input.type = 'range';
-        input.min = String(c.min);
-        input.max = String(c.max);
-        input.step = String(c.step);
-      }
-      input.id = id;
-      input.dataset.key = c.key;
-      input.setAttribute('aria-describedby', `${id}-msg`);
-      const msg = document.createElement('div');
-      msg.className = 'msg';
-      msg.id = `${id}-msg`;
-      msg.setAttribute('role', 'status');
-      input.addEventListener('input', () => {
-        if (c.show) out.textContent = c.show(Number(input.value));
-      });
-      input.addEventListener('change', () => this.#onParam(c, input, msg));
-      wrap.append(top, input, msg);
-      host.append(wrap);
-      c.input = input;
-      c.out = out;
-    }
-  }
-
   #syncControls() {
     if (!this.#a) return;
-    const p = JSON.parse(this.#a.params());
-    for (const c of this.#controls) {
-      if (!c.input) continue;
-      const v = c.key.split('.').reduce((o, k) => o?.[k], p);
-      // A scenario may sit outside a slider's usual range (2015's operator-run supernodes).
-      if (c.input.type === 'range') {
-        if (Number(v) > Number(c.input.max)) c.input.max = String(v);
-        if (Number(v) < Number(c.input.min)) c.input.min = String(v);
-      }
-      c.input.value = String(v);
-      c.out.textContent = c.show ? c.show(Number(v)) : String(v);
-    }
+    this.#panel?.sync(JSON.parse(this.#a.params()));
     this.#els.seed.value = String(this.#a.seed());
     this.#els.scenario.value = this.#a.scenario();
   }
