@@ -160,7 +160,7 @@ export class RunClient {
   /** Sends one message; resolves with the answer once the mirrors hold its view. An answer with
    * an `error` rejects (a `fatal` one also stops the element). */
   request(msg, transfer = []) {
-    if (this.#closed) return Promise.reject(new Error('the runs are closed'));
+    if (this.#closed) return Promise.reject(closedError());
     const id = this.#nextId++;
     const p = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     this.#last = p.catch(() => {});
@@ -208,11 +208,16 @@ export class RunClient {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    for (const { reject } of this.#pending.values()) reject(new Error('the runs are closed'));
+    for (const { reject } of this.#pending.values()) reject(closedError());
     this.#pending.clear();
     if (this.#worker) this.#worker.terminate();
     else this.#host?.handle({ type: 'free' });
   }
+}
+
+/** The error of a request to runs that were closed (`closed` is true: not a failure of theirs). */
+function closedError() {
+  return Object.assign(new Error('the runs are closed'), { closed: true });
 }
 
 /** Starts a worker and hands it the compiled module; resolves once it has instantiated it, or

@@ -71,6 +71,10 @@ const SLOW_EASE_S = 0.5;
 /** Memory for the saved marks of every run on the page together (each run gets an equal share,
  * at most the 56 MB one run may use), so that several instances share one budget. */
 const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
+/** An instance taken out of the page keeps its runs this long (ms), in case it comes back (a move
+ * in the DOM); then its worker ends, and if it comes back it builds the same run again (its start
+ * parameters and action log) and goes to the same moment. */
+const PARK_AFTER_MS = 10000;
 
 export class SupernodeSimElement extends HTMLElement {
   static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions', 'slow-motion', 'keyboard'];
@@ -97,6 +101,9 @@ export class SupernodeSimElement extends HTMLElement {
   /** Page-thread time of the frame being made (ms), for the benchmarks. */
   #frameMs = 0;
   #hoverSeq = 0;
+  /** Ending the runs of an instance out of the page (see `PARK_AFTER_MS`), and what rebuilds them. */
+  #parkTimer = 0;
+  #parked = null;
   /** What the runs were last told about this instance being seen (see `#tellSeen`). */
   #toldSeen = null;
   #ctx = null;
@@ -214,6 +221,8 @@ export class SupernodeSimElement extends HTMLElement {
 
   connectedCallback() {
     this.#connected = true;
+    clearTimeout(this.#parkTimer);
+    if (this.#parked) this.#unpark();
     // Here, not in the constructor: a custom element's constructor may not add attributes
     // (`document.createElement('supernode-sim')` would throw).
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
@@ -226,10 +235,7 @@ export class SupernodeSimElement extends HTMLElement {
         // attributes first, so the first run is built once, with them.
         .then((meta) => new Promise((resolve) => setTimeout(() => resolve(meta), 0)))
         .then(async (meta) => {
-          this.#runs = await RunClient.open(meta, {
-            onView: (v, reply) => this.#onView(v, reply),
-            onFatal: (m) => this.#fatal('The simulation hit an internal error and cannot continue.', m),
-          });
+          this.#runs = await this.#openRuns(meta);
           this.#meta = meta;
           this.#tellSeen();
           if (this.#runs.mode !== 'worker') {
@@ -285,6 +291,46 @@ export class SupernodeSimElement extends HTMLElement {
     this.#darkQuery?.removeEventListener('change', this._onTheme);
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#raf = 0;
+    clearTimeout(this.#parkTimer);
+    this.#parkTimer = setTimeout(() => this.#park(), PARK_AFTER_MS);
+  }
+
+  /** Out of the page for a while: ends the runs (and their worker), keeping what rebuilds them. */
+  #park() {
+    if (this.#connected || !this.#runs || this.#dead || !this.#meta) return;
+    const a = this.#a;
+    this.#parked = a ? { overrides: a.start_overrides(), actions: a.actions(), t: a.time_s() } : { overrides: '{}', actions: '[]', t: 0 };
+    this.#ab = null;
+    this.#playing = false;
+    this.#runs.close();
+    this.#runs = null;
+    this.#epoch = -1;
+    this.#inFlight = false;
+  }
+
+  /** Back in the page after `#park`: the same run again, at the same moment. */
+  async #unpark() {
+    const p = this.#parked;
+    this.#parked = null;
+    try {
+      this.#runs = await this.#openRuns(this.#meta);
+    } catch (e) {
+      return this.#fatal('The simulation could not start again.', e);
+    }
+    this.#sizes = {};
+    this.#toldSeen = null;
+    this.#tellSeen();
+    if (p.rebuild) return this.#build();
+    this.#newRun(p.overrides === '{}' ? '' : p.overrides, false, p.actions === '[]' ? null : p.actions);
+    if (p.t > 0) this.seek(p.t);
+  }
+
+  /** Starts this instance's runs (a worker, or the page's thread). */
+  #openRuns(meta) {
+    return RunClient.open(meta, {
+      onView: (v, reply) => this.#onView(v, reply),
+      onFatal: (m) => this.#fatal('The simulation hit an internal error and cannot continue.', m),
+    });
   }
 
   attributeChangedCallback(name, oldV, newV) {
@@ -399,7 +445,7 @@ export class SupernodeSimElement extends HTMLElement {
   /** Keeps `p` on the element's queue (see `settled`); a failure stops the element. */
   #track(p) {
     this.#queue = this.#queue.then(() => p).catch((e) => {
-      if (!this.#dead) this.#fatal('The simulation hit an internal error and cannot continue.', e);
+      if (!this.#dead && !e?.closed) this.#fatal('The simulation hit an internal error and cannot continue.', e);
     });
     return p;
   }
@@ -702,6 +748,11 @@ export class SupernodeSimElement extends HTMLElement {
    * replaced by defaults, so the instance still works. Each input's message stays until that
    * input is read again. */
   #build() {
+    if (!this.#runs) {
+      // Out of the page with its runs ended: it builds from its attributes when it comes back.
+      if (this.#parked) this.#parked.rebuild = true;
+      return;
+    }
     if (this.#ab) {
       this.#ab = null;
       this.#els.abWords.textContent = '';
@@ -1022,7 +1073,7 @@ export class SupernodeSimElement extends HTMLElement {
       }
     }).catch((e) => {
       this.#inFlight = false;
-      this.#fatal('The simulation hit an internal error and cannot continue.', e);
+      if (!e?.closed) this.#fatal('The simulation hit an internal error and cannot continue.', e);
     });
   }
 

@@ -200,6 +200,44 @@ test('the element\'s module from another origin (a CDN): its worker starts throu
   }
 });
 
+test('an instance out of the page ends its worker after a while, and back in the page runs the same run from the same moment', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/blank.html`);
+  const atMoment = () => page.evaluate(async () => {
+    const el = window.__el;
+    await el.ready;
+    while (el.snapshot()?.t_s !== 900 || !el.shadowRoot.querySelector('.progress').hidden) await new Promise((r) => setTimeout(r, 100));
+    await el.settled();
+    return { hash: el.snapshot().hash, runsIn: el.runsIn, clean: el.shadowRoot.querySelector('.errors').hidden, acted: JSON.parse(el.sim.actions()).length };
+  });
+  await page.evaluate(async () => {
+    await import('/www/supernode-sim.js');
+    const el = document.createElement('supernode-sim');
+    window.__el = el;
+    el.setAttribute('scenario', 'lesson-jitter');
+    el.setAttribute('seed', '5');
+    el.setAttribute('height', '200');
+    el.setAttribute('controls', 'minimal');
+    el.setAttribute('actions', '[{"t":300,"a":"do","k":"admission"}]');
+    el.setAttribute('time', '900');
+    document.body.append(el);
+  });
+  const before = await atMoment();
+  assert.equal(before.runsIn, 'worker');
+  assert.equal(before.clean, true);
+  assert.equal(before.acted, 1, 'the action log was not taken');
+  // Out of the page for longer than it keeps its runs: they end.
+  await page.evaluate(() => window.__el.remove());
+  await page.waitForTimeout(11000);
+  assert.equal(await page.evaluate(() => window.__el.runsIn), null, 'its worker did not end');
+  // Back: the same run (start parameters and action log) at the same moment.
+  await page.evaluate(() => document.body.append(window.__el));
+  const back = await atMoment();
+  assert.equal(back.runsIn, 'worker');
+  assert.equal(back.hash, before.hash, 'back in the page, it is another run');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('inside <iframe sandbox="allow-scripts">', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/tests/e2e/fixtures/sandbox.html`);
   const frame = page.frames().find((f) => f.url().includes('embed.html'));
