@@ -206,8 +206,9 @@ export class RunHost {
 
   /** One frame's work: a timeline drag's preview (the nearest mark, no stepping), a seek's
    * catching up (slices until `budgetMs`), or playing `ticks` ticks (B runs as many as A); then
-   * both runs drawn. Returns what ran and where things stand. */
-  on_work({ ticks = 0, target = null, preview = null, budgetMs = 9, draw = null, marks = [] }, transfer) {
+   * both runs drawn. `yieldAtMark` (on the page's thread): a step that saved a mark ends the
+   * request, so that no task runs long. Returns what ran and where things stand. */
+  on_work({ ticks = 0, target = null, preview = null, budgetMs = 9, yieldAtMark = false, draw = null, marks = [] }, transfer) {
     const { a, b } = this.runs;
     const t0 = performance.now();
     let ran = 0;
@@ -232,7 +233,7 @@ export class RunHost {
           if (mark) saved = true;
         }
         // On the page's thread a frame that saved a mark does nothing more; a worker goes on.
-        if (saved && budgetMs < 20) break;
+        if (saved && yieldAtMark) break;
       }
       caughtUp = !behind(a) && !behind(b);
     } else if (ticks > 0) {
@@ -247,7 +248,7 @@ export class RunHost {
         if (r > 0 && !mark) this.msPerTick = 0.8 * this.msPerTick + 0.2 * Math.max(0.005, (performance.now() - s0) / r);
         ran += r;
         left -= r;
-        if (r === 0 || performance.now() >= deadline || (mark && budgetMs < 20)) break;
+        if (r === 0 || performance.now() >= deadline || (mark && yieldAtMark)) break;
       }
     }
     const out = { ran, caughtUp, ms: performance.now() - t0, msPerTick: this.msPerTick };
