@@ -65,8 +65,9 @@ screenshot: pkg node-tools chromium
 npm-package: pkg
 	node tools/npm-package.mjs
 
-## bench-web: the page in headless Chromium at real scale: frame times, speed and long tasks while
-## playing; a link at T+20 h and seeks back and forth; the memory of three instances (about 20 minutes)
+## bench-web: the page in headless Chromium at real scale: the speed held over the 2010 run and
+## through its collapse, the page thread's time per frame and long tasks while playing; a link at
+## T+20 h and seeks back and forth; the memory of three instances (about 15 minutes)
 bench-web: pkg node-tools chromium
 	node tests/bench/page-bench.mjs
 	node tests/bench/seek.mjs 20

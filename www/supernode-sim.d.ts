@@ -159,7 +159,8 @@ export declare class SupernodeSimElement extends HTMLElement {
   exportJson(): Promise<string>;
   /** Records `seconds` of the animation as a WebM video. */
   recordClip(seconds?: number): Promise<Blob>;
-  /** Frame times (step and draw, in ms) of the latest frames, for benchmarks. */
+  /** The page thread's time per frame (ms) of the latest frames, for benchmarks (in a worker,
+   * the stepping and drawing are not on the page's thread). */
   perfSamples(): number[];
 
   addEventListener<K extends keyof SupernodeSimEventMap>(type: K, listener: (this: SupernodeSimElement, ev: SupernodeSimEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;

@@ -558,7 +558,9 @@ export class SupernodeSimElement extends HTMLElement {
     this.#notice(`Saved ${filename}.`);
   }
 
-  /** Frame times (step + draw, ms) of the last frames, for benchmarks. */
+  /** The page thread's time per frame (ms) of the latest frames, for benchmarks: asking the runs
+   * and showing the answer (drawing the bitmap, the chart, the read-outs); on the page's thread
+   * without a worker, the stepping and drawing too. */
   perfSamples() {
     return this.#perf.slice();
   }
