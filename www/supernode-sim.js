@@ -1135,7 +1135,7 @@ export class SupernodeSimElement extends HTMLElement {
     const slowed = !slowMo && this.#playing && this.#simRate > 0 && this.#simRate < 0.8 * this.#effSpeed;
     const rate = slowMo
       ? ' · slow motion through the cascade (1 min/s)'
-      : slowed ? ` (slowed to ${Math.round((100 * this.#simRate) / this.#speed)}% while the network is busiest)` : '';
+      : slowed ? ` (slowed to ${Math.round((100 * this.#simRate) / this.#speed)}%: as fast as this computer runs the model)` : '';
     this.#els.clockSmall.textContent = `simulated ${simulatedClock(s.t_s)} · ${this.#playing ? speedLabel + rate : 'paused'}`;
     const r = this.#els.readouts;
     r.online.textContent = `${fmtClients(s.clients_online)} (${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}%)`;
