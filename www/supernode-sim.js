@@ -163,6 +163,8 @@ export class SupernodeSimElement extends HTMLElement {
   #panel = null;
   #markColour = '#222';
   #simRate = 0;
+  #rateTicks = 0;
+  #rateS = 0;
   #ctxB = null;
   #ab = null;
 
@@ -356,7 +358,12 @@ export class SupernodeSimElement extends HTMLElement {
     if (!this.#a || this.#dead) return;
     if (this.#a.time_s() >= this.#meta.limits.max_time_s) return;
     if (!this.#playing) this.#effSpeed = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
-    if (!this.#playing) this.#last = 0; // real time starts counting now
+    if (!this.#playing) {
+      this.#last = 0; // real time starts counting now
+      this.#rateTicks = 0;
+      this.#rateS = 0;
+      this.#simRate = 0;
+    }
     this.#playing = true;
     this.#syncPlay();
     this.#emit('statechange', this.#state());
@@ -1051,10 +1058,16 @@ export class SupernodeSimElement extends HTMLElement {
     this.#frameMs += sent - t0;
     this.#runs.request(msg, []).then((r) => {
       this.#inFlight = false;
-      const real = (performance.now() - sent) / 1000 + dtReal;
-      if (msg.ticks !== undefined && real > 0) this.#simRate = 0.9 * this.#simRate + 0.1 * (r.ran / Math.max(dtReal, 1 / 120));
+      // The speed held: ticks over real time, both decaying (a ratio of sums, not a mean of
+      // per-request ratios, which small requests would bias).
+      if (msg.ticks !== undefined && dtReal > 0) {
+        this.#rateTicks = 0.95 * this.#rateTicks + r.ran;
+        this.#rateS = 0.95 * this.#rateS + dtReal;
+        this.#simRate = this.#rateTicks / this.#rateS;
+      }
       // What the runs could not do in their budget is dropped: the clock runs slower, and says so.
-      if (r.ran < asked) this.#carry = 0;
+      const behind = r.ran < asked;
+      if (behind) this.#carry = 0;
       if (msg.target !== undefined) {
         if (r.caughtUp) {
           this.#seekTarget = this.#seekTarget === msg.target ? null : this.#seekTarget;
@@ -1072,7 +1085,11 @@ export class SupernodeSimElement extends HTMLElement {
         if (this.#perf.length > 1200) this.#perf.splice(0, this.#perf.length - 1200);
       }
       if (this.#playing || this.#seekTarget !== null || this.#previewT !== null) {
-        if (worker && this.#visible && this.#pageVisible && this.#connected) this.#dispatch();
+        // A worker that could not do all it was asked (the model is behind the clock, or a seek is
+        // replaying) is asked again at once, so that it never idles; one that could waits for the
+        // display's next frame.
+        const busy = behind || (msg.target !== undefined && !r.caughtUp);
+        if (worker && busy && this.#visible && this.#pageVisible && this.#connected) this.#dispatch();
         else this.#kick();
       }
     }).catch((e) => {
