@@ -110,6 +110,31 @@ pub fn delay(policy: RetryPolicy, r: &RetryParams, attempt: usize) -> Delay {
     }
 }
 
+/// How many attempt levels a policy tells apart with these parameters: one more than the first
+/// level from which every later attempt waits the same (the policy has reached its cap), at most
+/// [`ATTEMPT_LEVELS`]. Clients past it behave alike, so they share its level: a client that
+/// fails there stays there. (Fewer levels in use make the per-level work of a second smaller
+/// without changing what any client does.)
+pub fn levels_in_use(policy: RetryPolicy, r: &RetryParams) -> usize {
+    let last = delay(policy, r, ATTEMPT_LEVELS - 1);
+    let mut n = ATTEMPT_LEVELS;
+    while n > 1 && delay(policy, r, n - 2) == last {
+        n -= 1;
+    }
+    n
+}
+
+/// The level a client at `level` moves to when it fails again, with `levels` in use (see
+/// [`levels_in_use`]): the next one, or the same once it is at or past the last in use.
+#[inline]
+pub fn next_level(level: usize, levels: usize) -> usize {
+    if level + 1 < levels {
+        level + 1
+    } else {
+        level.min(ATTEMPT_LEVELS - 1)
+    }
+}
+
 /// Clients waiting to try again, by due tick and attempt number.
 #[derive(Clone, Debug)]
 pub struct RetryWheel {
@@ -310,6 +335,32 @@ mod tests {
         }
         let per_s = attempts as f64 / 10_000.0;
         assert!((per_s - 1_000_000.0 / 600.0).abs() < 100.0, "{per_s}");
+    }
+
+    #[test]
+    fn levels_past_the_cap_are_shared() {
+        let r = params(RetryPolicy::FullJitter, 1.0, 120.0);
+        // 1, 2, 4, …, 64, then 128 capped at 120 from attempt 7 on.
+        assert_eq!(levels_in_use(RetryPolicy::FullJitter, &r), 8);
+        assert_eq!(levels_in_use(RetryPolicy::Exponential, &r), 8);
+        assert_eq!(levels_in_use(RetryPolicy::Immediate, &r), 1);
+        assert_eq!(levels_in_use(RetryPolicy::Fixed, &r), 1);
+        for p in RetryPolicy::ALL {
+            let n = levels_in_use(p, &r);
+            assert!((1..=ATTEMPT_LEVELS).contains(&n));
+            // Every level past the last in use waits as the last does, and the one before differs.
+            for l in n..ATTEMPT_LEVELS {
+                assert_eq!(delay(p, &r, l), delay(p, &r, n - 1), "{p:?} level {l}");
+            }
+            if n > 1 {
+                assert_ne!(delay(p, &r, n - 2), delay(p, &r, n - 1), "{p:?}");
+            }
+            assert_eq!(next_level(n - 1, n), n - 1);
+            assert_eq!(next_level(ATTEMPT_LEVELS - 1, n), ATTEMPT_LEVELS - 1);
+            if n > 1 {
+                assert_eq!(next_level(0, n), 1);
+            }
+        }
     }
 
     #[test]

@@ -135,6 +135,9 @@ pub(super) struct Outcome {
     /// Per level: mean time the failed walks took, in ticks (dead entries time out, live ones
     /// that are full say no at once).
     pub walk_ticks: [u32; ATTEMPT_LEVELS],
+    /// Attempt levels the policy tells apart (see [`retry::levels_in_use`]): clients failing
+    /// at or past the last stay there.
+    pub levels: usize,
 }
 
 /// Cohorts of clients by host cache, and per-region tallies of the supernodes their caches point
@@ -459,11 +462,13 @@ impl Caches {
         let walk_ticks = libm::ceil(walk_s) as u32;
         let cohorts: Vec<usize> = (0..=r_n).filter(|&c| self.due_cohort[c] > 0).collect();
         let active = std::mem::take(&mut self.active);
+        out.levels = retry::levels_in_use(policy, &p.retry);
+        let all_signed = w.signed_share >= 1.0;
         for &l in &active {
             let d = retry::delay(policy, &p.retry, l);
             let g_sign = give_up(d.mean_ticks());
             let g_walk = give_up(d.mean_ticks() + walk_s);
-            let next = (l + 1).min(ATTEMPT_LEVELS - 1);
+            let next = retry::next_level(l, out.levels);
             let (mut r_sign, mut r_succ, mut r_boot, mut r_gw, mut r_gs) =
                 (Rounder::new(rng), Rounder::new(rng), Rounder::new(rng), Rounder::new(rng), Rounder::new(rng));
             // Sums of the level kept in locals (integer sums, so the order does not matter).
@@ -479,19 +484,29 @@ impl Caches {
                 if due == 0 {
                     continue;
                 }
-                let signed = r_sign.round(to_f64(due) * w.signed_share, due);
-                let ok = r_succ.round(to_f64(signed) * self.success_p[c], signed);
+                // Each share is rounded only where it is a fraction: a sure or impossible outcome
+                // is whole already (most cohorts' walks all fail where their region is down, and
+                // sign-in and the bootstrap servers often take every request).
+                let signed = if all_signed { due } else { r_sign.round(to_f64(due) * w.signed_share, due) };
+                let p_ok = self.success_p[c];
+                let ok = if p_ok <= 0.0 {
+                    0
+                } else if p_ok >= 1.0 {
+                    signed
+                } else {
+                    r_succ.round(to_f64(signed) * p_ok, signed)
+                };
                 let failed_walks = signed - ok;
                 let refused = due - signed;
                 let (served, left) = if c == b {
                     (0, failed_walks)
                 } else {
-                    let s = r_boot.round(to_f64(failed_walks) * beta, failed_walks);
+                    let s = if beta >= 1.0 { failed_walks } else { r_boot.round(to_f64(failed_walks) * beta, failed_walks) };
                     requests += failed_walks;
                     (s, failed_walks - s)
                 };
-                let gw = r_gw.round(to_f64(left) * g_walk, left);
-                let gs = r_gs.round(to_f64(refused) * g_sign, refused);
+                let gw = if left == 0 { 0 } else { r_gw.round(to_f64(left) * g_walk, left) };
+                let gs = if refused == 0 { 0 } else { r_gs.round(to_f64(refused) * g_sign, refused) };
                 let back = (left - gw) + (refused - gs);
                 to_next[c] += back;
                 back_total += back;

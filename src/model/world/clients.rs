@@ -244,7 +244,7 @@ impl World {
         }
         for l in 0..retry::ATTEMPT_LEVELS {
             let d = retry::delay(self.policy, &self.params.retry, l);
-            let next = l + 1;
+            let next = retry::next_level(l, o.levels);
             self.wheel.add_spread(&mut self.rng, d, next, o.back_signin[l]);
             self.wheel.add_spread(&mut self.rng, d.later(o.walk_ticks[l]), next, o.back_walk[l]);
             let w = o.walk_ticks[l] + 1;
