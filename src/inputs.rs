@@ -188,6 +188,26 @@ pub const INPUTS: &[Input] = &[
         doc: "The picture's height.",
     },
     Input {
+        name: "theme",
+        url: &["theme"],
+        attribute: Some("theme"),
+        api: None,
+        cli: None,
+        kind: Kind::Choice { names: &["auto", "light", "dark"], empty: "auto" },
+        default: "auto",
+        doc: "Colours: as the reader's system asks (auto), or always light or dark (for a host page with its own theme).",
+    },
+    Input {
+        name: "static",
+        url: &["static"],
+        attribute: None,
+        api: None,
+        cli: None,
+        kind: Kind::Choice { names: &["1", "0"], empty: "1" },
+        default: "0",
+        doc: "Show the moment at `t` as a still, captioned picture of the network, with no controls and nothing left running: for newsletters and print (meant for `embed.html`; the page takes it too).",
+    },
+    Input {
         name: "keyboard",
         url: &[],
         attribute: Some("keyboard"),
@@ -555,6 +575,8 @@ pub fn read_query(pairs: &[(String, String)], page: &[(String, String)]) -> Quer
                 (Some((_, v)), Err(e)) if !matches!(i.kind, Kind::Params | Kind::Actions) => {
                     out.errors.push(ParamError::new(e.field, format!("{}. Using this page's '{}'.", e.message, shown(v))));
                 }
+                // A page option (no element attribute checks it later) is checked here.
+                (None, Err(e)) if i.attribute.is_none() => out.errors.push(ParamError::new(e.field, format!("{}. Ignored.", e.message))),
                 _ => set(&mut out.attributes, attr, value),
             }
         } else if !is_tracker(name) {
@@ -683,6 +705,16 @@ mod tests {
         assert_eq!(q.attributes, vec![("autoplay".to_string(), String::new())]);
         let q = read_query(&pairs(&[("t", "9e99")]), &[]);
         assert!(q.attributes.iter().any(|(a, _)| a == "autoplay"), "a bad time starts at 0 and plays");
+        // A page option is checked here (no element attribute will check it) and passed on.
+        let q = read_query(&pairs(&[("static", "1"), ("theme", "dark")]), &[]);
+        assert!(q.attributes.contains(&("static".into(), "1".into())));
+        assert!(q.attributes.contains(&("theme".into(), "dark".into())));
+        assert!(q.errors.is_empty());
+        let q = read_query(&pairs(&[("static", "yes")]), &[]);
+        assert!(!q.attributes.iter().any(|(a, _)| a == "static"));
+        assert_eq!(q.errors.len(), 1);
+        assert!(q.errors[0].to_string().starts_with("static: 'yes'"), "{}", q.errors[0]);
+        assert!(q.errors[0].to_string().contains("Ignored"), "{}", q.errors[0]);
     }
 
     #[test]

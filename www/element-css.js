@@ -1,4 +1,15 @@
 // Styles of the <supernode-sim> element, inside its shadow root: nothing leaks in or out.
+/** The dark theme's colours: when the reader's system asks for dark (unless `theme="light"`),
+ * or always with `theme="dark"`. */
+const DARK = `
+    --bg: #0f1115; --panel: #161a20; --fg: #e6e8eb; --fg-muted: #9aa4b1; --border: #2a313b; --grid: #222831;
+    --accent: #60a5fa; --accent-fg: #0b1220; --danger: #f87171; --ok: #4ade80;
+    --sn-up: #34d1bf; --sn-overloaded: #fbbf24; --sn-shut-down: #b197fc; --sn-crashed: #fb7185; --sn-mega: #60a5fa;
+    --sn-halo: #2dd4bf; --sn-link: #94a3b8; --attempt-ok: #4ade80; --attempt-failed: #f87171;
+    --c-clients: #2dd4bf; --c-supernodes: #a78bfa; --c-attempts: #fb923c; --c-load: #fb7185; --c-cursor: #60a5fa;
+    --c-login: #60a5fa; --c-messaging: #2dd4bf; --c-presence: #a3e635; --c-contacts: #fbbf24; --c-web: #c4b5fd;
+    --c-offline: #f472b6; --c-video: #94a3b8;`;
+
 export const CSS = `
 :host {
   --bg: #fbfbf8; --panel: #ffffff; --fg: #1f2328; --fg-muted: #5b6470; --border: #d8dbe0; --grid: #eceef1;
@@ -13,16 +24,13 @@ export const CSS = `
   border-radius: 10px; overflow: hidden; contain: content;
 }
 @media (prefers-color-scheme: dark) {
-  :host {
-    --bg: #0f1115; --panel: #161a20; --fg: #e6e8eb; --fg-muted: #9aa4b1; --border: #2a313b; --grid: #222831;
-    --accent: #60a5fa; --accent-fg: #0b1220; --danger: #f87171; --ok: #4ade80;
-    --sn-up: #34d1bf; --sn-overloaded: #fbbf24; --sn-shut-down: #b197fc; --sn-crashed: #fb7185; --sn-mega: #60a5fa;
-    --sn-halo: #2dd4bf; --sn-link: #94a3b8; --attempt-ok: #4ade80; --attempt-failed: #f87171;
-    --c-clients: #2dd4bf; --c-supernodes: #a78bfa; --c-attempts: #fb923c; --c-load: #fb7185; --c-cursor: #60a5fa;
-    --c-login: #60a5fa; --c-messaging: #2dd4bf; --c-presence: #a3e635; --c-contacts: #fbbf24; --c-web: #c4b5fd;
-    --c-offline: #f472b6; --c-video: #94a3b8;
+  :host(:not([theme=light])) {${DARK}
   }
 }
+:host([theme=dark]) {${DARK}
+}
+:host([theme=dark]) { color-scheme: dark; }
+:host([theme=light]) { color-scheme: light; }
 *, *::before, *::after { box-sizing: border-box; }
 [hidden] { display: none !important; }
 button, select, input { font: inherit; color: inherit; }

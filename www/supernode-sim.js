@@ -77,7 +77,7 @@ const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
 const PARK_AFTER_MS = 10000;
 
 export class SupernodeSimElement extends HTMLElement {
-  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions', 'slow-motion', 'keyboard'];
+  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions', 'slow-motion', 'keyboard', 'theme'];
 
   #root;
   #els = {};
@@ -249,6 +249,7 @@ export class SupernodeSimElement extends HTMLElement {
           this.#applyHeight();
           this.#checkChoice('controls');
           this.#checkChoice('keyboard');
+          this.#checkChoice('theme');
           this.#build();
         })
         .catch((e) => this.#fatal(missingWasmFeature()
@@ -342,6 +343,11 @@ export class SupernodeSimElement extends HTMLElement {
     if (name === 'controls' || name === 'keyboard') {
       this.#checkChoice(name);
       return this.#layout();
+    }
+    if (name === 'theme') {
+      // The stylesheet follows the attribute; the picture and the chart read its colours.
+      this.#checkChoice(name);
+      return this.#readPalette();
     }
     if (name === 'speed') return this.#setSpeedFromAttr();
     if (name === 'slow-motion') return this.#setSlowMoFromAttr();
@@ -746,7 +752,7 @@ export class SupernodeSimElement extends HTMLElement {
     return c.value;
   }
 
-  /** Checks a named-choice attribute (controls, keyboard); the stylesheet and the key handler
+  /** Checks a named-choice attribute (controls, keyboard, theme); the stylesheet and the key handler
    * read the attribute itself, and an unknown value matches neither, which is the default. */
   #checkChoice(name) {
     this.#attr(name, null);
