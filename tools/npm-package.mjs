@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { manifest } from './custom-elements.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
@@ -32,6 +33,11 @@ const follow = (f) => {
 follow('supernode-sim.js');
 for (const f of modules) cpSync(join(root, 'www', f), join(out, 'www', f));
 cpSync(join(root, 'www', 'supernode-sim.d.ts'), join(out, 'www', 'supernode-sim.d.ts'));
+// The Custom Elements Manifest, written afresh (the same as the repository's, which a test keeps
+// current), and the package's README from it.
+const cem = await manifest();
+writeFileSync(join(out, 'custom-elements.json'), JSON.stringify(cem, null, 2) + '\n');
+const el = cem.modules[0].declarations[0];
 writeFileSync(
   join(out, 'package.json'),
   JSON.stringify(
@@ -45,7 +51,8 @@ writeFileSync(
       module: 'www/supernode-sim.js',
       types: 'www/supernode-sim.d.ts',
       exports: { '.': { types: './www/supernode-sim.d.ts', default: './www/supernode-sim.js' }, './pkg/*': './pkg/*' },
-      files: ['www/', 'pkg/', 'README.md'],
+      customElements: 'custom-elements.json',
+      files: ['www/', 'pkg/', 'README.md', 'custom-elements.json'],
       sideEffects: ['./www/supernode-sim.js'],
       keywords: ['web-component', 'simulation', 'p2p', 'skype', 'webassembly', 'resilience'],
     },
@@ -53,9 +60,42 @@ writeFileSync(
     2,
   ) + '\n',
 );
+const rows = (list, f) => list.map(f).join('\n');
 writeFileSync(
   join(out, 'README.md'),
-  `# supernode-sim (web component)\n\nLoad the element, then use it:\n\n\`\`\`html\n<script type="module" src="node_modules/supernode-sim/www/supernode-sim.js"></script>\n<supernode-sim scenario="skype-2010" controls="minimal" autoplay></supernode-sim>\n\`\`\`\n\nAttributes: scenario, seed, speed, time, autoplay, controls (full | minimal | none), params (JSON), height, actions.\nMethods: play(), pause(), reset(), seek(t_s), setParams(object), snapshot(), compare(key, a, b).\nEvents: tick, narration, statechange. Serve the files over HTTP (WebAssembly does not load from file://).\n`,
+  `# supernode-sim (web component)
+
+Skype's supernode network falling over and coming back (December 2010, September 2015),
+simulated in WebAssembly, as a \`<supernode-sim>\` element. Load the module, then use it:
+
+\`\`\`html
+<script type="module" src="node_modules/supernode-sim/www/supernode-sim.js"></script>
+<supernode-sim scenario="skype-2010" controls="minimal" autoplay></supernode-sim>
+\`\`\`
+
+Serve the files over HTTP (WebAssembly does not load from \`file://\`). The runs compute in a Web
+Worker; a page whose Content-Security-Policy allows no worker gets them on its own thread, with a
+notice. Types: \`www/supernode-sim.d.ts\`; every attribute, member, event and CSS part:
+\`custom-elements.json\`.
+
+## Attributes
+
+| attribute | meaning |
+|---|---|
+${rows(el.attributes, (a) => `| \`${a.name}\` | ${a.description.replace(/\|/g, '\\|')} |`)}
+
+## Methods and properties
+
+${rows(el.members, (m) => `- \`${m.name}${m.kind === 'method' ? `(${m.parameters.map((p) => p.name).join(', ')})` : ''}\`: ${m.description}`)}
+
+## Events
+
+${rows(el.events, (e) => `- \`${e.name}\` (${e.type.text}): ${e.description}`)}
+
+## CSS parts
+
+${rows(el.cssParts, (p) => `- \`::part(${p.name})\`: ${p.description}`)}
+`,
 );
 const tgz = execFileSync('npm', ['pack', '--pack-destination', join(root, 'dist')], { cwd: out }).toString().trim().split('\n').pop();
 console.log(join('dist', tgz));

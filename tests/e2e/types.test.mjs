@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
+import { manifestText } from '../../tools/custom-elements.mjs';
 
 const js = readFileSync(join(ROOT, 'www', 'supernode-sim.js'), 'utf8');
 const dts = readFileSync(join(ROOT, 'www', 'supernode-sim.d.ts'), 'utf8');
@@ -29,4 +30,16 @@ test('every observed attribute is documented, every emitted event has a detail t
   assert.ok(events.size >= 3);
   for (const e of events) assert.match(dts, new RegExp(`^\\s*${e}: CustomEvent<\\w+>;`, 'm'), `event ${e}`);
   assert.match(dts, /interface HTMLElementTagNameMap \{\s*'supernode-sim': SupernodeSimElement;/);
+});
+
+test('custom-elements.json is what tools/custom-elements.mjs writes, and lists every observed attribute', async () => {
+  const committed = readFileSync(join(ROOT, 'custom-elements.json'), 'utf8');
+  assert.equal(committed, await manifestText(), 'custom-elements.json is stale: run `make manifest`');
+  const el = JSON.parse(committed).modules[0].declarations[0];
+  assert.equal(el.tagName, 'supernode-sim');
+  const attrs = JSON.parse(cls.match(/observedAttributes = (\[[^\]]*\])/)[1].replace(/'/g, '"'));
+  assert.deepEqual(el.attributes.map((a) => a.name).sort(), [...attrs].sort());
+  for (const m of ['play', 'seek', 'setParams', 'snapshot', 'ready']) assert.ok(el.members.some((x) => x.name === m), m);
+  assert.deepEqual(el.events.map((e) => e.name).sort(), ['narration', 'statechange', 'tick']);
+  assert.ok(el.cssParts.length >= 2);
 });
