@@ -9,7 +9,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web bench-ticks screenshot manifest npm-package clean
+.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web bench-ticks screenshot size manifest npm-package clean
 
 ## test: formatting, lints, Rust tests, then the browser tests against the built page
 test: rust-test web-test
@@ -60,6 +60,10 @@ bench:
 
 screenshot: pkg node-tools chromium
 	node tests/bench/screenshot.mjs
+
+## size: what an embedding page downloads, gzipped, against the project's budgets (over-budget figures called out)
+size: pkg node-tools
+	node tools/size.mjs
 
 ## manifest: custom-elements.json (the element's attributes, members, events and CSS parts) from
 ## the inputs in Rust, the type declarations and the template; a browser-test file checks it is current
