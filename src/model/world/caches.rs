@@ -27,15 +27,28 @@ use super::super::supernode::{Supernodes, REGION_SIZE};
 
 /// Systematic rounding of a sequence of non-negative reals: each is rounded down or up so that
 /// the running total stays within one of the exact one, from one random offset.
+///
+/// It keeps the running total (from the offset) and the whole part already given out: each value
+/// adds to the total and gets the whole units the total gained. The only thing one value waits on
+/// from the one before is that addition, so a long sequence of roundings (a second's cohorts)
+/// runs at an addition's pace rather than a conversion's.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Rounder {
-    carry: f64,
+    /// The offset plus every value so far.
+    total: f64,
+    /// Whole units given out so far (the floor of `total` at the last rounding, from the offset's).
+    given: i64,
 }
 
 impl Rounder {
+    /// A rounder starting at an offset in [0, 1).
+    fn at(offset: f64) -> Self {
+        Self { total: offset, given: 0 }
+    }
+
     /// A rounder starting at a random offset.
     pub fn new(rng: &mut SimRng) -> Self {
-        Self { carry: rng.uniform() }
+        Self::at(rng.uniform())
     }
 
     /// A rounder starting at the `k`-th point of a low-discrepancy sequence from `u` (so that many
@@ -43,25 +56,24 @@ impl Rounder {
     pub fn nth(u: f64, k: usize) -> Self {
         const GOLDEN: f64 = 0.618_033_988_749_894_9;
         let x = u + k as f64 * GOLDEN;
-        Self { carry: x - libm::floor(x) }
+        Self::at(x - libm::floor(x))
     }
 
-    /// The current carry, in [0, 1) (an offset for systematic sampling).
+    /// The current offset, in [0, 1) (for systematic sampling).
     pub fn offset(&self) -> f64 {
-        self.carry
+        self.total - libm::floor(self.total)
     }
 
     /// `x` rounded, never above `max`.
     #[inline]
     pub fn round(&mut self, x: f64, max: u64) -> u64 {
         // A compare and a select, not `max(0.0)` (a call in WebAssembly): a NaN or a negative
-        // gives 0 either way. Then `y` is never negative and the carry is in [0, 1), so
-        // truncation is the floor.
-        let y = if x > 0.0 { x } else { 0.0 } + self.carry;
-        // Counts here are far below 2^63, so the signed conversions (one instruction each) are
-        // exact and the same as the unsigned ones.
-        let n = y as i64;
-        self.carry = y - n as f64;
+        // adds nothing. The total is never negative, so truncation is the floor; counts here are
+        // far below 2^53, so the signed conversion (one instruction) is exact.
+        self.total += if x > 0.0 { x } else { 0.0 };
+        let whole = self.total as i64;
+        let n = whole - self.given;
+        self.given = whole;
         (n as u64).min(max)
     }
 }

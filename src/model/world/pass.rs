@@ -372,18 +372,25 @@ fn queue_arrivals(rooms: &[f32], queue: &mut [u32], room_total: f32, admits: u64
 }
 
 /// Step 1, leavers: takes `leave` clients off a region's supernodes (`clients`, `in_region` in
-/// all, none above `bound`) in proportion to their clients: drawn one by one when few, by
-/// systematic rounding in 32.32 fixed point when many. Returns how many were taken.
-fn remove_leavers(rng: &mut SimRng, clients: &mut [u32], leave: u64, in_region: u64, bound: u64) -> u64 {
-    if leave * 8 < clients.len() as u64 && bound > 0 {
-        let (mut done, mut tries) = (0u64, 0u64);
-        while done < leave && tries < leave * 256 + 1024 {
-            tries += 1;
-            let j = rng.below(clients.len() as u64) as usize;
-            if (rng.below(bound) as u32) < clients[j] {
-                clients[j] -= 1;
-                done += 1;
+/// all) in proportion to their clients: drawn one by one when few (each a client picked
+/// uniformly among those left), by systematic rounding in 32.32 fixed point when many. Returns
+/// how many were taken.
+fn remove_leavers(rng: &mut SimRng, clients: &mut [u32], leave: u64, in_region: u64) -> u64 {
+    if leave * 8 < clients.len() as u64 {
+        // Counted afresh: a supernode may have gone down since the last pass.
+        let mut left: u64 = clients.iter().map(|&c| c as u64).sum();
+        let mut done = 0u64;
+        while done < leave && left > 0 {
+            let mut k = rng.below(left);
+            for c in clients.iter_mut() {
+                if k < *c as u64 {
+                    *c -= 1;
+                    break;
+                }
+                k -= *c as u64;
             }
+            left -= 1;
+            done += 1;
         }
         done
     } else {
@@ -451,8 +458,7 @@ impl World {
             if rm > 0 {
                 let clients = &mut sn.clients[range.clone()];
                 let leave = rm.min(self.caches.online[r]);
-                let bound = sn.max_by_region[r] as u64;
-                t.removed[r] = remove_leavers(&mut self.rng, clients, leave, self.caches.online[r], bound);
+                t.removed[r] = remove_leavers(&mut self.rng, clients, leave, self.caches.online[r]);
             }
             // 2–5, every supernode of the region.
             let sums = Cols::of(sn, range.clone()).run(&Region::new(&c, x));
