@@ -33,18 +33,18 @@ pub struct Palette {
 }
 
 impl Palette {
-    /// The light theme's colours (the page passes its own from CSS).
+    /// The light theme's colours, the same as the element's stylesheet (which the page passes).
     pub const LIGHT: Palette = Palette {
         background: 0xfbfbf8,
-        up: 0x2a9d8f,
-        overloaded: 0xe9a23b,
-        shut_down: 0x8d6cab,
-        crashed: 0xd1495b,
-        mega: 0x1d4ed8,
-        halo: 0x2a9d8f,
+        up: 0x2ea599,
+        overloaded: 0xf09842,
+        shut_down: 0x846baf,
+        crashed: 0xd83e4a,
+        mega: 0x0d45ce,
+        halo: 0x2ea599,
         link: 0x6b7280,
-        attempt_ok: 0x16a34a,
-        attempt_failed: 0xdc2626,
+        attempt_ok: 0x00b05f,
+        attempt_failed: 0xd80b14,
     };
 
     /// A palette from ten `0xRRGGBB` values in field order; `None` if there are not ten.

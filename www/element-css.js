@@ -1,11 +1,12 @@
 // Styles of the <supernode-sim> element, inside its shadow root: nothing leaks in or out.
 /** The dark theme's colours: when the reader's system asks for dark (unless `theme="light"`),
- * or always with `theme="dark"`. */
+ * or always with `theme="dark"`. The supernode states' and the attempts' colours, in both themes,
+ * stay apart under simulated deuteranopia, protanopia and tritanopia (tests/e2e/colours.test.mjs). */
 const DARK = `
     --bg: #0f1115; --panel: #161a20; --fg: #e6e8eb; --fg-muted: #9aa4b1; --border: #2a313b; --grid: #222831;
     --accent: #60a5fa; --accent-fg: #0b1220; --danger: #f87171; --ok: #4ade80;
-    --sn-up: #34d1bf; --sn-overloaded: #fbbf24; --sn-shut-down: #b197fc; --sn-crashed: #fb7185; --sn-mega: #60a5fa;
-    --sn-halo: #2dd4bf; --sn-link: #94a3b8; --attempt-ok: #4ade80; --attempt-failed: #f87171;
+    --sn-up: #5cf6ec; --sn-overloaded: #f0bd2b; --sn-shut-down: #9c9ccf; --sn-crashed: #ff7e87; --sn-mega: #5682ef;
+    --sn-halo: #5cf6ec; --sn-link: #94a3b8; --attempt-ok: #57f789; --attempt-failed: #d4525e;
     --c-clients: #2dd4bf; --c-supernodes: #a78bfa; --c-attempts: #fb923c; --c-load: #fb7185; --c-cursor: #60a5fa;
     --c-login: #60a5fa; --c-messaging: #2dd4bf; --c-presence: #a3e635; --c-contacts: #fbbf24; --c-web: #c4b5fd;
     --c-offline: #f472b6; --c-video: #94a3b8;`;
@@ -14,8 +15,8 @@ export const CSS = `
 :host {
   --bg: #fbfbf8; --panel: #ffffff; --fg: #1f2328; --fg-muted: #5b6470; --border: #d8dbe0; --grid: #eceef1;
   --accent: #1d4ed8; --accent-fg: #ffffff; --danger: #b42336; --ok: #15803d;
-  --sn-up: #2a9d8f; --sn-overloaded: #e9a23b; --sn-shut-down: #8d6cab; --sn-crashed: #d1495b; --sn-mega: #1d4ed8;
-  --sn-halo: #2a9d8f; --sn-link: #6b7280; --attempt-ok: #16a34a; --attempt-failed: #dc2626;
+  --sn-up: #2ea599; --sn-overloaded: #f09842; --sn-shut-down: #846baf; --sn-crashed: #d83e4a; --sn-mega: #0d45ce;
+  --sn-halo: #2ea599; --sn-link: #6b7280; --attempt-ok: #00b05f; --attempt-failed: #d80b14;
   --c-clients: #0f766e; --c-supernodes: #7c3aed; --c-attempts: #c2410c; --c-load: #be123c; --c-cursor: #1d4ed8;
   --c-login: #1d4ed8; --c-messaging: #0f766e; --c-presence: #65a30d; --c-contacts: #a16207; --c-web: #7c3aed;
   --c-offline: #be185d; --c-video: #64748b;
@@ -53,7 +54,10 @@ label { color: var(--fg-muted); font-size: 12px; }
 .clock .big { font-size: 18px; font-weight: 600; }
 .clock .small { color: var(--fg-muted); font-size: 12px; }
 .body { display: grid; grid-template-columns: minmax(0, 1.35fr) minmax(0, 1fr); gap: 0; }
-.stage { position: relative; min-height: var(--stage-height, 520px); border-right: 1px solid var(--border); }
+.stage {
+  position: relative; --pic: var(--stage-height, 520px); min-height: var(--pic); border-right: 1px solid var(--border);
+  container-type: inline-size;
+}
 .stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; cursor: crosshair; touch-action: manipulation; }
 .stage.ab canvas.overlay { right: 50%; width: 50%; }
 .stage.ab canvas.overlay-b { left: 50%; width: 50%; border-left: 1px solid var(--border); }
@@ -73,14 +77,17 @@ label { color: var(--fg-muted); font-size: 12px; }
   font-variant-numeric: tabular-nums; background: color-mix(in srgb, var(--panel) 85%, transparent); border: 1px solid var(--border); pointer-events: none; }
 :host([controls="none"]) .stage-clock { display: block; }
 .stage.ab .stage-clock { top: 36px; }
-:host([controls="none"]) .legend { font-size: 11px; gap: 0 8px; padding: 4px 6px; }
+:host([controls="none"]) .legend ul { font-size: 11px; gap: 0 8px; }
 .caption time { font-weight: 600; margin-right: 6px; font-variant-numeric: tabular-nums; }
 .caption.faded { opacity: 0; }
+/* The legend: in the picture's corner (outside the disc), collapsible; under the picture when
+   the picture is narrow, where a corner would cover the disc. */
 .legend {
-  position: absolute; top: 8px; left: 8px; margin: 0; padding: 6px 8px; list-style: none; font-size: 12px; display: grid;
-  grid-template-columns: auto auto; gap: 2px 12px; background: color-mix(in srgb, var(--panel) 85%, transparent);
-  border: 1px solid var(--border); border-radius: 8px; pointer-events: none;
+  position: absolute; top: 8px; left: 8px; z-index: 1; margin: 0; padding: 3px 8px; font-size: 12px;
+  background: color-mix(in srgb, var(--panel) 85%, transparent); border: 1px solid var(--border); border-radius: 8px;
 }
+.legend summary { cursor: pointer; font-size: 11px; color: var(--fg-muted); user-select: none; }
+.legend ul { margin: 4px 0 3px; padding: 0; list-style: none; display: grid; grid-template-columns: auto auto; gap: 2px 12px; }
 .legend li { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
 .sw { width: 10px; height: 10px; border-radius: 50%; display: inline-block; flex: none; }
 .sw.halo { border-radius: 2px; opacity: 0.5; }
@@ -166,10 +173,20 @@ label { color: var(--fg-muted); font-size: 12px; }
   .body { grid-template-columns: minmax(0, 1fr); }
   /* One column: the timeline right under the picture, the chart and the log after it. */
   .stage { order: 0; } .body > .timeline { order: 1; } .side { order: 2; }
-  .stage { border-right: 0; min-height: var(--stage-height-narrow, 360px); }
+  .stage { border-right: 0; --pic: var(--stage-height-narrow, 360px); }
   .clock { margin-left: 0; text-align: left; width: 100%; }
   .readouts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .legend { grid-template-columns: auto; font-size: 11px; }
+  .legend ul { grid-template-columns: auto; font-size: 11px; }
 }
-@container (max-width: 500px) { .legend { display: none; } }
+@container (max-width: 500px) {
+  .stage canvas { bottom: auto; height: var(--pic); }
+  .legend {
+    position: static; margin-top: var(--pic); padding: 4px 10px 6px; border: 0; border-top: 1px solid var(--border);
+    border-radius: 0; background: var(--panel);
+  }
+  .legend ul { grid-template-columns: repeat(2, minmax(0, max-content)); font-size: 11px; }
+  .legend li { white-space: normal; }
+  .caption, .ab-tag { bottom: auto; top: var(--pic); transform: translateY(calc(-100% - 10px)); }
+  .progress { top: calc(var(--pic) / 2); }
+}
 `;

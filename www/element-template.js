@@ -22,16 +22,19 @@ export const TEMPLATE = `
     <canvas class="overlay" tabindex="0" role="img" aria-label="The supernode overlay"></canvas>
     <canvas class="overlay-b" role="img" aria-label="The supernode overlay, run B" hidden></canvas>
     <div class="ab-tag a" hidden></div><div class="ab-tag b" hidden></div>
-    <ul class="legend" aria-label="Legend">
-      <li><span class="sw" style="background:var(--sn-up)"></span>supernode up (size = load)</li>
-      <li><span class="sw" style="background:var(--sn-overloaded)"></span>overloaded</li>
-      <li><span class="sw" style="background:var(--sn-shut-down)"></span>shut down (failsafe)</li>
-      <li><span class="sw" style="background:var(--sn-crashed)"></span>crashed</li>
-      <li><span class="sw" style="background:var(--sn-mega)"></span>mega-supernode</li>
-      <li><span class="sw halo" style="background:var(--sn-halo)"></span>clients (shade)</li>
-      <li><span class="sw dot" style="background:var(--attempt-ok)"></span>connection attempt ok</li>
-      <li><span class="sw dot" style="background:var(--attempt-failed)"></span>attempt refused</li>
-    </ul>
+    <details class="legend" open>
+      <summary>Legend</summary>
+      <ul aria-label="Legend">
+        <li><span class="sw" style="background:var(--sn-up)"></span>supernode up (size = load)</li>
+        <li><span class="sw" style="background:var(--sn-overloaded)"></span>overloaded</li>
+        <li><span class="sw" style="background:var(--sn-shut-down)"></span>shut down (failsafe)</li>
+        <li><span class="sw" style="background:var(--sn-crashed)"></span>crashed</li>
+        <li><span class="sw" style="background:var(--sn-mega)"></span>mega-supernode</li>
+        <li><span class="sw halo" style="background:var(--sn-halo)"></span>clients (shade)</li>
+        <li><span class="sw dot" style="background:var(--attempt-ok)"></span>connection attempt ok</li>
+        <li><span class="sw dot" style="background:var(--attempt-failed)"></span>attempt refused</li>
+      </ul>
+    </details>
     <div class="caption faded" aria-hidden="true"></div>
     <div class="stage-clock" aria-hidden="true"></div>
     <div class="tip" hidden></div>

@@ -1209,7 +1209,8 @@ export class SupernodeSimElement extends HTMLElement {
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
     const rc = c.getBoundingClientRect();
     const w = Math.max(1, Math.round((this.#ab ? rc.width : r.width) * dpr));
-    const h = Math.max(1, Math.round(r.height * dpr));
+    // The canvas's own height: under a narrow picture the legend sits below it, in the stage.
+    const h = Math.max(1, Math.round(rc.height * dpr));
     const resize = (which, canvas, cw, ch) => {
       if (canvas.width === cw && canvas.height === ch && this.#sizes[which] === `${cw}x${ch}@${dpr}`) return;
       canvas.width = cw;
