@@ -1,6 +1,7 @@
 // Styles of the <supernode-sim> element, inside its shadow root: nothing leaks in or out.
-/** The dark theme's colours: when the reader's system asks for dark (unless `theme="light"`),
- * or always with `theme="dark"`. The supernode states' and the attempts' colours, in both themes,
+/** The dark theme's colours: always with `theme="dark"`; with `theme="auto"` (or none), when the
+ * host page says it is dark (`data-host-theme`, set by the element from the page's root), else
+ * when the reader's system asks for dark. The supernode states' and the attempts' colours, in both themes,
  * stay apart under simulated deuteranopia, protanopia and tritanopia (tests/e2e/colours.test.mjs). */
 const DARK = `
     --bg: #0f1115; --panel: #161a20; --fg: #e6e8eb; --fg-muted: #9aa4b1; --border: #2a313b; --grid: #222831;
@@ -25,10 +26,10 @@ export const CSS = `
   border-radius: 10px; overflow: hidden; contain: content;
 }
 @media (prefers-color-scheme: dark) {
-  :host(:not([theme=light])) {${DARK}
+  :host(:not([theme=light]):not([data-host-theme=light])) {${DARK}
   }
 }
-:host([theme=dark]) {${DARK}
+:host([theme=dark]), :host(:not([theme=light]):not([theme=dark])[data-host-theme=dark]) {${DARK}
 }
 :host([theme=dark]) { color-scheme: dark; }
 :host([theme=light]) { color-scheme: light; }

@@ -74,6 +74,8 @@ const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
 /** An instance taken out of the page keeps its runs this long (ms), in case it comes back (a move
  * in the DOM); then its worker ends, and if it comes back it builds the same run again (its start
  * parameters and action log) and goes to the same moment. */
+/** Attributes of the host page's root element that say its theme (see `#readHostTheme`). */
+const HOST_THEME_ATTRIBUTES = ['class', 'data-theme', 'data-bs-theme'];
 const PARK_AFTER_MS = 10000;
 
 export class SupernodeSimElement extends HTMLElement {
@@ -151,6 +153,8 @@ export class SupernodeSimElement extends HTMLElement {
   #seekFrom = 0;
   #reducedMotion = null;
   #darkQuery = null;
+  /** Watches the host page's own theme (a `dark` class or `data-theme` on its root element). */
+  #hostThemeObs = null;
   #resizeObs = null;
   #interObs = null;
   #stageSize = { w: 0, h: 0, dpr: 1 };
@@ -279,6 +283,9 @@ export class SupernodeSimElement extends HTMLElement {
     this.#darkQuery ??= matchMedia('(prefers-color-scheme: dark)');
     this._onTheme ??= () => this.#readPalette();
     this.#darkQuery.addEventListener('change', this._onTheme);
+    this.#hostThemeObs ??= new MutationObserver(() => this.#readHostTheme());
+    this.#hostThemeObs.observe(document.documentElement, { attributes: true, attributeFilter: HOST_THEME_ATTRIBUTES });
+    this.#readHostTheme();
     this.#kick();
   }
 
@@ -292,6 +299,7 @@ export class SupernodeSimElement extends HTMLElement {
     document.removeEventListener('visibilitychange', this._onVisibility);
     document.removeEventListener('keydown', this._onKeyGlobal);
     this.#darkQuery?.removeEventListener('change', this._onTheme);
+    this.#hostThemeObs?.disconnect();
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#raf = 0;
     clearTimeout(this.#parkTimer);
@@ -1246,6 +1254,20 @@ export class SupernodeSimElement extends HTMLElement {
     }
     this.#showErrors();
     this.#layout();
+  }
+
+  /** With `theme="auto"` (or none), a host page that says it is dark or light (a `dark` or
+   * `light` class, or `data-theme` / `data-bs-theme` on its root element, as Tailwind, Bootstrap
+   * and many blog themes do) decides over the reader's system setting: mirrored as
+   * `data-host-theme` on the element, which the stylesheet reads. */
+  #readHostTheme() {
+    const root = document.documentElement;
+    const said = [root.dataset.theme, root.dataset.bsTheme].find((v) => v === 'dark' || v === 'light')
+      ?? (root.classList.contains('dark') ? 'dark' : root.classList.contains('light') ? 'light' : null);
+    if ((this.dataset.hostTheme ?? null) === said) return;
+    if (said) this.dataset.hostTheme = said;
+    else delete this.dataset.hostTheme;
+    this.#readPalette();
   }
 
   #readPalette() {

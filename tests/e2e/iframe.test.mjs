@@ -71,7 +71,8 @@ test('theme=dark and theme=light override the reader\'s system, in the element, 
   b = await bg(p2);
   assert.equal(b.page, 'light');
   assert.ok(light(b.pixel), `dark system, theme=light: ${b.pixel}`);
-  // And a bad value is named, with the default (the system's: dark) in force.
+  // And a bad value is named, with the default in force: auto, which follows the page around
+  // the element where it says its theme (here embed.html's, light from the link) over the system.
   await p2.evaluate(() => document.querySelector('supernode-sim').setAttribute('theme', 'blue'));
   const msg = await p2.evaluate(async () => {
     const el = document.querySelector('supernode-sim');
@@ -79,6 +80,11 @@ test('theme=dark and theme=light override the reader\'s system, in the element, 
     return el.shadowRoot.querySelector('.errors')?.textContent ?? '';
   });
   assert.match(msg, /theme: 'blue'.*allowed: one of auto, light, dark/);
+  await p2.waitForTimeout(300);
+  b = await bg(p2);
+  assert.ok(light(b.pixel), `theme=blue in a light page on a dark system: ${b.pixel}`);
+  // Without the page's word, auto is the system's: dark.
+  await p2.evaluate(() => delete document.documentElement.dataset.theme);
   await p2.waitForFunction(() => {
     const c = document.querySelector('supernode-sim').shadowRoot.querySelector('canvas.overlay');
     return c.getContext('2d').getImageData(1, 1, 1, 1).data[0] < 60;
@@ -110,4 +116,47 @@ test('static=1 shows the moment at t as a still picture, with nothing left runni
   assert.deepEqual(e2, []);
   await page.close();
   await p2.close();
+});
+
+test('with theme auto, the element follows a host page that says it is dark (a dark class or data-theme on its root)', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/blank.html`);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.evaluate(async () => {
+    await import('./supernode-sim.js');
+    const el = document.createElement('supernode-sim');
+    el.setAttribute('scenario', 'lesson-jitter');
+    el.setAttribute('controls', 'none');
+    el.setAttribute('params', JSON.stringify({ 'clients.total': 2300000, 'supernodes.count': 4800, 'mega.count': 100 }));
+    document.body.append(el);
+    await el.ready;
+  });
+  await ready(page);
+  const corner = () => page.evaluate(async () => {
+    const el = document.querySelector('supernode-sim');
+    await el.settled();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const c = el.shadowRoot.querySelector('canvas.overlay');
+    return [...c.getContext('2d').getImageData(1, 1, 1, 1).data.slice(0, 3)];
+  });
+  const waitFor = (dark) => page.waitForFunction((d) => {
+    const c = document.querySelector('supernode-sim').shadowRoot.querySelector('canvas.overlay');
+    const r = c.getContext('2d').getImageData(1, 1, 1, 1).data[0];
+    return d ? r < 60 : r > 200;
+  }, dark, { timeout: 10000 });
+  assert.ok((await corner())[0] > 200, 'light to begin with');
+  for (const [how, dark] of [["document.documentElement.classList.add('dark')", true], ["document.documentElement.classList.remove('dark')", false],
+    ["document.documentElement.dataset.theme = 'dark'", true], ["document.documentElement.dataset.theme = 'light'", false]]) {
+    await page.evaluate(how);
+    await waitFor(dark);
+  }
+  // An explicit theme wins over the host's.
+  await page.evaluate(() => {
+    document.documentElement.classList.add('dark');
+    delete document.documentElement.dataset.theme;
+    document.querySelector('supernode-sim').setAttribute('theme', 'light');
+  });
+  await page.waitForTimeout(300);
+  assert.ok((await corner())[0] > 200, 'theme="light" over a dark host');
+  assert.deepEqual(errors, []);
+  await page.close();
 });
