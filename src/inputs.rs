@@ -195,7 +195,7 @@ pub const INPUTS: &[Input] = &[
         cli: None,
         kind: Kind::Choice { names: &["auto", "light", "dark"], empty: "auto" },
         default: "auto",
-        doc: "Colours: auto follows the host page where it says its theme (a `dark` or `light` class, or `data-theme` / `data-bs-theme`, on its root element), else the reader's system; or always light or dark.",
+        doc: "Colours: auto follows the host page where it says its theme (`data-theme` or `data-bs-theme`, a `dark` or `light` class or mdBook's theme classes, or a single `color-scheme`, on its root element), else the reader's system; or always light or dark.",
     },
     Input {
         name: "static",

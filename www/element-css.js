@@ -190,4 +190,12 @@ label { color: var(--fg-muted); font-size: 12px; }
   .caption, .ab-tag { bottom: auto; top: var(--pic); transform: translateY(calc(-100% - 10px)); }
   .progress { top: calc(var(--pic) / 2); }
 }
+/* Printed: the picture at its moment, its clock and legend, and the chart; no controls. */
+@media print {
+  :host { break-inside: avoid; border-color: #888; }
+  .toolbar, .timeline, .controls, .log-wrap, .readout, .caption, .tip, .progress, .runs-note, .errors,
+  .legend summary, .help, .share, .ab-panel { display: none !important; }
+  .legend[open] ul, .legend ul { display: grid !important; }
+  .stage-clock { display: block; }
+}
 `;

@@ -109,8 +109,8 @@ export interface SupernodeSimEventMap extends HTMLElementEventMap {
  * `actions` (JSON of what a user did, from a shared link), `keyboard` (`local` | `global`:
  * shortcuts work anywhere on the page), `slow-motion` (`on` | `off`: ease to a simulated minute
  * per second around the cascade's bursts; on by default), `theme` (`auto` | `light` | `dark`:
- * auto follows the host page's `dark`/`light` class or `data-theme` on its root element, else the
- * reader's system). Every value is checked by one
+ * auto follows what the host page's root element says: `data-theme`, a `dark`/`light` class,
+ * mdBook's theme classes or a single `color-scheme`; else the reader's system). Every value is checked by one
  * description of the inputs (`supernode-sim inputs` lists it); a bad one shows a message naming
  * the field, the value and what is allowed, and the default is used. */
 export declare class SupernodeSimElement extends HTMLElement {

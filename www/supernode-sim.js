@@ -75,7 +75,12 @@ const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
  * in the DOM); then its worker ends, and if it comes back it builds the same run again (its start
  * parameters and action log) and goes to the same moment. */
 /** Attributes of the host page's root element that say its theme (see `#readHostTheme`). */
-const HOST_THEME_ATTRIBUTES = ['class', 'data-theme', 'data-bs-theme'];
+const HOST_THEME_ATTRIBUTES = ['class', 'style', 'data-theme', 'data-bs-theme'];
+/** Classes on the host page's root element that say it is dark: Tailwind's and many Hugo themes'
+ * `dark`, mdBook's dark themes. */
+const HOST_DARK_CLASSES = ['dark', 'coal', 'navy', 'ayu'];
+/** Classes that say it is light: mdBook's light themes, and `light`. */
+const HOST_LIGHT_CLASSES = ['light', 'rust'];
 const PARK_AFTER_MS = 10000;
 
 export class SupernodeSimElement extends HTMLElement {
@@ -1256,14 +1261,18 @@ export class SupernodeSimElement extends HTMLElement {
     this.#layout();
   }
 
-  /** With `theme="auto"` (or none), a host page that says it is dark or light (a `dark` or
-   * `light` class, or `data-theme` / `data-bs-theme` on its root element, as Tailwind, Bootstrap
-   * and many blog themes do) decides over the reader's system setting: mirrored as
+  /** With `theme="auto"` (or none), a host page that says it is dark or light (`data-theme` or
+   * `data-bs-theme` on its root element, a theme class there as Tailwind, mdBook and many Hugo
+   * themes set, or a single `color-scheme`) decides over the reader's system setting: mirrored as
    * `data-host-theme` on the element, which the stylesheet reads. */
   #readHostTheme() {
     const root = document.documentElement;
+    const cls = root.classList;
+    // A single `color-scheme` on the root (not "light dark", which leaves it to the reader).
+    const scheme = getComputedStyle(root).colorScheme.trim();
     const said = [root.dataset.theme, root.dataset.bsTheme].find((v) => v === 'dark' || v === 'light')
-      ?? (root.classList.contains('dark') ? 'dark' : root.classList.contains('light') ? 'light' : null);
+      ?? (HOST_DARK_CLASSES.some((c) => cls.contains(c)) ? 'dark' : HOST_LIGHT_CLASSES.some((c) => cls.contains(c)) ? 'light' : null)
+      ?? (scheme === 'dark' || scheme === 'light' ? scheme : null);
     if ((this.dataset.hostTheme ?? null) === said) return;
     if (said) this.dataset.hostTheme = said;
     else delete this.dataset.hostTheme;

@@ -121,3 +121,19 @@ test('the legend never covers the picture: in a corner outside the disc, under a
     await page.close();
   }
 });
+
+test('printed, the element shows its picture at its moment, the legend and the chart, and no controls', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?scenario=lesson-jitter&t=600&${SMALL}`);
+  await ready(page);
+  await page.emulateMedia({ media: 'print' });
+  const shown = await page.evaluate(() => {
+    const root = document.querySelector('supernode-sim').shadowRoot;
+    const vis = (sel) => root.querySelector(sel).checkVisibility();
+    return { picture: vis('canvas.overlay'), chart: vis('canvas.chart'), legend: vis('.legend ul'), clock: vis('.stage-clock'),
+      toolbar: vis('.toolbar'), timeline: vis('.timeline'), controls: vis('.controls') };
+  });
+  assert.deepEqual(shown, { picture: true, chart: true, legend: true, clock: true, toolbar: false, timeline: false, controls: false });
+  await page.pdf({ path: join(SHOTS, 'printed.pdf'), format: 'A4' }).catch(() => {});
+  assert.deepEqual(errors, []);
+  await page.close();
+});

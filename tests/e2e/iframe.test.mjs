@@ -118,7 +118,7 @@ test('static=1 shows the moment at t as a still picture, with nothing left runni
   await p2.close();
 });
 
-test('with theme auto, the element follows a host page that says it is dark (a dark class or data-theme on its root)', async () => {
+test('with theme auto, the element follows a host page that says it is dark (a dark class, data-theme, mdBook\'s theme class or a single color-scheme on its root)', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/blank.html`);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.evaluate(async () => {
@@ -145,12 +145,17 @@ test('with theme auto, the element follows a host page that says it is dark (a d
   }, dark, { timeout: 10000 });
   assert.ok((await corner())[0] > 200, 'light to begin with');
   for (const [how, dark] of [["document.documentElement.classList.add('dark')", true], ["document.documentElement.classList.remove('dark')", false],
-    ["document.documentElement.dataset.theme = 'dark'", true], ["document.documentElement.dataset.theme = 'light'", false]]) {
+    ["document.documentElement.dataset.theme = 'dark'", true], ["document.documentElement.dataset.theme = 'light'", false],
+    ["delete document.documentElement.dataset.theme; document.documentElement.className = 'coal'", true], // mdBook's dark theme
+    ["document.documentElement.className = 'rust'", false],
+    ["document.documentElement.className = ''; document.documentElement.style.colorScheme = 'dark'", true],
+    ["document.documentElement.style.colorScheme = 'light dark'", false]]) {
     await page.evaluate(how);
     await waitFor(dark);
   }
   // An explicit theme wins over the host's.
   await page.evaluate(() => {
+    document.documentElement.style.colorScheme = '';
     document.documentElement.classList.add('dark');
     delete document.documentElement.dataset.theme;
     document.querySelector('supernode-sim').setAttribute('theme', 'light');
