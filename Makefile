@@ -1,6 +1,7 @@
 # supernode-sim: `make test` (what CI runs) and `make serve` (the page).
 # Everything the tests need is installed here, idempotently: the wasm32 target, wasm-bindgen-cli
-# and wasm-pack (from crates.io, pinned), npm packages (from package-lock.json), Debian's Chromium.
+# and wasm-pack (from crates.io, pinned), npm packages (from package-lock.json: reveal.js among them),
+# Debian's Chromium and Debian's Hugo (the integration tests build a Hugo site).
 SHELL := /bin/bash
 PORT ?= 8000
 WASM_BINDGEN_VERSION := 0.2.129
@@ -9,7 +10,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium bench bench-web bench-ticks screenshot size manifest npm-package clean
+.PHONY: test rust-test web-test serve pkg tools wasm-target wasm-tools node-tools chromium hugo bench bench-web bench-ticks screenshot size manifest npm-package clean
 
 ## test: formatting, lints, Rust tests, then the browser tests against the built page
 test: rust-test web-test
@@ -20,7 +21,7 @@ rust-test: wasm-target
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 	cargo test
 
-web-test: pkg node-tools chromium
+web-test: pkg node-tools chromium hugo
 	node --test --test-concurrency=1 tests/e2e/
 
 ## serve: build the page and serve it at http://127.0.0.1:$(PORT)/
@@ -31,7 +32,7 @@ serve: pkg
 pkg: wasm-tools node-tools
 	wasm-pack build --target web --mode no-install --release
 
-tools: wasm-tools node-tools chromium
+tools: wasm-tools node-tools chromium hugo
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -52,6 +53,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's Chromium"; $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }
+
+hugo:
+	@command -v hugo >/dev/null 2>&1 || { echo "Installing Debian's Hugo"; $(SUDO) apt-get update && $(SUDO) apt-get install -y hugo; }
 
 ## bench: native speed at real scale, then the page's frame times in headless Chromium
 bench:

@@ -249,13 +249,13 @@ pub const INPUTS: &[Input] = &[
     },
     Input {
         name: "scale",
-        url: &[],
-        attribute: None,
+        url: &["scale"],
+        attribute: Some("scale"),
         api: None,
         cli: Some("--scale"),
         kind: Kind::Number { min: 0.0, above_min: true, max: 1.0, unit: "a fraction of the scenario's size" },
         default: "1",
-        doc: "Run at a fraction of the scenario's clients, supernodes and service capacities (every per-supernode figure unchanged).",
+        doc: "Run at a fraction of the scenario's clients, supernodes and service capacities (every per-supernode figure unchanged), so that the incident unfolds as at full size, only quicker to compute. Setting only `clients.total` and `supernodes.count` instead keeps the services at full size, and then nothing overloads them. `params` apply on top.",
     },
     Input {
         name: "ticks",

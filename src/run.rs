@@ -62,6 +62,15 @@ pub fn scaled(p: &Params, fraction: f64) -> Result<Params, ParamError> {
     Ok(q)
 }
 
+/// A scenario's parameters (`p`) at a fraction `scale` of its size, then parameter overrides
+/// (JSON text, as the element's `params` attribute gives them) on top, key by key: the overrides
+/// that pass, and a message for each that does not. A scale outside (0, 1] (already reported
+/// where it was read) runs at full size.
+pub fn overrides_at_scale(p: &Params, scale: f64, text: &str) -> (Params, Vec<ParamError>) {
+    let base = if scale == 1.0 { p.clone() } else { scaled(p, scale).unwrap_or_else(|_| p.clone()) };
+    inputs::overrides(&base, text)
+}
+
 /// A world for a scenario, parameters and seed, with the scenario's narration.
 pub fn world(s: &Scenario, params: Params, seed: u64) -> Result<World, ParamError> {
     let mut w = World::new(params, seed)?;

@@ -92,12 +92,14 @@ pub fn query_inputs(pairs_json: &str, page_json: &str) -> String {
 }
 
 /// Checks parameter overrides (JSON text, as the `params` attribute gives it) key by key against
-/// `scenario`: returns JSON `{overrides, errors}`, the allowed overrides (dotted keys, for `Sim`)
-/// and a message for each dropped key naming it, its value and what is allowed.
+/// `scenario` at a fraction `scale` of its size (1 for full size; the `scale` attribute, already
+/// checked): returns JSON `{overrides, errors}`, the allowed overrides (dotted keys, for `Sim`:
+/// the scaled sizes and capacities, then the given keys on top) and a message for each dropped
+/// key naming it, its value and what is allowed.
 #[wasm_bindgen]
-pub fn check_overrides(scenario: &str, text: &str) -> String {
+pub fn check_overrides(scenario: &str, text: &str, scale: f64) -> String {
     let Some(s) = scenarios::find(scenario) else { return json!({"overrides": "{}", "errors": []}).to_string() };
-    let (p, errors) = inputs::overrides(&s.params, text);
+    let (p, errors) = run::overrides_at_scale(&s.params, scale, text);
     let msgs: Vec<String> = errors.iter().map(|e| format!("{e}. Using the scenario's value.")).collect();
     json!({"overrides": diff(&p, &s.params), "errors": msgs}).to_string()
 }

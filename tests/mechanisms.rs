@@ -180,3 +180,27 @@ fn a_full_supernode_flooded_with_attempts_it_refuses_loses_its_clients() {
     assert!(lowest as f64 >= 0.95 * start as f64, "survivor fell to {lowest} of {start}");
     assert_eq!(starved, 0.0);
 }
+
+/// Shrinking a scenario with `scale` (the element's `scale` attribute) shrinks its services with
+/// its clients, so the 2010 trigger still overloads the offline-message servers and crashes the
+/// buggy clients; shrinking only `clients.total` and `supernodes.count` leaves the servers at
+/// full size, and then nothing happens. (`params` apply on top of the scale.)
+#[test]
+fn a_scaled_scenario_keeps_its_incident_and_a_shrunk_client_count_alone_does_not() {
+    let s = scenarios::find("skype-2010").unwrap();
+    let crashed_first_hour = |p: Params| {
+        let mut w = supernode_sim::run::world(&s, p, 1).unwrap();
+        w.run_until(2.0 * 3600.0);
+        w.summary().supernode_crashes
+    };
+    let (scaled, errors) = supernode_sim::run::overrides_at_scale(&s.params, 0.1, r#"{"mega.count": 50}"#);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(scaled.clients.total, s.params.clients.total / 10);
+    assert_eq!(scaled.mega.count, 50, "params apply on top of the scale");
+    assert!(scaled.services.offline_im.capacity_per_s < s.params.services.offline_im.capacity_per_s / 5.0);
+    let (shrunk, _) = supernode_sim::run::overrides_at_scale(&s.params, 1.0, r#"{"clients.total": 2300000, "supernodes.count": 4800}"#);
+    let with_scale = crashed_first_hour(scaled);
+    let without = crashed_first_hour(shrunk);
+    assert!(with_scale > 4800 / 5, "scaled: {with_scale} supernodes crashed by T+1h");
+    assert_eq!(without, 0, "clients.total alone: the full-size servers never overload");
+}

@@ -105,7 +105,7 @@ export interface SupernodeSimEventMap extends HTMLElementEventMap {
 
 /** The element. Attributes (observed live): `scenario`, `seed`, `speed` (simulated seconds per
  * real second), `time` (simulated seconds to go to), `autoplay` (`on` | `off`; alone means on),
- * `controls` (`full` | `minimal` | `none`), `params` (JSON of overrides by dotted key), `height`,
+ * `controls` (`full` | `minimal` | `none`), `params` (JSON of overrides by dotted key), `scale` (a fraction of the scenario's size, servers included), `height`,
  * `actions` (JSON of what a user did, from a shared link), `keyboard` (`local` | `global`:
  * shortcuts work anywhere on the page), `slow-motion` (`on` | `off`: ease to a simulated minute
  * per second around the cascade's bursts; on by default), `theme` (`auto` | `light` | `dark`:

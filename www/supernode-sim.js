@@ -84,7 +84,7 @@ const HOST_LIGHT_CLASSES = ['light', 'rust'];
 const PARK_AFTER_MS = 10000;
 
 export class SupernodeSimElement extends HTMLElement {
-  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'height', 'actions', 'slow-motion', 'keyboard', 'theme'];
+  static observedAttributes = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'scale', 'height', 'actions', 'slow-motion', 'keyboard', 'theme'];
 
   #root;
   #els = {};
@@ -366,7 +366,7 @@ export class SupernodeSimElement extends HTMLElement {
     if (name === 'slow-motion') return this.#setSlowMoFromAttr();
     if (name === 'autoplay') return this.#autoplayFromAttr();
     if (name === 'time') return this.#seekFromAttr();
-    // scenario, seed, params: a new run.
+    // scenario, seed, params, scale: a new run.
     this.#build();
   }
 
@@ -790,9 +790,12 @@ export class SupernodeSimElement extends HTMLElement {
     let overrides = '';
     for (const k of [...this.#errors.keys()]) if (k.startsWith('params')) this.#errors.delete(k);
     const pAttr = this.getAttribute('params');
-    if (pAttr !== null && pAttr.trim() !== '') {
+    // At a fraction of the scenario's size, its services shrink with it (so the incident still
+    // happens); the parameters given apply on top.
+    const scale = this.#attr('scale', 1);
+    if ((pAttr !== null && pAttr.trim() !== '') || scale !== 1) {
       // Key by key: a bad key or value is dropped with its own message, the others apply.
-      const r = JSON.parse(check_overrides(this.#scenario, pAttr));
+      const r = JSON.parse(check_overrides(this.#scenario, pAttr ?? '', scale));
       overrides = r.overrides;
       r.errors.forEach((m, i) => this.#errors.set(`params ${i}`, m));
     }
