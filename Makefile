@@ -28,9 +28,11 @@ web-test: pkg node-tools chromium hugo
 serve: pkg
 	python3 tools/serve.py $(PORT)
 
-## pkg: the WebAssembly build (wasm-pack, pinned wasm-bindgen, wasm-opt from npm's binaryen)
+## pkg: the WebAssembly build (wasm-pack, pinned wasm-bindgen, wasm-opt from npm's binaryen), and
+## each scenario's poster (pkg/posters/<name>.png, drawn by the CLI) that a lazy element shows first
 pkg: wasm-tools node-tools
 	wasm-pack build --target web --mode no-install --release
+	cargo run --release --quiet -- poster --all --out pkg/posters
 
 tools: wasm-tools node-tools chromium hugo
 

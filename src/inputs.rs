@@ -80,7 +80,13 @@ pub enum Kind {
     Params,
     /// A log of live actions: a JSON list of `{t, a, k, v}`, each entry checked.
     Actions,
+    /// A URL, absolute or relative to the page (no spaces or control characters, at most
+    /// [`MAX_URL_CHARS`] characters); the browser fetches it.
+    Url,
 }
+
+/// The longest URL an input takes.
+pub const MAX_URL_CHARS: usize = 2048;
 
 /// One input: its name, where it is read, what it allows and what it means.
 #[derive(Clone, Copy, Debug)]
@@ -142,7 +148,7 @@ pub const INPUTS: &[Input] = &[
         url: &["t", "time"],
         attribute: Some("time"),
         api: Some("seek(t_s)"),
-        cli: None,
+        cli: Some("poster --t"),
         kind: Kind::Number { min: 0.0, above_min: false, max: MAX_TIME_S, unit: "simulated seconds" },
         default: "0",
         doc: "The moment to show: the run is computed up to it (from its nearest saved mark).",
@@ -196,6 +202,36 @@ pub const INPUTS: &[Input] = &[
         kind: Kind::Choice { names: &["auto", "light", "dark"], empty: "auto" },
         default: "auto",
         doc: "Colours: auto follows the host page where it says its theme (`data-theme` or `data-bs-theme`, a `dark` or `light` class or mdBook's theme classes, or a single `color-scheme`, on its root element), else the reader's system; or always light or dark.",
+    },
+    Input {
+        name: "loading",
+        url: &[],
+        attribute: Some("loading"),
+        api: None,
+        cli: None,
+        kind: Kind::Choice { names: &["lazy", "eager"], empty: "lazy" },
+        default: "lazy",
+        doc: "When the element fetches its code and WebAssembly: lazy, when it nears the viewport (or is used: a click on its poster, a method called); eager, at once. Until then it shows its poster. The page and `embed.html` are eager.",
+    },
+    Input {
+        name: "reveal",
+        url: &[],
+        attribute: Some("reveal"),
+        api: Some("reveal()"),
+        cli: None,
+        kind: Kind::Choice { names: &["auto", "interaction"], empty: "auto" },
+        default: "auto",
+        doc: "What starts it: auto, as `loading` says; interaction, only a click (or Enter) on its poster or a method called, however near the viewport.",
+    },
+    Input {
+        name: "poster",
+        url: &[],
+        attribute: Some("poster"),
+        api: None,
+        cli: Some("poster --out FILE.png"),
+        kind: Kind::Url,
+        default: "the scenario's poster, drawn by `make pkg` (pkg/posters/<scenario>.png)",
+        doc: "The still picture shown until the element starts, with a play button over it.",
     },
     Input {
         name: "static",
@@ -297,6 +333,7 @@ impl Kind {
             Kind::Choice { names, empty } => format!("one of {} (empty means {empty})", names.join(", ")),
             Kind::Params => "a JSON object of parameter keys and values (`supernode-sim keys` lists them)".into(),
             Kind::Actions => format!("a JSON list of at most {MAX_ACTIONS} entries {{t, a, k, v}}, in time order"),
+            Kind::Url => format!("a URL of an image, absolute or relative to the page, without spaces, at most {MAX_URL_CHARS} characters"),
         }
     }
 
@@ -342,6 +379,10 @@ impl Kind {
             Kind::Actions => {
                 put("type", "actions".into());
                 put("max_entries", MAX_ACTIONS.into());
+            }
+            Kind::Url => {
+                put("type", "url".into());
+                put("max_chars", MAX_URL_CHARS.into());
             }
         }
         Value::Object(m)
@@ -439,6 +480,14 @@ impl Input {
                 let s =
                     scenarios::find(scenario).ok_or_else(|| ParamError::new("scenario", format!("'{}' is unknown", shown(scenario))))?;
                 actions::parse_log(text, base.unwrap_or(&s.params)).map(Checked::Actions)
+            }
+            Kind::Url => {
+                let ok = !t.is_empty() && t.chars().count() <= MAX_URL_CHARS && !t.chars().any(|c| c.is_whitespace() || c.is_control());
+                if ok {
+                    Ok(Checked::Name(t.to_string()))
+                } else {
+                    Err(self.rejected(text))
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod controls;
 pub mod history;
 pub mod inputs;
 pub mod model;
+pub mod png;
 pub mod render;
 pub mod run;
 pub mod scenarios;

@@ -17,6 +17,9 @@ pub struct Scenario {
     pub source: &'static str,
     /// Default simulated duration of a run, in hours.
     pub default_hours: f64,
+    /// Its most telling moment, in simulated seconds from the start: what the poster an embedded
+    /// element shows before its code is loaded draws (`supernode-sim poster`).
+    pub poster_s: f64,
     /// The parameters.
     pub params: Params,
     /// Narration of its scheduled events.
@@ -174,6 +177,7 @@ pub fn skype_2010() -> Scenario {
         summary: "A crash bug in half the clients takes out 25-30% of supernodes; overload and failsafes collapse the rest; mega-supernodes bring it back.",
         source: "Skype CIO post-mortem (29 Dec 2010) as reported by BGR, Threatpost, TechCrunch, Tweakers; Skype blog 22 Dec 2010.",
         default_hours: 48.0,
+        poster_s: 3600.0 + 13.0 * 60.0,
         params: p,
         texts: Texts::new()
             .with("trigger-start", "Skype's offline-message servers are overloaded. Their delayed replies crash Skype for Windows 5.0.0.152, the version about half of all users run. Supernodes are ordinary clients, so the ones on that version crash too.")
@@ -195,6 +199,7 @@ pub fn baseline() -> Scenario {
         summary: "The same 23 million clients and 48,000 supernodes with no trigger: steady churn, nothing falls over.",
         source: "Figures as in skype-2010 (Ars Technica 2012; computing.co.uk 2010).",
         default_hours: 24.0,
+        poster_s: 1800.0,
         params: network_2010(),
         texts: Texts::new(),
         compare: None,
@@ -263,6 +268,7 @@ pub fn skype_2015() -> Scenario {
         summary: "A configuration change some clients cannot process disconnects them; their reconnections overload sign-in, messaging, presence and contacts for 12-15 h, while Skype for Web keeps working.",
         source: "Microsoft's post (via mspoweruser.com), IBTimes, ITProPortal, RCP Mag, Numerama; Ars Technica 2012 for the supernode counts.",
         default_hours: 24.0,
+        poster_s: 3600.0 + 15.0 * 60.0,
         params: p,
         texts: Texts::new()
             .with("trigger-start", "09:20 GMT: a larger-than-usual configuration change starts rolling out. Some client versions cannot process it and disconnect; their users' Skype starts reconnecting.")
@@ -296,6 +302,7 @@ pub fn lesson_jitter() -> Scenario {
         summary: "A configuration push disconnects a quarter of the clients at once. Compare immediate retry, exponential backoff and full jitter: who gets back in, and at what cost.",
         source: "Lesson. Formulas: AWS Architecture Blog, Exponential Backoff And Jitter (2015).",
         default_hours: 12.0,
+        poster_s: 3600.0 + 10.0 * 60.0,
         params: p,
         texts: Texts::new()
             .with("trigger-start", "A configuration push disconnects a quarter of the clients in the same second. Watch the connection attempts: with exponential backoff and no jitter they come back in synchronized waves, each one bigger than the sign-in service can take.")
@@ -318,6 +325,7 @@ pub fn lesson_metastable() -> Scenario {
         summary: "The trigger lasts 30 minutes, the outage hours: retries keep the sign-in service overloaded until admission control cuts the load hard.",
         source: "Lesson. Bronson et al., Metastable Failures in Distributed Systems (HotOS 2021); Huang et al. (OSDI 2022).",
         default_hours: 8.0,
+        poster_s: 3600.0 + 20.0 * 60.0,
         params: p,
         texts: Texts::new()
             .with("trigger-start", "A configuration push disconnects a quarter of the clients. They retry immediately, every second.")
@@ -343,6 +351,7 @@ pub fn lesson_admission_control() -> Scenario {
         summary: "A storm that outlives its trigger, ended by letting fewer sign-ins through: a rate limit in front of the service keeps its goodput up.",
         source: "Lesson. Admission control / load shedding; Bronson et al. (HotOS 2021).",
         default_hours: 8.0,
+        poster_s: 3600.0 + 20.0 * 60.0,
         params: p,
         texts: Texts::new()
             .with("trigger-end", "The configuration is rolled back, but the sign-in service stays overloaded: every refused attempt costs it work.")
@@ -363,6 +372,7 @@ pub fn lesson_bulkhead() -> Scenario {
         summary: "In 2015 Skype for Web kept working because it ran on separate infrastructure. Here web clients share the backend: the storm takes them down too. Compare both (A/B).",
         source: "Lesson. Facts: IBTimes and Numerama (2015) on Skype for Web and for Business.",
         default_hours: 8.0,
+        poster_s: 3600.0 + 15.0 * 60.0,
         params: p,
         texts: Texts::new().with("trigger-start", "The reconnect storm starts. In this version Skype for Web shares the messaging, presence and contacts backend with the desktop clients — no bulkhead."),
         compare: Some(Compare { key: "services.web.shared", a: "false", b: "true" }),

@@ -234,3 +234,25 @@ fn compare_prints_both_summaries_ratios_and_words() {
     bad(&["compare", "--set-b", "retry.policy=sometimes"], &["retry.policy"]);
     bad(&["compare", "--set-a", "retry.policy=fixed"], &["--set-b"]);
 }
+
+#[test]
+fn poster_draws_every_scenario_and_lists_them_for_the_element() {
+    let dir = std::env::temp_dir().join(format!("snsim-posters-{}", std::process::id()));
+    let out = cli(&["poster", "--all", "--width", "160", "--height", "120", "--out", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = std::fs::read_to_string(dir.join("posters.js")).unwrap();
+    let json = list.lines().find_map(|l| l.strip_prefix("export const POSTERS = ")).unwrap().trim_end_matches(';');
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    for s in supernode_sim::scenarios::all() {
+        let png = std::fs::read(dir.join(format!("{}.png", s.name))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{}", s.name);
+        assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 160);
+        assert_eq!(v[s.name]["file"], format!("{}.png", s.name));
+        assert_eq!(v[s.name]["t_s"], s.poster_s);
+        assert_eq!(v[s.name]["title"], s.title);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    bad(&["poster", "--t", "-1", "--out", "x.png"], &["time", "simulated seconds"]);
+    bad(&["poster", "--width", "10", "--out", "x.png"], &["--width", "64..=4096"]);
+    bad(&["poster", "--scenario", "skype-2099", "--out", "x.png"], &["scenario", "skype-2010"]);
+}

@@ -19,6 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PART_DOCS = {
   toolbar: 'The bar of buttons, menus and read-outs above the picture (hidden with controls="none").',
   timeline: 'The time slider under the picture, with the incident\'s chapters.',
+  poster: 'The still picture with a play button shown until the element starts (see loading, reveal).',
 };
 
 /** The text of a doc comment, without its stars. */
@@ -53,7 +54,9 @@ export async function manifest() {
   initSync({ module: readFileSync(join(ROOT, 'pkg', 'supernode_sim_bg.wasm')) });
   const inputs = JSON.parse(inputs_json());
   const dts = readFileSync(join(ROOT, 'www', 'supernode-sim.d.ts'), 'utf8');
-  const template = readFileSync(join(ROOT, 'www', 'element-template.js'), 'utf8');
+  // The revealed element's template, and the poster's part (set from supernode-sim.js).
+  const template = readFileSync(join(ROOT, 'www', 'element-template.js'), 'utf8')
+    + readFileSync(join(ROOT, 'www', 'supernode-sim.js'), 'utf8').replace(/setAttribute\('part', '([\w-]+)'\)/g, 'part="$1"');
 
   const attributes = inputs
     .filter((i) => i.attribute)
@@ -103,7 +106,7 @@ export async function manifest() {
 
   const declaration = {
     kind: 'class',
-    name: 'SupernodeSimElement',
+    name: 'SupernodeSim',
     tagName: 'supernode-sim',
     customElement: true,
     description: classDoc,
@@ -122,8 +125,8 @@ export async function manifest() {
         path: 'www/supernode-sim.js',
         declarations: [declaration],
         exports: [
-          { kind: 'js', name: 'SupernodeSimElement', declaration: { name: 'SupernodeSimElement', module: 'www/supernode-sim.js' } },
-          { kind: 'custom-element-definition', name: 'supernode-sim', declaration: { name: 'SupernodeSimElement', module: 'www/supernode-sim.js' } },
+          { kind: 'js', name: 'SupernodeSim', declaration: { name: 'SupernodeSim', module: 'www/supernode-sim.js' } },
+          { kind: 'custom-element-definition', name: 'supernode-sim', declaration: { name: 'SupernodeSim', module: 'www/supernode-sim.js' } },
         ],
       },
     ],

@@ -18,6 +18,8 @@ mkdirSync(join(out, 'www'), { recursive: true });
 for (const f of ['supernode_sim.js', 'supernode_sim_bg.wasm', 'supernode_sim.d.ts', 'supernode_sim_bg.wasm.d.ts']) {
   cpSync(join(root, 'pkg', f), join(out, 'pkg', f));
 }
+// The posters a lazy element shows until it starts (drawn by `make pkg`).
+cpSync(join(root, 'pkg', 'posters'), join(out, 'pkg', 'posters'), { recursive: true });
 // The element and every module it imports from www/ (followed from its import lines and the
 // worker's `new URL(…, import.meta.url)`, so a new module is packed without a list to keep up to
 // date).
@@ -27,6 +29,8 @@ const follow = (f) => {
   modules.add(f);
   const src = readFileSync(join(root, 'www', f), 'utf8');
   for (const m of src.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]\.\/([\w.-]+\.js)['"]/gm)) follow(m[1]);
+  // Modules imported when needed: the element's code, when an instance is revealed.
+  for (const m of src.matchAll(/\bimport\(\s*['"]\.\/([\w.-]+\.js)['"]\s*\)/g)) follow(m[1]);
   // Modules started by URL rather than imported: the runs' Web Worker.
   for (const m of src.matchAll(/new URL\(\s*['"]\.\/([\w.-]+\.js)['"]\s*,\s*import\.meta\.url\s*\)/g)) follow(m[1]);
 };

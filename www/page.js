@@ -8,7 +8,8 @@
 //
 // In a frame, the page tells its parent how tall its content is whenever that changes (see
 // `HEIGHT_MESSAGE`), so that the host can size the iframe to fit.
-import { readQuery } from './supernode-sim.js';
+import './supernode-sim.js';
+import { readQuery } from './wasm.js';
 import { formatClock } from './chart.js';
 
 /** The `type` of the message a framed page posts to its parent: `{type, height}`, the content's

@@ -110,13 +110,21 @@ export interface SupernodeSimEventMap extends HTMLElementEventMap {
  * shortcuts work anywhere on the page), `slow-motion` (`on` | `off`: ease to a simulated minute
  * per second around the cascade's bursts; on by default), `theme` (`auto` | `light` | `dark`:
  * auto follows what the host page's root element says: `data-theme`, a `dark`/`light` class,
- * mdBook's theme classes or a single `color-scheme`; else the reader's system). Every value is checked by one
+ * mdBook's theme classes or a single `color-scheme`; else the reader's system), `loading`
+ * (`lazy` | `eager`: fetch the code when the element nears the viewport, or at once), `reveal`
+ * (`auto` | `interaction`: then start by itself, or keep the poster until the reader clicks it),
+ * `poster` (the still shown until it starts; default: the scenario's, drawn by `make pkg`).
+ * Until it starts, the element is a poster with a play button, and its methods wait for its code
+ * (calling one starts it). Every value is checked by one
  * description of the inputs (`supernode-sim inputs` lists it); a bad one shows a message naming
  * the field, the value and what is allowed, and the default is used. */
 export declare class SupernodeSimElement extends HTMLElement {
   static observedAttributes: string[];
-  /** Settles with the element once its first run is built; rejects if it could not start. */
+  /** Settles with the element once it has started (see `loading`, `reveal`) and its first run is
+   * built; rejects if it could not start. Reading it does not start the element. */
   readonly ready: Promise<SupernodeSimElement>;
+  /** Starts the element now if it still shows its poster (fetching its code); settles as `ready`. */
+  reveal(): Promise<SupernodeSimElement>;
   /** Frames drawn so far. */
   readonly framesDrawn: number;
   /** Where the runs compute: `'worker'` (a Web Worker: the page's thread only draws) or

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use supernode_sim::inputs::{self, Checked};
 use supernode_sim::model::params::{ParamError, FIELDS};
 use supernode_sim::model::Params;
+use supernode_sim::render::{DrawOptions, Frame, Palette};
 use supernode_sim::run::{self, DEFAULT_SEED};
 use supernode_sim::{actions, compare, scenarios};
 
@@ -64,6 +65,32 @@ enum Command {
         /// within the default budget) and report its memory and the time to restore a mark.
         #[arg(long)]
         checkpoints: bool,
+    },
+    /// Draw a scenario's picture at one moment as a PNG: the poster an embedded element shows
+    /// before its code is loaded (`make pkg` writes one per scenario into pkg/posters/).
+    Poster {
+        /// Scenario name (see `scenarios`); with `--all`, every scenario.
+        #[arg(long, default_value = "skype-2010", conflicts_with = "all")]
+        scenario: String,
+        /// Every scenario, each to `<out>/<name>.png` (`--out` is then a folder, made if missing).
+        #[arg(long)]
+        all: bool,
+        /// The moment, in simulated seconds from the start (default: the scenario's most telling
+        /// moment, as the element's poster shows it).
+        #[arg(long, value_name = "SECONDS", value_parser = time_arg, allow_negative_numbers = true)]
+        t: Option<f64>,
+        /// Seed.
+        #[arg(long, default_value_t = DEFAULT_SEED, value_parser = seed_arg, allow_negative_numbers = true)]
+        seed: u64,
+        /// Width in pixels, 64 to 4096.
+        #[arg(long, default_value_t = 640, value_parser = clap::value_parser!(u32).range(64..=4096))]
+        width: u32,
+        /// Height in pixels, 64 to 4096.
+        #[arg(long, default_value_t = 480, value_parser = clap::value_parser!(u32).range(64..=4096))]
+        height: u32,
+        /// The PNG file to write (with `--all`, the folder).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
     },
 }
 
@@ -255,6 +282,37 @@ fn execute(cmd: Command) -> Result<(), Failure> {
         }
         Command::Run(args) => run_cmd(args),
         Command::Compare(args) => compare_cmd(args),
+        Command::Poster { scenario, all, t, seed, width, height, out: dest } => {
+            let list: Vec<scenarios::Scenario> = if all { scenarios::all() } else { vec![run::scenario(&scenario)?] };
+            if all {
+                std::fs::create_dir_all(&dest).map_err(|e| Failure::Output(format!("cannot make the folder {}: {e}", dest.display())))?;
+            }
+            for s in &list {
+                let at = t.unwrap_or(s.poster_s);
+                let png = poster(s, seed, at, width, height)?;
+                let path = if all { dest.join(format!("{}.png", s.name)) } else { dest.clone() };
+                std::fs::write(&path, &png).map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))?;
+                let after = at - s.params.trigger.start_s;
+                let (sign, m) = if after < 0.0 { ('−', (-after / 60.0).round() as u64) } else { ('+', (after / 60.0).round() as u64) };
+                outln!(
+                    out,
+                    "{}: T{sign}{}:{:02} ({at} s), {width}×{height}, {} bytes → {}",
+                    s.name,
+                    m / 60,
+                    m % 60,
+                    png.len(),
+                    path.display()
+                );
+            }
+            if all {
+                // The list the element's module imports, so that it asks only for posters that exist.
+                let path = dest.join("posters.js");
+                std::fs::write(&path, posters_module(&list, width, height))
+                    .map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))?;
+                outln!(out, "the list → {}", path.display());
+            }
+            write_stdout(&out)
+        }
         Command::Bench { scenario, ticks, seed, checkpoints } => {
             let s = run::scenario(&scenario)?;
             if checkpoints {
@@ -337,6 +395,9 @@ fn ticks_arg(s: &str) -> Result<u64, String> {
 }
 fn hours_arg(s: &str) -> Result<f64, String> {
     inputs::flag("hours", s, num)
+}
+fn time_arg(s: &str) -> Result<f64, String> {
+    inputs::flag("time", s, num)
 }
 fn scale_arg(s: &str) -> Result<f64, String> {
     inputs::flag("scale", s, num)
@@ -461,6 +522,35 @@ fn run_cmd(a: RunArgs) -> Result<(), Failure> {
 }
 
 /// Writes text to standard output; a closed pipe (`| head`) is not an error worth a message.
+/// Scenario `s`'s picture at simulated second `t_s` (seed `seed`) as a `width`×`height` PNG, in
+/// the light palette, without the reconnect particles (a still has no motion to show).
+fn poster(s: &scenarios::Scenario, seed: u64, t_s: f64, width: u32, height: u32) -> Result<Vec<u8>, Failure> {
+    let mut w = run::world(s, s.params.clone(), seed)?;
+    w.run_until(t_s);
+    let mut frame = Frame::new(width, height, 1.0);
+    frame.draw(&w, &Palette::LIGHT, DrawOptions::default());
+    Ok(supernode_sim::png::encode_rgba(frame.width(), frame.height(), frame.pixels()))
+}
+
+/// The JavaScript module listing the posters `poster --all` drew: for each scenario, its file,
+/// its title (for the poster's label and text) and the moment drawn. Generated, so the scenario
+/// list stays defined once (here, in Rust).
+fn posters_module(list: &[scenarios::Scenario], width: u32, height: u32) -> String {
+    let entries: serde_json::Map<String, serde_json::Value> = list
+        .iter()
+        .map(|s| {
+            (
+                s.name.to_string(),
+                serde_json::json!({"file": format!("{}.png", s.name), "title": s.title, "t_s": s.poster_s, "width": width, "height": height}),
+            )
+        })
+        .collect();
+    format!(
+        "// Generated by `supernode-sim poster --all` (make pkg): the posters in this folder, by scenario.\nexport const POSTERS = {};\n",
+        serde_json::Value::Object(entries)
+    )
+}
+
 fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {

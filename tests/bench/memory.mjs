@@ -10,7 +10,7 @@ const hours = numberArg(2, 6, 48, 'hours');
 const { server, page, close } = await benchPage(1280, 2400);
 await page.goto(`${server.base}/www/blank.html`);
 const read = () => page.evaluate(async () => {
-  const m = await import('/www/supernode-sim.js');
+  const m = await import('/www/element.js');
   const els = [...document.querySelectorAll('supernode-sim')];
   return { bytes: await m.wasmMemoryBytes(), marks: els.map((e) => JSON.parse(e.sim?.history_stats() ?? '{"bytes":0}').bytes) };
 });
@@ -21,6 +21,7 @@ for (const [i, scenario] of ['skype-2010', 'skype-2015', 'lesson-jitter'].entrie
     const el = document.createElement('supernode-sim');
     el.setAttribute('scenario', scenario);
     el.setAttribute('controls', 'none');
+    el.setAttribute('loading', 'eager');
     el.setAttribute('height', '300');
     el.setAttribute('time', String(t));
     document.body.append(el);
