@@ -59,6 +59,7 @@ test('Hugo: the shortcode puts running elements in a post, loading the module on
     assert.equal(site.html.match(/<script type="module"/g).length, 1, 'the module is loaded once per page');
     assert.match(site.html, /params="\{&#34;retry.policy&#34;: &#34;immediate&#34;\}"/, 'a JSON value is escaped into the attribute');
     assert.match(site.html, /<a href="[^"]*\?scale=0.1&amp;scenario=skype-2010&amp;t=3900">/, 'the fallback link opens the same moment');
+    assert.match(site.html, /<img src="[^"]*\/pkg\/posters\/skype-2010.png"/, 'the fallback image is the scenario\'s poster');
     const { page, errors } = await openPage(env.ctx, `${blog.base}/posts/outage/`);
     for (const id of ['first', 'second', 'raw']) {
       // An instance draws once it is seen.
