@@ -230,7 +230,7 @@ impl Frame {
         self.pixels[i..i + 3].copy_from_slice(&c);
     }
 
-    /// A small solid square (2 CSS pixels), cheaper than a disc for the many down supernodes.
+    /// A small solid square (2 CSS pixels a side): a supernode.
     fn square(&mut self, cx: f32, cy: f32, dpr: f32, c: [u8; 3]) {
         let n = (2.0 * dpr).round().max(1.0) as i32;
         let x0 = (cx - n as f32 / 2.0).round() as i32;
@@ -238,28 +238,6 @@ impl Frame {
         for y in y0..y0 + n {
             for x in x0..x0 + n {
                 self.put(x, y, c);
-            }
-        }
-    }
-
-    fn disc(&mut self, cx: f32, cy: f32, r: f32, c: [u8; 3]) {
-        let r2 = r * r;
-        let x0 = (cx - r).floor() as i32;
-        let x1 = (cx + r).ceil() as i32;
-        let y0 = (cy - r).floor() as i32;
-        let y1 = (cy + r).ceil() as i32;
-        for y in y0..=y1 {
-            let dy = y as f32 + 0.5 - cy;
-            for x in x0..=x1 {
-                let dx = x as f32 + 0.5 - cx;
-                let d2 = dx * dx + dy * dy;
-                if d2 <= r2 {
-                    self.put(x, y, c);
-                } else if d2 <= (r + 1.0) * (r + 1.0) {
-                    // One pixel of anti-aliased edge.
-                    let a = (r + 1.0 - d2.sqrt()).clamp(0.0, 1.0);
-                    self.blend(x, y, c, a);
-                }
             }
         }
     }
@@ -424,37 +402,58 @@ impl Frame {
 
     /// Every supernode: coloured by state, sized by load (relative to capacity). Mega-supernodes
     /// are larger and drawn last, on top.
+    /// Every supernode the same small square (2 CSS pixels a side) in its state's colour, so that
+    /// the share of the picture in each colour is the share of supernodes in that state: a bigger
+    /// mark for some states would make them read as more common than they are (the overview must
+    /// agree with the model; a test samples it). Load is what makes a supernode orange; how far
+    /// over its capacity it is, the read-outs and the chart say.
     fn draw_supernodes(&mut self, world: &World, pal: &Palette) {
         let sn = world.supernodes();
         let d = self.dpr;
-        let (up, over, shut, crashed, mega) = (rgb(pal.up), rgb(pal.overloaded), rgb(pal.shut_down), rgb(pal.crashed), rgb(pal.mega));
         for i in 0..sn.len() {
-            let h = sn.get(i);
+            let Some(state) = DrawnState::of(sn, i) else { continue };
             let (x, y) = self.to_px(sn.x[i], sn.y[i]);
-            let is_mega = !h.kind.is_peer();
-            match h.state {
-                SnState::Up => {
-                    let ratio = (sn.load_per_s(i) / h.capacity_per_s.max(1e-6)).min(3.0);
-                    // 48,000 dots share the picture: a healthy one is a single pixel, an
-                    // overloaded one grows with its load.
-                    let (c, r) = if is_mega {
-                        (mega, (2.4 + 0.5 * ratio) * d)
-                    } else if ratio > 1.0 {
-                        (over, (0.7 + 0.35 * ratio) * d)
-                    } else {
-                        (up, (0.6 + 0.4 * ratio) * d)
-                    };
-                    if r <= 1.05 {
-                        self.put(x as i32, y as i32, c);
-                    } else {
-                        self.disc(x, y, r, c);
-                    }
-                }
-                // Down supernodes stay visible as small marks, so the damage can be seen.
-                SnState::ShutDown => self.square(x, y, d, shut),
-                SnState::Crashed => self.square(x, y, d, crashed),
-                SnState::Off => {}
-            }
+            self.square(x, y, d, rgb(state.colour(pal)));
+        }
+    }
+}
+
+/// The states the picture tells apart, each in its own colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DrawnState {
+    /// A peer serving within its capacity.
+    Up,
+    /// A peer serving but asked more than its capacity.
+    Overloaded,
+    /// Dropped the role when its failsafe fired.
+    ShutDown,
+    /// Crashed (or taken down by hand).
+    Crashed,
+    /// A mega-supernode serving.
+    Mega,
+}
+
+impl DrawnState {
+    /// How supernode `i` is drawn, if at all (a mega-supernode not deployed is not).
+    pub fn of(sn: &crate::model::supernode::Supernodes, i: usize) -> Option<DrawnState> {
+        Some(match sn.state[i] {
+            SnState::Up if !sn.kind[i].is_peer() => DrawnState::Mega,
+            SnState::Up if sn.overloaded(i) => DrawnState::Overloaded,
+            SnState::Up => DrawnState::Up,
+            SnState::ShutDown => DrawnState::ShutDown,
+            SnState::Crashed => DrawnState::Crashed,
+            SnState::Off => return None,
+        })
+    }
+
+    /// Its colour in `pal`.
+    pub fn colour(self, pal: &Palette) -> u32 {
+        match self {
+            DrawnState::Up => pal.up,
+            DrawnState::Overloaded => pal.overloaded,
+            DrawnState::ShutDown => pal.shut_down,
+            DrawnState::Crashed => pal.crashed,
+            DrawnState::Mega => pal.mega,
         }
     }
 }

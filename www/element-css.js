@@ -100,6 +100,9 @@ label { color: var(--fg-muted); font-size: 12px; }
 .side { display: flex; flex-direction: column; min-width: 0; }
 .readouts { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 1px; background: var(--border); border-bottom: 1px solid var(--border); }
 .readouts div { background: var(--panel); padding: 6px 10px; }
+/* The last read-out fills its row, so no empty cell shows the grid's lines. */
+.readouts > div:last-child:nth-child(3n+1) { grid-column: 1 / -1; }
+.readouts > div:last-child:nth-child(3n+2) { grid-column: span 2; }
 .readouts .v { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .readouts .k { font-size: 11px; color: var(--fg-muted); }
 .chart-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px 0; font-size: 12px; margin: 0; list-style: none; }
@@ -177,6 +180,8 @@ label { color: var(--fg-muted); font-size: 12px; }
   .stage { border-right: 0; --pic: var(--stage-height-narrow, 360px); }
   .clock { margin-left: 0; text-align: left; width: 100%; }
   .readouts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .readouts > div:last-child:nth-child(3n+1), .readouts > div:last-child:nth-child(3n+2) { grid-column: auto; }
+  .readouts > div:last-child:nth-child(2n+1) { grid-column: 1 / -1; }
   .legend ul { grid-template-columns: auto; font-size: 11px; }
 }
 @container (max-width: 500px) {

@@ -25,7 +25,7 @@ export const TEMPLATE = `
     <details class="legend" open>
       <summary>Legend</summary>
       <ul aria-label="Legend">
-        <li><span class="sw" style="background:var(--sn-up)"></span>supernode up (size = load)</li>
+        <li><span class="sw" style="background:var(--sn-up)"></span>supernode up</li>
         <li><span class="sw" style="background:var(--sn-overloaded)"></span>overloaded</li>
         <li><span class="sw" style="background:var(--sn-shut-down)"></span>shut down (failsafe)</li>
         <li><span class="sw" style="background:var(--sn-crashed)"></span>crashed</li>
