@@ -389,3 +389,16 @@ test('an error inside the simulation stops it with a readable panel, not a froze
   assert.match(await fatal.textContent(), /The simulation stopped.*internal error/);
   await page.close();
 });
+
+test('?scale=0.1 runs the scenario at a tenth of its size with its servers, so the incident still happens', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?scale=0.1&t=4380`);
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot()?.t_s === 4380, null, { timeout: 60000 });
+  const s = await snapshot(page);
+  assert.equal(s.clients_total, 2300000);
+  assert.ok(s.supernodes_crashed > 300, `${s.supernodes_crashed} supernodes crashed by T+0:13`);
+  // The scale is carried by the link as the parameters it set.
+  const link = await page.evaluate(() => document.querySelector('supernode-sim').shareLink());
+  assert.match(link, /p\.clients\.total=2300000/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
