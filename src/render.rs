@@ -33,7 +33,8 @@ pub struct Palette {
 }
 
 impl Palette {
-    /// The light theme's colours, the same as the element's stylesheet (which the page passes).
+    /// The light theme's colours, the same as the element's stylesheet (which the page passes; a
+    /// test compares them).
     pub const LIGHT: Palette = Palette {
         background: 0xfbfbf8,
         up: 0x2ea599,
@@ -45,6 +46,20 @@ impl Palette {
         link: 0x6b7280,
         attempt_ok: 0x00b05f,
         attempt_failed: 0xd80b14,
+    };
+
+    /// The dark theme's colours, the same as the element's stylesheet (a test compares them).
+    pub const DARK: Palette = Palette {
+        background: 0x0f1115,
+        up: 0x5cf6ec,
+        overloaded: 0xf0bd2b,
+        shut_down: 0x9c9ccf,
+        crashed: 0xff7e87,
+        mega: 0x5682ef,
+        halo: 0x5cf6ec,
+        link: 0x94a3b8,
+        attempt_ok: 0x57f789,
+        attempt_failed: 0xd4525e,
     };
 
     /// A palette from ten `0xRRGGBB` values in field order; `None` if there are not ten.

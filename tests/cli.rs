@@ -248,6 +248,9 @@ fn poster_draws_every_scenario_and_lists_them_for_the_element() {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{}", s.name);
         assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 160);
         assert_eq!(v[s.name]["file"], format!("{}.png", s.name));
+        assert_eq!(v[s.name]["dark"], format!("{}-dark.png", s.name));
+        let dark = std::fs::read(dir.join(format!("{}-dark.png", s.name))).unwrap();
+        assert_ne!(dark, png, "{}: the dark poster is the light one", s.name);
         assert_eq!(v[s.name]["t_s"], s.poster_s);
         assert_eq!(v[s.name]["title"], s.title);
     }

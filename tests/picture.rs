@@ -55,3 +55,32 @@ fn each_state_covers_the_share_of_the_picture_it_has_of_the_supernodes() {
         }
     }
 }
+
+/// The colours the CLI draws posters with are the element's own (www/element-css.js), in both
+/// themes: the stylesheet is where they are chosen (and checked for colour-vision deficiencies).
+#[test]
+fn the_posters_palettes_are_the_stylesheets() {
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/element-css.js")).unwrap();
+    let dark_start = css.find("const DARK = `").unwrap();
+    let light_start = css.find("export const CSS = `").unwrap();
+    let (dark, light) = (&css[dark_start..light_start], &css[light_start..]);
+    let var = |block: &str, name: &str| -> u32 {
+        let at = block.find(&format!("{name}: #")).unwrap_or_else(|| panic!("{name}")) + name.len() + 3;
+        u32::from_str_radix(&block[at..at + 6], 16).unwrap()
+    };
+    for (block, pal) in [(dark, Palette::DARK), (light, Palette::LIGHT)] {
+        let want = Palette {
+            background: var(block, "--bg"),
+            up: var(block, "--sn-up"),
+            overloaded: var(block, "--sn-overloaded"),
+            shut_down: var(block, "--sn-shut-down"),
+            crashed: var(block, "--sn-crashed"),
+            mega: var(block, "--sn-mega"),
+            halo: var(block, "--sn-halo"),
+            link: var(block, "--sn-link"),
+            attempt_ok: var(block, "--attempt-ok"),
+            attempt_failed: var(block, "--attempt-failed"),
+        };
+        assert_eq!(pal, want);
+    }
+}

@@ -51,7 +51,7 @@ const rows = [
   { what: 'JavaScript fetched when its runs start (worker)', bytes: sum(worker), budget: null, files: worker.length, note: 'no budget set' },
   { what: 'WebAssembly module', bytes: gz(join(ROOT, 'pkg', 'supernode_sim_bg.wasm')), budget: 160 * KB, files: 1, note: '' },
   { what: 'Largest poster (one per instance, PNG)', bytes: largest, budget: 150 * KB, files: posters.length,
-    note: posters.length ? `${posters.length} scenarios, ${kb(posters.reduce((a, f) => a + statSync(f).size, 0))} in all` : 'none: run `make pkg`' },
+    note: posters.length ? `light and dark for each scenario, ${kb(posters.reduce((a, f) => a + statSync(f).size, 0))} in all` : 'none: run `make pkg`' },
 ];
 
 const width = Math.max(...rows.map((r) => r.what.length));

@@ -49,6 +49,9 @@ const POSTER_CSS = `
 .loading .play { animation: pulse 1s ease-in-out infinite alternate; }
 @keyframes pulse { from { opacity: 1; } to { opacity: .45; } }
 @media (prefers-reduced-motion: reduce) { .loading .play { animation: none; } }
+.poster.dark { border-color: #2a313b; background: #0f1115; }
+.poster.dark .play { background: #5682ef; }
+.poster.dark .label { background: #161a20ee; color: #e6e8eb; }
 .failed { padding: 12px; border: 1px solid #d83e4a; border-radius: 8px; background: #fff5f5; }
 `;
 
@@ -131,7 +134,7 @@ export class SupernodeSim extends HTMLElement {
 
   attributeChangedCallback(name, oldV, newV) {
     if (this.#upgraded) return Impl.prototype.attributeChangedCallback.call(this, name, oldV, newV);
-    if (name === 'scenario' || name === 'poster' || name === 'height') this.#drawPoster();
+    if (name === 'scenario' || name === 'poster' || name === 'height' || name === 'theme') this.#drawPoster();
     if ((name === 'loading' || name === 'reveal') && this.isConnected) {
       this.#near?.disconnect();
       this.connectedCallback();
@@ -149,7 +152,12 @@ export class SupernodeSim extends HTMLElement {
     const known = Object.hasOwn(POSTERS, scenario) ? POSTERS[scenario] : null;
     const given = this.getAttribute('poster')?.trim();
     const img = button.querySelector('img');
-    const src = given || (known ? new URL(known.file, POSTER_DIR).href : '');
+    // The theme as the attribute says, else as the reader's system asks (the host page's own dark
+    // mode is read once the element runs).
+    const theme = this.getAttribute('theme');
+    const dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+    button.classList.toggle('dark', dark);
+    const src = given || (known ? new URL(dark ? known.dark : known.file, POSTER_DIR).href : '');
     img.hidden = !src;
     if (src) img.src = src;
     else img.removeAttribute('src');

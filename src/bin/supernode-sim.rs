@@ -88,6 +88,10 @@ enum Command {
         /// Height in pixels, 64 to 4096.
         #[arg(long, default_value_t = 480, value_parser = clap::value_parser!(u32).range(64..=4096))]
         height: u32,
+        /// Colours: the element's light or dark theme (`--all` draws both: `<name>.png` and
+        /// `<name>-dark.png`).
+        #[arg(long, value_enum, default_value_t = Theme::Light)]
+        theme: Theme,
         /// The PNG file to write (with `--all`, the folder).
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
@@ -160,6 +164,23 @@ enum CompareFormat {
     Text,
     /// Both runs' summaries, the ratios and the sentence as JSON.
     Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Theme {
+    /// The element's light colours.
+    Light,
+    /// The element's dark colours.
+    Dark,
+}
+
+impl Theme {
+    fn palette(self) -> Palette {
+        match self {
+            Theme::Light => Palette::LIGHT,
+            Theme::Dark => Palette::DARK,
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -282,27 +303,33 @@ fn execute(cmd: Command) -> Result<(), Failure> {
         }
         Command::Run(args) => run_cmd(args),
         Command::Compare(args) => compare_cmd(args),
-        Command::Poster { scenario, all, t, seed, width, height, out: dest } => {
+        Command::Poster { scenario, all, t, seed, width, height, theme, out: dest } => {
             let list: Vec<scenarios::Scenario> = if all { scenarios::all() } else { vec![run::scenario(&scenario)?] };
             if all {
                 std::fs::create_dir_all(&dest).map_err(|e| Failure::Output(format!("cannot make the folder {}: {e}", dest.display())))?;
             }
+            let themes: &[Theme] = if all { &[Theme::Light, Theme::Dark] } else { std::slice::from_ref(&theme) };
             for s in &list {
                 let at = t.unwrap_or(s.poster_s);
-                let png = poster(s, seed, at, width, height)?;
-                let path = if all { dest.join(format!("{}.png", s.name)) } else { dest.clone() };
-                std::fs::write(&path, &png).map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))?;
-                let after = at - s.params.trigger.start_s;
-                let (sign, m) = if after < 0.0 { ('−', (-after / 60.0).round() as u64) } else { ('+', (after / 60.0).round() as u64) };
-                outln!(
-                    out,
-                    "{}: T{sign}{}:{:02} ({at} s), {width}×{height}, {} bytes → {}",
-                    s.name,
-                    m / 60,
-                    m % 60,
-                    png.len(),
-                    path.display()
-                );
+                let mut w = run::world(s, s.params.clone(), seed)?;
+                w.run_until(at);
+                for &th in themes {
+                    let png = poster(&w, th.palette(), width, height);
+                    let path = if all { dest.join(poster_file(s.name, th)) } else { dest.clone() };
+                    std::fs::write(&path, &png).map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))?;
+                    let after = at - s.params.trigger.start_s;
+                    let (sign, m) =
+                        if after < 0.0 { ('−', (-after / 60.0).round() as u64) } else { ('+', (after / 60.0).round() as u64) };
+                    outln!(
+                        out,
+                        "{}: T{sign}{}:{:02} ({at} s), {width}×{height}, {} bytes → {}",
+                        s.name,
+                        m / 60,
+                        m % 60,
+                        png.len(),
+                        path.display()
+                    );
+                }
             }
             if all {
                 // The list the element's module imports, so that it asks only for posters that exist.
@@ -522,14 +549,20 @@ fn run_cmd(a: RunArgs) -> Result<(), Failure> {
 }
 
 /// Writes text to standard output; a closed pipe (`| head`) is not an error worth a message.
-/// Scenario `s`'s picture at simulated second `t_s` (seed `seed`) as a `width`×`height` PNG, in
-/// the light palette, without the reconnect particles (a still has no motion to show).
-fn poster(s: &scenarios::Scenario, seed: u64, t_s: f64, width: u32, height: u32) -> Result<Vec<u8>, Failure> {
-    let mut w = run::world(s, s.params.clone(), seed)?;
-    w.run_until(t_s);
+/// The world's picture as a `width`×`height` PNG in `pal`, without the reconnect particles (a
+/// still has no motion to show).
+fn poster(w: &supernode_sim::World, pal: Palette, width: u32, height: u32) -> Vec<u8> {
     let mut frame = Frame::new(width, height, 1.0);
-    frame.draw(&w, &Palette::LIGHT, DrawOptions::default());
-    Ok(supernode_sim::png::encode_rgba(frame.width(), frame.height(), frame.pixels()))
+    frame.draw(w, &pal, DrawOptions::default());
+    supernode_sim::png::encode_rgba(frame.width(), frame.height(), frame.pixels())
+}
+
+/// A poster's file name in `poster --all`'s folder.
+fn poster_file(name: &str, theme: Theme) -> String {
+    match theme {
+        Theme::Light => format!("{name}.png"),
+        Theme::Dark => format!("{name}-dark.png"),
+    }
 }
 
 /// The JavaScript module listing the posters `poster --all` drew: for each scenario, its file,
@@ -541,7 +574,14 @@ fn posters_module(list: &[scenarios::Scenario], width: u32, height: u32) -> Stri
         .map(|s| {
             (
                 s.name.to_string(),
-                serde_json::json!({"file": format!("{}.png", s.name), "title": s.title, "t_s": s.poster_s, "width": width, "height": height}),
+                serde_json::json!({
+                    "file": poster_file(s.name, Theme::Light),
+                    "dark": poster_file(s.name, Theme::Dark),
+                    "title": s.title,
+                    "t_s": s.poster_s,
+                    "width": width,
+                    "height": height
+                }),
             )
         })
         .collect();

@@ -62,6 +62,13 @@ test('three lazy instances: the first poster shows at once, each starts as it is
   await page.waitForTimeout(1000);
   assert.equal(await page.evaluate(() => document.getElementById('c').snapshot()), null);
   await page.screenshot({ path: join(SHOTS, 'lazy-poster.png') });
+  // In a dark theme, the dark poster.
+  const dark = await page.evaluate(() => {
+    const el = document.getElementById('c');
+    el.setAttribute('theme', 'dark');
+    return el.shadowRoot.querySelector('.poster img').src;
+  });
+  assert.match(dark, /\/pkg\/posters\/lesson-jitter-dark\.png$/);
   // …then Enter on its poster (a button) starts it, playing.
   await page.evaluate(() => document.getElementById('c').shadowRoot.querySelector('.poster').focus());
   await page.keyboard.press('Enter');
