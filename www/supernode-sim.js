@@ -201,10 +201,20 @@ export class SupernodeSim extends HTMLElement {
     return this.#reveal(false).then(() => this.ready).then(() => this[name](...args));
   }
 
-  /** The same for a method that returns nothing: a failure to start is shown in the element's own
-   * panel, so nothing is left unhandled. */
+  /** The same for a method that returns nothing: a bad argument (which the running element would
+   * have thrown at once) is reported in the console; a failure to start is shown in the element's
+   * own panel. */
   #later(name, args) {
-    this.#after(name, args).catch(() => {});
+    this.#reveal(false).then(() => this.ready).then(
+      () => {
+        try {
+          this[name](...args);
+        } catch (e) {
+          console.error(`supernode-sim: ${name}(): ${e?.message ?? e}`);
+        }
+      },
+      () => {},
+    );
   }
 
   // ---- the API before the instance is revealed (the revealed element's own replace these) --

@@ -113,5 +113,17 @@ test('loading="eager" with reveal="interaction" fetches the code at once and wai
   assert.equal(out.t, 600);
   assert.match(out.errors, /loading: 'soon' is not allowed; allowed: one of lazy, eager/);
   assert.deepEqual(errors, []);
+  // A bad argument to a method called before the element ran is reported, not lost.
+  await page.evaluate(async () => {
+    const el = document.createElement('supernode-sim');
+    el.setAttribute('scenario', 'lesson-jitter');
+    el.setAttribute('reveal', 'interaction');
+    document.body.append(el);
+    el.seek(-5);
+    await el.ready;
+    await new Promise((r) => setTimeout(r, 200));
+  });
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0], /supernode-sim: seek\(\): seek\(t_s\): time: '-5' is not allowed/);
   await page.close();
 });
