@@ -100,7 +100,6 @@ class Stamp {
 Object.setPrototypeOf(Stamp.prototype, SupernodeSim.prototype);
 
 export class SupernodeSimElement extends Stamp {
-
   #root;
   #els = {};
   #meta = null;

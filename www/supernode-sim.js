@@ -33,10 +33,17 @@ const POSTER_DIR = new URL('../pkg/posters/', import.meta.url);
 const POSTER_MARK = 'supernode-sim:poster';
 /** The picture's height when the `height` attribute does not say (as the element's stylesheet). */
 const DEFAULT_HEIGHT_PX = 520;
+/** What the element adds to its picture's height with controls (toolbar and timeline), and in a
+ * narrow column (its legend, under the picture; its toolbar on two lines): measured, and held by
+ * a browser test. */
+const CONTROLS_EXTRA_PX = 121;
+const NARROW_LEGEND_PX = 95;
+const NARROW_TOOLBAR_PX = 56;
 
 const POSTER_CSS = `
-:host { display: block; position: relative; font: 14px/1.4 system-ui, sans-serif; color: #1b1b1b; }
-.poster { all: unset; box-sizing: border-box; display: block; position: relative; width: 100%; height: var(--poster-h);
+:host { display: block; position: relative; font: 14px/1.4 system-ui, sans-serif; color: #1b1b1b; container-type: inline-size; }
+.poster { all: unset; box-sizing: border-box; display: block; position: relative; width: 100%;
+  height: calc(var(--poster-h) + var(--poster-extra, 2px));
   border: 1px solid #d8d8d2; border-radius: 8px; background: #fbfbf8; overflow: hidden; cursor: pointer; }
 .poster:focus-visible { outline: 3px solid #0d45ce; outline-offset: 2px; }
 .poster img { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; }
@@ -52,6 +59,9 @@ const POSTER_CSS = `
 .poster.dark { border-color: #2a313b; background: #0f1115; }
 .poster.dark .play { background: #5682ef; }
 .poster.dark .label { background: #161a20ee; color: #e6e8eb; }
+/* Where the element will put its legend under the picture (a narrow column), the poster is as
+   tall too, so the page does not move when the element starts (a test compares the heights). */
+@container (max-width: 500px) { .poster { height: calc(var(--poster-h) + var(--poster-extra, 2px) + var(--poster-narrow, 95px)); } }
 .failed { padding: 12px; border: 1px solid #d83e4a; border-radius: 8px; background: #fff5f5; }
 `;
 
@@ -134,7 +144,7 @@ export class SupernodeSim extends HTMLElement {
 
   attributeChangedCallback(name, oldV, newV) {
     if (this.#upgraded) return Impl.prototype.attributeChangedCallback.call(this, name, oldV, newV);
-    if (name === 'scenario' || name === 'poster' || name === 'height' || name === 'theme') this.#drawPoster();
+    if (['scenario', 'poster', 'height', 'theme', 'controls'].includes(name)) this.#drawPoster();
     if ((name === 'loading' || name === 'reveal') && this.isConnected) {
       this.#near?.disconnect();
       this.connectedCallback();
@@ -164,6 +174,11 @@ export class SupernodeSim extends HTMLElement {
     img.alt = known ? `${known.title}: the network at its most telling moment` : '';
     const h = Number.parseFloat(this.getAttribute('height') ?? '');
     button.style.setProperty('--poster-h', `${Number.isFinite(h) && h >= 120 && h <= 4000 ? h : DEFAULT_HEIGHT_PX}px`);
+    // What the element adds around its picture: the toolbar and the timeline with controls (for
+    // `full`, the read-outs and the chart add more, which a poster does not guess).
+    const bare = this.getAttribute('controls') === 'none';
+    button.style.setProperty('--poster-extra', `${bare ? 2 : CONTROLS_EXTRA_PX}px`);
+    button.style.setProperty('--poster-narrow', `${bare ? NARROW_LEGEND_PX : NARROW_LEGEND_PX + NARROW_TOOLBAR_PX}px`);
     const title = known ? known.title : scenario;
     button.setAttribute('aria-label', `Start the simulation: ${title}`);
     button.querySelector('.label').textContent = `▶ Run the simulation · ${title}`;

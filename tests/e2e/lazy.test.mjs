@@ -127,3 +127,38 @@ test('loading="eager" with reveal="interaction" fetches the code at once and wai
   assert.match(errors[0], /supernode-sim: seek\(\): seek\(t_s\): time: '-5' is not allowed/);
   await page.close();
 });
+
+test('the poster is as tall as the element it turns into (controls none and minimal, wide and narrow): the page does not move when it starts', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/blank.html`);
+  const heights = await page.evaluate(async () => {
+    await import('/www/supernode-sim.js');
+    const res = {};
+    for (const controls of ['none', 'minimal']) {
+      for (const width of [1200, 375]) {
+        for (const height of ['300', null]) {
+          const box = document.createElement('div');
+          box.style.width = `${width}px`;
+          const el = document.createElement('supernode-sim');
+          el.setAttribute('controls', controls);
+          if (height) el.setAttribute('height', height);
+          el.setAttribute('scenario', 'lesson-jitter');
+          el.setAttribute('reveal', 'interaction');
+          box.append(el);
+          document.body.append(box);
+          await new Promise((r) => setTimeout(r, 100));
+          const poster = el.getBoundingClientRect().height;
+          await el.reveal();
+          await new Promise((r) => setTimeout(r, 500));
+          res[`controls=${controls}, ${width} px wide, height=${height}`] = [poster, el.getBoundingClientRect().height];
+          box.remove();
+        }
+      }
+    }
+    return res;
+  });
+  for (const [what, [poster, running]] of Object.entries(heights)) {
+    assert.ok(Math.abs(poster - running) <= 4, `${what}: poster ${poster} px, running ${running} px`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
