@@ -84,11 +84,17 @@ export class SupernodeSim extends HTMLElement {
   /** Resolves once the instance is revealed (its code loaded and it turned into an instance). */
   #upgradedSignal;
   #markUpgraded;
+  #markFailed;
   #near = null;
 
   constructor() {
     super();
-    this.#upgradedSignal = new Promise((resolve) => (this.#markUpgraded = resolve));
+    this.#upgradedSignal = new Promise((resolve, reject) => {
+      this.#markUpgraded = resolve;
+      this.#markFailed = reject;
+    });
+    // Nobody has to wait for it: a failure is shown in place of the poster.
+    this.#upgradedSignal.catch(() => {});
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = POSTER_CSS;
@@ -123,7 +129,8 @@ export class SupernodeSim extends HTMLElement {
     // `loading` says when to fetch the code (eager: now; lazy: near the viewport), `reveal`
     // whether it then starts by itself (auto) or waits for the reader (interaction).
     const auto = this.getAttribute('reveal') !== 'interaction';
-    const when = () => (auto ? this.#reveal(false) : loadImpl().catch(() => {}));
+    // A failure to load shows in place of the poster (and rejects `ready`).
+    const when = () => (auto ? this.#reveal(false) : loadImpl()).catch(() => {});
     if (this.getAttribute('loading') === 'eager') {
       when();
       return;
@@ -198,6 +205,7 @@ export class SupernodeSim extends HTMLElement {
         box.setAttribute('role', 'alert');
         box.textContent = `Could not load the simulation's code (${e?.message ?? e}).`;
         this.shadowRoot.querySelector('.poster')?.replaceWith(box);
+        this.#markFailed(e);
         throw e;
       }
       Object.setPrototypeOf(this, Impl.prototype);
@@ -239,7 +247,8 @@ export class SupernodeSim extends HTMLElement {
     return this.#reveal(false).then(() => this.ready);
   }
 
-  /** Settles once the instance is revealed and its first run is built. It does not reveal it. */
+  /** Settles once the instance is revealed and its first run is built (rejects if its code could
+   * not load). It does not reveal it. */
   get ready() {
     return this.#upgradedSignal.then(() => this.ready);
   }

@@ -162,3 +162,20 @@ test('the poster is as tall as the element it turns into (controls none and mini
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('when the element\'s code cannot load, the poster says so in its place and `ready` rejects', async () => {
+  const page = await env.ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/www/element.js', (route) => route.abort());
+  await page.goto(`${env.server.base}/tests/e2e/fixtures/lazy.html`);
+  const out = await page.evaluate(async () => {
+    const el = document.getElementById('a');
+    const ready = await el.ready.then(() => 'resolved', (e) => `rejected: ${e?.message ?? e}`);
+    return { ready, shown: el.shadowRoot.querySelector('.failed')?.textContent ?? null };
+  });
+  assert.match(out.ready, /^rejected/);
+  assert.match(out.shown, /Could not load the simulation's code/);
+  assert.deepEqual(errors, [], 'no uncaught error');
+  await page.close();
+});
