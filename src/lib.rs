@@ -12,6 +12,7 @@ pub mod history;
 pub mod inputs;
 pub mod model;
 pub mod png;
+pub mod posters;
 pub mod render;
 pub mod run;
 pub mod scenarios;

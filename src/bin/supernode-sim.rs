@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use supernode_sim::inputs::{self, Checked};
+use supernode_sim::model::narration::relative_time;
 use supernode_sim::model::params::{ParamError, FIELDS};
 use supernode_sim::model::Params;
-use supernode_sim::render::{DrawOptions, Frame, Palette};
+use supernode_sim::posters::{self, Theme};
 use supernode_sim::run::{self, DEFAULT_SEED};
 use supernode_sim::{actions, compare, scenarios};
 
@@ -90,8 +91,8 @@ enum Command {
         height: u32,
         /// Colours: the element's light or dark theme (`--all` draws both: `<name>.png` and
         /// `<name>-dark.png`).
-        #[arg(long, value_enum, default_value_t = Theme::Light)]
-        theme: Theme,
+        #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
+        theme: ThemeArg,
         /// The PNG file to write (with `--all`, the folder).
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
@@ -166,19 +167,20 @@ enum CompareFormat {
     Json,
 }
 
+/// The element's colour theme, as the CLI takes it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-enum Theme {
+enum ThemeArg {
     /// The element's light colours.
     Light,
     /// The element's dark colours.
     Dark,
 }
 
-impl Theme {
-    fn palette(self) -> Palette {
-        match self {
-            Theme::Light => Palette::LIGHT,
-            Theme::Dark => Palette::DARK,
+impl From<ThemeArg> for Theme {
+    fn from(t: ThemeArg) -> Theme {
+        match t {
+            ThemeArg::Light => Theme::Light,
+            ThemeArg::Dark => Theme::Dark,
         }
     }
 }
@@ -308,33 +310,24 @@ fn execute(cmd: Command) -> Result<(), Failure> {
             if all {
                 std::fs::create_dir_all(&dest).map_err(|e| Failure::Output(format!("cannot make the folder {}: {e}", dest.display())))?;
             }
-            let themes: &[Theme] = if all { &[Theme::Light, Theme::Dark] } else { std::slice::from_ref(&theme) };
+            let one = [Theme::from(theme)];
+            let themes: &[Theme] = if all { &Theme::ALL } else { &one };
             for s in &list {
                 let at = t.unwrap_or(s.poster_s);
                 let mut w = run::world(s, s.params.clone(), seed)?;
                 w.run_until(at);
                 for &th in themes {
-                    let png = poster(&w, th.palette(), width, height);
-                    let path = if all { dest.join(poster_file(s.name, th)) } else { dest.clone() };
+                    let png = posters::draw(&w, th, width, height);
+                    let path = if all { dest.join(posters::file_name(s.name, th)) } else { dest.clone() };
                     std::fs::write(&path, &png).map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))?;
-                    let after = at - s.params.trigger.start_s;
-                    let (sign, m) =
-                        if after < 0.0 { ('−', (-after / 60.0).round() as u64) } else { ('+', (after / 60.0).round() as u64) };
-                    outln!(
-                        out,
-                        "{}: T{sign}{}:{:02} ({at} s), {width}×{height}, {} bytes → {}",
-                        s.name,
-                        m / 60,
-                        m % 60,
-                        png.len(),
-                        path.display()
-                    );
+                    let when = relative_time(at, s.params.trigger.start_s);
+                    outln!(out, "{}: {when} ({at} s), {width}×{height}, {} bytes → {}", s.name, png.len(), path.display());
                 }
             }
             if all {
                 // The list the element's module imports, so that it asks only for posters that exist.
                 let path = dest.join("posters.js");
-                std::fs::write(&path, posters_module(&list, width, height))
+                std::fs::write(&path, posters::list_module(&list, width, height))
                     .map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))?;
                 outln!(out, "the list → {}", path.display());
             }
@@ -549,48 +542,6 @@ fn run_cmd(a: RunArgs) -> Result<(), Failure> {
 }
 
 /// Writes text to standard output; a closed pipe (`| head`) is not an error worth a message.
-/// The world's picture as a `width`×`height` PNG in `pal`, without the reconnect particles (a
-/// still has no motion to show).
-fn poster(w: &supernode_sim::World, pal: Palette, width: u32, height: u32) -> Vec<u8> {
-    let mut frame = Frame::new(width, height, 1.0);
-    frame.draw(w, &pal, DrawOptions::default());
-    supernode_sim::png::encode_rgba(frame.width(), frame.height(), frame.pixels())
-}
-
-/// A poster's file name in `poster --all`'s folder.
-fn poster_file(name: &str, theme: Theme) -> String {
-    match theme {
-        Theme::Light => format!("{name}.png"),
-        Theme::Dark => format!("{name}-dark.png"),
-    }
-}
-
-/// The JavaScript module listing the posters `poster --all` drew: for each scenario, its file,
-/// its title (for the poster's label and text) and the moment drawn. Generated, so the scenario
-/// list stays defined once (here, in Rust).
-fn posters_module(list: &[scenarios::Scenario], width: u32, height: u32) -> String {
-    let entries: serde_json::Map<String, serde_json::Value> = list
-        .iter()
-        .map(|s| {
-            (
-                s.name.to_string(),
-                serde_json::json!({
-                    "file": poster_file(s.name, Theme::Light),
-                    "dark": poster_file(s.name, Theme::Dark),
-                    "title": s.title,
-                    "t_s": s.poster_s,
-                    "width": width,
-                    "height": height
-                }),
-            )
-        })
-        .collect();
-    format!(
-        "// Generated by `supernode-sim poster --all` (make pkg): the posters in this folder, by scenario.\nexport const POSTERS = {};\n",
-        serde_json::Value::Object(entries)
-    )
-}
-
 fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
