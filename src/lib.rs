@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod compare;
 pub mod controls;
+pub mod follow;
 pub mod history;
 pub mod inputs;
 pub mod model;

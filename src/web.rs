@@ -11,11 +11,12 @@ use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::actions::{self, Intervention, Session, Toggled};
+use crate::follow::Story;
 use crate::history::{History, DEFAULT_BUDGET_BYTES};
 use crate::inputs;
 use crate::model::params::{field_spec, FieldKind, Params, FIELDS};
 use crate::model::{SnState, COLUMNS};
-use crate::render::{DrawOptions, Frame, Palette};
+use crate::render::{DrawOptions, Frame, Palette, View};
 use crate::run;
 use crate::scenarios::{self, Scenario};
 
@@ -204,6 +205,8 @@ pub struct Sim {
     history: History,
     frame: Frame,
     palette: Palette,
+    /// The supernode followed, and its story so far.
+    story: Option<Story>,
 }
 
 #[wasm_bindgen]
@@ -217,7 +220,7 @@ impl Sim {
         let p = params_with(&s, overrides_json)?;
         let session = Session::new(s, p, seed).map_err(js_err)?;
         let history = History::new(&session, DEFAULT_BUDGET_BYTES);
-        Ok(Sim { session, history, frame: Frame::new(640, 480, 1.0), palette: Palette::LIGHT })
+        Ok(Sim { session, history, frame: Frame::new(640, 480, 1.0), palette: Palette::LIGHT, story: None })
     }
 
     /// The scenario's name.
@@ -287,7 +290,17 @@ impl Sim {
 
     /// Advances by up to `ticks` simulated seconds (stopping at 720 h); returns how many ran.
     pub fn step(&mut self, ticks: u32) -> u32 {
-        self.history.step(&mut self.session, ticks)
+        let Some(story) = &mut self.story else { return self.history.step(&mut self.session, ticks) };
+        // Following a supernode: its story is read after every tick, so each event has its second.
+        let mut ran = 0;
+        while ran < ticks {
+            if self.history.step(&mut self.session, 1) == 0 {
+                break;
+            }
+            story.observe(self.session.world());
+            ran += 1;
+        }
+        ran
     }
 
     /// Sets the memory budget of this run's saved marks, in bytes (at most the default, 56 MB);
@@ -304,7 +317,15 @@ impl Sim {
 
     /// Runs to simulated time `t_s` (used to reproduce a shared run at its time).
     pub fn run_until(&mut self, t_s: f64) {
-        self.history.run_until(&mut self.session, t_s);
+        if self.story.is_some() {
+            while self.time_s() < t_s {
+                if self.step(((t_s - self.time_s()).ceil() as u32).max(1)) == 0 {
+                    break;
+                }
+            }
+        } else {
+            self.history.run_until(&mut self.session, t_s);
+        }
     }
 
     /// Goes to the latest mark at or before `t_s` if that is nearer than going on from here
@@ -315,6 +336,9 @@ impl Sim {
         match self.history.restore(&self.session, t_s) {
             Some(s) => {
                 self.session = s;
+                if let Some(story) = &mut self.story {
+                    story.rewind(self.session.world());
+                }
                 true
             }
             None => false,
@@ -392,6 +416,68 @@ impl Sim {
         self.frame.height()
     }
 
+    /// Sets where the picture looks: zoom (1 = the whole overlay, at most 64), the point of the
+    /// overlay's unit square at the middle, and whether the supernodes stand grouped by state.
+    /// `animate`: the change between the map and the groups glides.
+    pub fn set_view(&mut self, zoom: f64, centre_x: f64, centre_y: f64, by_state: bool, animate: bool) {
+        let v = View { zoom: zoom as f32, centre_x: centre_x as f32, centre_y: centre_y as f32, by_state };
+        self.frame.set_view(v, animate);
+    }
+
+    /// Zooms by `factor` about a point of the canvas (device pixels), which stays over the same
+    /// place of the overlay.
+    pub fn zoom_about(&mut self, factor: f64, x: f64, y: f64) {
+        self.frame.zoom_about(factor as f32, x as f32, y as f32);
+    }
+
+    /// Moves the picture by `(dx, dy)` device pixels.
+    pub fn pan(&mut self, dx: f64, dy: f64) {
+        self.frame.pan(dx as f32, dy as f32);
+    }
+
+    /// Where the picture looks, as JSON: `zoom`, `centre_x`, `centre_y`, `by_state`,
+    /// `clients_shown` (zoomed in far enough to draw each client), `animating` (the supernodes
+    /// are gliding), and while grouped, `groups`: each state's `state`, `label`, `count` and
+    /// where its label goes (`x`, `y`, device pixels).
+    pub fn view(&self) -> String {
+        let v = self.frame.view();
+        let w = self.session.world();
+        let groups: Vec<_> = self
+            .frame
+            .groups()
+            .into_iter()
+            .map(|(s, n, x, y)| json!({"state": format!("{s:?}").to_lowercase(), "label": s.label(), "count": n, "x": x, "y": y}))
+            .collect();
+        json!({"zoom": v.zoom, "centre_x": v.centre_x, "centre_y": v.centre_y, "by_state": v.by_state,
+               "clients_shown": self.frame.clients_shown(w), "animating": self.frame.animating(), "groups": groups})
+        .to_string()
+    }
+
+    /// Follows supernode `i` (its story is told from now on), or stops following (`-1`). The
+    /// error names the allowed range.
+    pub fn follow(&mut self, i: f64) -> Result<(), JsError> {
+        if i == -1.0 {
+            self.story = None;
+            return Ok(());
+        }
+        let n = self.session.world().supernodes().len();
+        if !(i.fract() == 0.0 && i >= 0.0 && (i as usize) < n) {
+            return Err(js_err(format!("follow: {i} is not a supernode of this run; allowed: 0 to {}", n.saturating_sub(1))));
+        }
+        if self.story.as_ref().map(|s| s.index()) != Some(i as usize) {
+            self.story = Story::new(self.session.world(), i as usize);
+        }
+        Ok(())
+    }
+
+    /// The followed supernode's story as JSON (`{index, lines: [{t_s, time, text}]}`), or `null`.
+    pub fn story(&self) -> String {
+        match &self.story {
+            Some(s) => s.to_json(self.session.world().params().trigger.start_s),
+            None => "null".into(),
+        }
+    }
+
     /// The supernode under a point of the canvas (device pixels), or -1.
     pub fn hit(&self, x: f64, y: f64) -> i32 {
         self.frame.hit(self.session.world(), x as f32, y as f32).map_or(-1, |i| i as i32)
@@ -408,7 +494,7 @@ impl Sim {
         }
         let h = sn.get(i);
         let state = if h.state == SnState::Up && sn.overloaded(i) { "overloaded" } else { h.state.describe() };
-        let (x, y) = self.frame.to_px(sn.x[i], sn.y[i]);
+        let (x, y) = self.frame.sn_px(self.session.world(), i);
         json!({"index": i, "kind": h.kind.describe(), "state": state, "clients": h.clients, "max_clients": h.max_clients,
                "queued": h.queue, "capacity_per_s": h.capacity_per_s, "load_per_s": sn.load_per_s(i),
                "load_average_ratio": h.load_avg / h.capacity_per_s.max(1e-6), "x": x, "y": y})
@@ -421,6 +507,9 @@ impl Sim {
         let done = self.session.toggle(i);
         if done != Toggled::Nothing {
             self.history.branch(&self.session);
+            if let Some(story) = &mut self.story {
+                story.observe(self.session.world());
+            }
         }
         match done {
             Toggled::Crashed => "crashed".into(),

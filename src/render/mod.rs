@@ -1,11 +1,21 @@
 //! The overlay picture: supernodes as dots, links, the client halo and reconnect attempts as
 //! particles, drawn as pixels into one RGBA buffer that the page puts on its canvas at once.
+//! Zoomed in far enough, each client appears around its supernode, with its link, and the
+//! supernodes show their load and their failsafe's window ([`detail`]); a toggle groups the
+//! supernodes by state ([`groups`]); [`view`] holds where the picture looks.
 //!
 //! Pure Rust (no web crates), so it is tested and timed natively. It only reads the world, and
 //! draws its particles with its own random stream: drawing never changes a run.
 
+pub mod detail;
+pub mod groups;
+mod particles;
+pub mod view;
+
 use crate::model::rng::SimRng;
 use crate::model::{SnState, World};
+use groups::Layout;
+pub use view::View;
 
 /// Colours as `0xRRGGBB`, in the order the page passes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,22 +92,7 @@ impl Palette {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Particle {
-    x0: f32,
-    y0: f32,
-    x1: f32,
-    y1: f32,
-    age_s: f32,
-    ok: bool,
-}
-
-/// How long a particle takes to fly, in real seconds.
-const PARTICLE_LIFE_S: f32 = 0.9;
-/// Most particles on screen.
-pub const MAX_PARTICLES: usize = 3000;
-
-/// A frame buffer and what persists between frames (particles).
+/// A frame buffer and what persists between frames (particles, the view and its glide).
 #[derive(Clone, Debug)]
 pub struct Frame {
     width: u32,
@@ -105,9 +100,19 @@ pub struct Frame {
     dpr: f32,
     pixels: Vec<u8>,
     density: Vec<f32>,
-    particles: Vec<Particle>,
+    particles: Vec<particles::Particle>,
+    walks: Vec<particles::Walk>,
     spawn_carry: f32,
     rng: SimRng,
+    view: View,
+    /// How far the supernodes have glided from the map (0) to their groups (1).
+    glide: f32,
+    /// Each supernode's place in the last frame (device pixels).
+    pos: Vec<(f32, f32)>,
+    /// Supernodes within the picture (or near its edge) in the last frame.
+    visible: Vec<u32>,
+    /// The by-state layout of the last frame, while grouped.
+    layout: Option<Layout>,
 }
 
 /// What to draw besides the network itself.
@@ -136,8 +141,14 @@ impl Frame {
             pixels: Vec::new(),
             density: Vec::new(),
             particles: Vec::new(),
+            walks: Vec::new(),
             spawn_carry: 0.0,
             rng: SimRng::new(0x5eed_f00d),
+            view: View::default(),
+            glide: 0.0,
+            pos: Vec::new(),
+            visible: Vec::new(),
+            layout: None,
         };
         f.resize(width, height, dpr);
         f
@@ -150,6 +161,85 @@ impl Frame {
         self.dpr = if dpr.is_finite() { dpr.clamp(0.5, 4.0) } else { 1.0 };
         self.pixels = vec![0; (self.width * self.height * 4) as usize];
         self.particles.clear();
+        self.walks.clear();
+    }
+
+    /// Where the picture looks. `animate`: a change between the map and the groups glides
+    /// (otherwise it jumps, as when a link opens the by-state view). Grouping resets the zoom.
+    pub fn set_view(&mut self, view: View, animate: bool) {
+        let mut v = view.clamped();
+        if v.by_state {
+            v = View { by_state: true, ..View::default() };
+        }
+        if !animate {
+            self.glide = if v.by_state { 1.0 } else { 0.0 };
+        }
+        if v.zoom != self.view.zoom || v.centre_x != self.view.centre_x || v.centre_y != self.view.centre_y {
+            self.particles.clear();
+            self.walks.clear();
+        }
+        self.view = v;
+    }
+
+    /// Where the picture looks.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// Zooms by `factor` about the device pixel `(x, y)`.
+    pub fn zoom_about(&mut self, factor: f32, x: f32, y: f32) {
+        let (side, ox, oy) = self.fit();
+        self.set_view(self.view.zoom_about(factor, x, y, side, ox, oy), true);
+    }
+
+    /// Moves the picture by `(dx, dy)` device pixels.
+    pub fn pan(&mut self, dx: f32, dy: f32) {
+        let (side, _, _) = self.fit();
+        self.set_view(self.view.pan(dx, dy, side), true);
+    }
+
+    /// Whether the supernodes are still gliding between the map and the groups (the page asks
+    /// for frames until they arrive, even while paused).
+    pub fn animating(&self) -> bool {
+        let target = if self.view.by_state { 1.0 } else { 0.0 };
+        self.glide != target
+    }
+
+    /// The mean distance between neighbouring supernodes on screen, in CSS pixels (what decides
+    /// whether clients are drawn).
+    pub fn spacing_css(&self, world: &World) -> f32 {
+        let (side, _, _) = self.fit();
+        side * self.view.zoom / (world.supernodes().peers.max(1) as f32).sqrt() / self.dpr
+    }
+
+    /// Whether this frame draws each client (zoomed in past [`detail::CLIENTS_AT_CSS`], on the map).
+    pub fn clients_shown(&self, world: &World) -> bool {
+        self.glide == 0.0 && !self.view.by_state && self.spacing_css(world) >= detail::CLIENTS_AT_CSS
+    }
+
+    /// The by-state groups as the page labels them: state, count and where the label goes
+    /// (device pixels), or nothing on the map.
+    pub fn groups(&self) -> Vec<(DrawnState, u32, f32, f32)> {
+        let Some(l) = &self.layout else { return Vec::new() };
+        let (side, ox, oy) = self.fit();
+        (0..5)
+            .map(|g| {
+                let (x, y) = l.label_at(g);
+                (l.columns[g].state, l.columns[g].count, ox + x * side, oy + y * side)
+            })
+            .collect()
+    }
+
+    /// Where supernode `i` stood in the last frame (device pixels); where it stands on the map
+    /// if no frame has been drawn.
+    pub fn sn_px(&self, world: &World, i: usize) -> (f32, f32) {
+        match self.pos.get(i) {
+            Some(&p) if self.pos.len() == world.supernodes().len() => p,
+            _ => {
+                let sn = world.supernodes();
+                self.to_px(sn.x[i], sn.y[i])
+            }
+        }
     }
 
     /// Width in device pixels.
@@ -171,10 +261,11 @@ impl Frame {
     /// frame, centred).
     pub fn to_px(&self, x: f32, y: f32) -> (f32, f32) {
         let (s, ox, oy) = self.fit();
-        (ox + x * s, oy + y * s)
+        self.view.place(x, y, s, ox, oy)
     }
 
-    fn fit(&self) -> (f32, f32, f32) {
+    /// The overlay's square in the frame at zoom 1: side, left and top (device pixels).
+    pub(crate) fn fit(&self) -> (f32, f32, f32) {
         let w = self.width as f32;
         let h = self.height as f32;
         let margin = 8.0 * self.dpr;
@@ -192,7 +283,7 @@ impl Frame {
             if sn.state[i] == SnState::Off {
                 continue;
             }
-            let (px, py) = self.to_px(sn.x[i], sn.y[i]);
+            let (px, py) = self.sn_px(world, i);
             let d = (px - x) * (px - x) + (py - y) * (py - y);
             if d < best_d {
                 best_d = d;
@@ -204,16 +295,91 @@ impl Frame {
 
     /// Draws the world.
     pub fn draw(&mut self, world: &World, pal: &Palette, opt: DrawOptions) {
+        self.advance_glide(opt.dt_real_s);
+        self.place_supernodes(world);
         self.clear(pal.background);
-        self.draw_halo(world, pal);
-        self.draw_links(world, pal);
-        if opt.particles {
-            self.update_particles(world, opt);
-            self.draw_particles(pal);
+        let on_map = self.glide == 0.0;
+        let clients = self.clients_shown(world);
+        if on_map {
+            if clients {
+                self.draw_clients(world, pal);
+            } else {
+                self.draw_halo(world, pal);
+            }
+            self.draw_links(world, pal, clients);
+        }
+        if opt.particles && on_map {
+            if clients {
+                self.particles.clear();
+                self.update_walks(world, opt);
+                self.draw_walks(pal);
+            } else {
+                self.walks.clear();
+                self.update_particles(world, opt);
+                self.draw_particles(pal);
+            }
         } else {
             self.particles.clear();
+            self.walks.clear();
         }
-        self.draw_supernodes(world, pal);
+        self.draw_supernodes(world, pal, clients);
+        if clients {
+            self.draw_gauges(world, pal);
+        }
+    }
+
+    /// Moves the glide between the map and the groups on by `dt` real seconds.
+    fn advance_glide(&mut self, dt: f32) {
+        let target = if self.view.by_state { 1.0 } else { 0.0 };
+        let step = dt.clamp(0.0, 0.1) / view::GLIDE_S;
+        self.glide = if self.glide < target { (self.glide + step).min(target) } else { (self.glide - step).max(target) };
+    }
+
+    /// Each supernode's place this frame: on the map through the view, in its group's column, or
+    /// on its way between them (each starts a little later or sooner than the next, so the
+    /// supernodes pour rather than jump). Also lists the ones within the picture.
+    fn place_supernodes(&mut self, world: &World) {
+        let sn = world.supernodes();
+        let n = sn.len();
+        let (side, ox, oy) = self.fit();
+        self.pos.clear();
+        self.pos.reserve(n);
+        self.visible.clear();
+        let v = self.view;
+        let margin = 40.0 * self.dpr;
+        let (w, h) = (self.width as f32, self.height as f32);
+        for i in 0..n {
+            let p = v.place(sn.x[i], sn.y[i], side, ox, oy);
+            self.pos.push(p);
+        }
+        if self.glide > 0.0 {
+            let mut counts = [0u32; 5];
+            let mut total = 0;
+            let states: Vec<Option<DrawnState>> = (0..n).map(|i| DrawnState::of(sn, i)).collect();
+            for s in states.iter().flatten() {
+                counts[groups::group_of(*s)] += 1;
+                total += 1;
+            }
+            let layout = Layout::new(counts, total);
+            let mut next = [0u32; 5];
+            for (i, s) in states.iter().enumerate() {
+                let Some(s) = s else { continue };
+                let g = groups::group_of(*s);
+                let (gx, gy) = layout.slot(g, next[g]);
+                next[g] += 1;
+                let t = view::ease(self.glide * 1.5 - 0.5 * groups::stagger(i));
+                let (mx, my) = self.pos[i];
+                self.pos[i] = (mx + (ox + gx * side - mx) * t, my + (oy + gy * side - my) * t);
+            }
+            self.layout = Some(layout);
+        } else {
+            self.layout = None;
+        }
+        for (i, &(x, y)) in self.pos.iter().enumerate() {
+            if x > -margin && y > -margin && x < w + margin && y < h + margin {
+                self.visible.push(i as u32);
+            }
+        }
     }
 
     fn clear(&mut self, c: u32) {
@@ -225,7 +391,7 @@ impl Frame {
     }
 
     #[inline]
-    fn blend(&mut self, x: i32, y: i32, c: [u8; 3], a: f32) {
+    pub(crate) fn blend(&mut self, x: i32, y: i32, c: [u8; 3], a: f32) {
         if x < 0 || y < 0 || x >= self.width as i32 || y >= self.height as i32 {
             return;
         }
@@ -237,7 +403,7 @@ impl Frame {
     }
 
     #[inline]
-    fn put(&mut self, x: i32, y: i32, c: [u8; 3]) {
+    pub(crate) fn put(&mut self, x: i32, y: i32, c: [u8; 3]) {
         if x < 0 || y < 0 || x >= self.width as i32 || y >= self.height as i32 {
             return;
         }
@@ -245,8 +411,8 @@ impl Frame {
         self.pixels[i..i + 3].copy_from_slice(&c);
     }
 
-    /// A small solid square (2 CSS pixels a side): a supernode.
-    fn square(&mut self, cx: f32, cy: f32, dpr: f32, c: [u8; 3]) {
+    /// A small solid square (`2 × dpr` device pixels a side): a supernode.
+    pub(crate) fn square(&mut self, cx: f32, cy: f32, dpr: f32, c: [u8; 3]) {
         let n = (2.0 * dpr).round().max(1.0) as i32;
         let x0 = (cx - n as f32 / 2.0).round() as i32;
         let y0 = (cy - n as f32 / 2.0).round() as i32;
@@ -266,21 +432,30 @@ impl Frame {
         self.density.resize(cols * rows, 0.0);
         let sn = world.supernodes();
         let mut occupied = 0usize;
-        for i in 0..sn.len() {
+        let mut peers_seen = 0usize;
+        for &i in &self.visible {
+            let i = i as usize;
             let c = sn.clients[i];
-            let (px, py) = self.to_px(sn.x[i], sn.y[i]);
+            let (px, py) = self.pos[i];
+            if px < 0.0 || py < 0.0 {
+                continue;
+            }
             let cx = ((px / cell) as usize).min(cols - 1);
             let cy = ((py / cell) as usize).min(rows - 1);
             let d = &mut self.density[cy * cols + cx];
-            if *d == 0.0 && sn.kind[i].is_peer() {
-                occupied += 1;
+            if sn.kind[i].is_peer() {
+                peers_seen += 1;
+                if *d == 0.0 {
+                    occupied += 1;
+                }
             }
             *d += c as f32 + 1e-3;
         }
-        // A cell at the mean density of a healthy network is shaded at about a third. The
-        // background under the halo is uniform, so each cell is one solid colour: blend once,
-        // fill its rows.
-        let reference = (world.params().clients.total as f32 / occupied.max(1) as f32).max(1.0);
+        // A cell at the mean density of a healthy network is shaded at about a third (the mean
+        // over the cells in the picture, so zooming in keeps the shade). The background under the
+        // halo is uniform, so each cell is one solid colour: blend once, fill its rows.
+        let per_peer = world.params().clients.total as f32 / sn.peers.max(1) as f32;
+        let reference = (per_peer * peers_seen as f32 / occupied.max(1) as f32).max(1.0);
         let halo = rgb(pal.halo);
         let bg = rgb(pal.background);
         let w = self.width as usize;
@@ -310,30 +485,39 @@ impl Frame {
     }
 
     /// A readable subset of the overlay's links: about 2,500 short links between serving
-    /// supernodes (links to supernodes that are down disappear, so the web thins as it fails).
-    fn draw_links(&mut self, world: &World, pal: &Palette) {
+    /// supernodes in the picture (links to supernodes that are down disappear, so the web thins
+    /// as it fails). `all`: zoomed in to the clients, every link of every supernode in the
+    /// picture.
+    fn draw_links(&mut self, world: &World, pal: &Palette, all: bool) {
         let sn = world.supernodes();
         let k = sn.neighbours_per;
         if k == 0 {
             return;
         }
-        let every = (sn.peers / 2500).max(1);
         let col = rgb(pal.link);
-        let mut i = 0;
-        while i < sn.len() {
-            if sn.is_up(i) {
-                let nb = sn.neighbours_of(i)[0] as usize;
-                if sn.is_up(nb) {
-                    let (x0, y0) = self.to_px(sn.x[i], sn.y[i]);
-                    let (x1, y1) = self.to_px(sn.x[nb], sn.y[nb]);
-                    self.line(x0, y0, x1, y1, col, 0.28);
+        let visible = std::mem::take(&mut self.visible);
+        let peers_seen = visible.iter().filter(|&&i| (i as usize) < sn.peers).count();
+        let every = if all { 1 } else { (peers_seen / 2500).max(1) };
+        let per = if all { k } else { 1 };
+        for (n, &i) in visible.iter().enumerate() {
+            let i = i as usize;
+            if (i < sn.peers && n % every != 0) || !sn.is_up(i) {
+                continue;
+            }
+            for &nb in &sn.neighbours_of(i)[..per] {
+                let nb = nb as usize;
+                // Each link once when all are drawn.
+                if sn.is_up(nb) && (!all || nb > i) {
+                    let (x0, y0) = self.pos[i];
+                    let (x1, y1) = self.pos[nb];
+                    self.line(x0, y0, x1, y1, col, if all { 0.45 } else { 0.28 });
                 }
             }
-            i += if i < sn.peers { every } else { 1 };
         }
+        self.visible = visible;
     }
 
-    fn line(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, c: [u8; 3], a: f32) {
+    pub(crate) fn line(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, c: [u8; 3], a: f32) {
         let dx = x1 - x0;
         let dy = y1 - y0;
         let n = dx.abs().max(dy.abs()).ceil().clamp(1.0, 4096.0) as i32;
@@ -346,90 +530,29 @@ impl Frame {
         }
     }
 
-    /// Reconnect attempts: particles fly from the client cloud to a supernode, more of them the
-    /// more attempts there are (square-root scale), green if the attempt succeeds, red if not.
-    fn update_particles(&mut self, world: &World, opt: DrawOptions) {
-        let dt = opt.dt_real_s.clamp(0.0, 0.25);
-        for p in &mut self.particles {
-            p.age_s += dt;
-        }
-        self.particles.retain(|p| p.age_s < PARTICLE_LIFE_S);
-        if !opt.running {
-            return;
-        }
-        let st = world.stats();
-        let rate = 5.0 * (st.connect_attempts.max(0.0) as f32).sqrt();
-        self.spawn_carry += rate * dt;
-        let n = (self.spawn_carry as usize).min(MAX_PARTICLES.saturating_sub(self.particles.len()));
-        self.spawn_carry -= self.spawn_carry.floor();
-        let ok_share = if st.connect_attempts > 0.0 { (st.logins / st.connect_attempts) as f32 } else { 1.0 };
-        let sn = world.supernodes();
-        let len = sn.len() as u64;
-        if len == 0 {
-            return;
-        }
-        for _ in 0..n {
-            // From a random point of the map (where the clients are)…
-            let a = self.rng.below(sn.peers.max(1) as u64) as usize;
-            let (sx, sy) = self.to_px(sn.x[a], sn.y[a]);
-            let jitter = 14.0 * self.dpr;
-            let x0 = sx + (self.rng.uniform() as f32 - 0.5) * jitter;
-            let y0 = sy + (self.rng.uniform() as f32 - 0.5) * jitter;
-            // …to a supernode in some host cache: a serving one if it succeeds.
-            let ok = (self.rng.uniform() as f32) < ok_share;
-            let mut b = self.rng.below(len) as usize;
-            for _ in 0..8 {
-                if sn.state[b] != SnState::Off && (!ok || sn.is_up(b)) {
-                    break;
-                }
-                b = self.rng.below(len) as usize;
-            }
-            let (x1, y1) = self.to_px(sn.x[b], sn.y[b]);
-            let age = self.rng.uniform() as f32 * 0.15;
-            self.particles.push(Particle { x0, y0, x1, y1, age_s: age, ok });
-        }
-    }
-
-    fn draw_particles(&mut self, pal: &Palette) {
-        let ok = rgb(pal.attempt_ok);
-        let bad = rgb(pal.attempt_failed);
-        let ps = std::mem::take(&mut self.particles);
-        let r = 1.1 * self.dpr;
-        for p in &ps {
-            let t = (p.age_s / PARTICLE_LIFE_S).clamp(0.0, 1.0);
-            // Failed attempts bounce back halfway.
-            let f = if p.ok { t } else { 0.6 * (1.0 - (2.0 * t - 1.0).abs()) };
-            let x = p.x0 + (p.x1 - p.x0) * f;
-            let y = p.y0 + (p.y1 - p.y0) * f;
-            let c = if p.ok { ok } else { bad };
-            let a = 0.85 * (1.0 - t * t);
-            let x0 = (x - r) as i32;
-            let y0 = (y - r) as i32;
-            let span = (2.0 * r).ceil() as i32;
-            for yy in y0..=y0 + span {
-                for xx in x0..=x0 + span {
-                    self.blend(xx, yy, c, a);
-                }
-            }
-        }
-        self.particles = ps;
-    }
-
-    /// Every supernode: coloured by state, sized by load (relative to capacity). Mega-supernodes
-    /// are larger and drawn last, on top.
     /// Every supernode the same small square (2 CSS pixels a side) in its state's colour, so that
     /// the share of the picture in each colour is the share of supernodes in that state: a bigger
     /// mark for some states would make them read as more common than they are (the overview must
     /// agree with the model; a test samples it). Load is what makes a supernode orange; how far
     /// over its capacity it is, the read-outs and the chart say.
-    fn draw_supernodes(&mut self, world: &World, pal: &Palette) {
+    /// Zoomed in to the clients, the squares grow with the room between supernodes (up to 8 CSS
+    /// pixels) and a promoted supernode has a hollow centre.
+    fn draw_supernodes(&mut self, world: &World, pal: &Palette, close: bool) {
         let sn = world.supernodes();
-        let d = self.dpr;
-        for i in 0..sn.len() {
+        let side = if close { detail::square_css(self.spacing_css(world)) } else { 2.0 };
+        let d = self.dpr * side / 2.0;
+        let bg = rgb(pal.background);
+        let visible = std::mem::take(&mut self.visible);
+        for &i in &visible {
+            let i = i as usize;
             let Some(state) = DrawnState::of(sn, i) else { continue };
-            let (x, y) = self.to_px(sn.x[i], sn.y[i]);
+            let (x, y) = self.pos[i];
             self.square(x, y, d, rgb(state.colour(pal)));
+            if close && sn.kind[i] == crate::model::SnKind::Promoted {
+                self.square(x, y, d * 0.4, bg);
+            }
         }
+        self.visible = visible;
     }
 }
 
@@ -459,6 +582,17 @@ impl DrawnState {
             SnState::Crashed => DrawnState::Crashed,
             SnState::Off => return None,
         })
+    }
+
+    /// Its name where the by-state view labels its group.
+    pub fn label(self) -> &'static str {
+        match self {
+            DrawnState::Up => "serving",
+            DrawnState::Overloaded => "overloaded",
+            DrawnState::ShutDown => "failsafe: out of the role",
+            DrawnState::Crashed => "crashed",
+            DrawnState::Mega => "mega-supernodes",
+        }
     }
 
     /// Its colour in `pal`.

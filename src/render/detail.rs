@@ -1,0 +1,155 @@
+//! The picture zoomed in to a neighbourhood: each client as a dot around its supernode with its
+//! link, each supernode's load as a bar and its failsafe's window as a ring that fills.
+//!
+//! Clients are drawn from the model's counts: supernode `i` with `c` clients has the dots of
+//! slots `0..c`, slot `k` always in the same place (a sunflower spiral sized to the most clients
+//! `i` holds), so a client seen now is the same dot a second later unless it left.
+
+use super::{rgb, Frame, Palette};
+use crate::model::World;
+
+/// The room between supernodes (CSS pixels) from which each client is drawn.
+pub const CLIENTS_AT_CSS: f32 = 24.0;
+/// Above this many client dots in the picture, only every n-th client's link is drawn.
+const LINKS_BUDGET: usize = 12_000;
+/// The golden angle, radians: consecutive slots spiral out without lining up.
+const GOLDEN: f32 = 2.399_963;
+
+/// A supernode's side at a given room between supernodes (CSS pixels): 2 in the overview, up to
+/// 8 close in.
+pub fn square_css(spacing_css: f32) -> f32 {
+    (2.0 + (spacing_css - CLIENTS_AT_CSS) / 8.0).clamp(3.0, 8.0)
+}
+
+/// How far clients spread from their supernode (device pixels).
+pub(super) fn reach_px(f: &Frame, world: &World) -> f32 {
+    0.42 * f.spacing_css(world) * f.dpr
+}
+
+impl Frame {
+    /// Where client slot `k` of supernode `i` is drawn (device pixels).
+    pub fn client_px(&self, world: &World, i: usize, k: u32) -> (f32, f32) {
+        let sn = world.supernodes();
+        let (x, y) = self.sn_px(world, i);
+        let room = sn.max_clients[i].max(sn.clients[i]).max(1) as f32;
+        let r = reach_px(self, world) * libm::sqrtf((k as f32 + 0.5) / room);
+        let a = k as f32 * GOLDEN;
+        (x + r * libm::cosf(a), y + r * libm::sinf(a))
+    }
+
+    /// Every client of the supernodes in the picture, with its link to its supernode.
+    pub(super) fn draw_clients(&mut self, world: &World, pal: &Palette) {
+        let sn = world.supernodes();
+        let visible = std::mem::take(&mut self.visible);
+        let shown: usize = visible.iter().map(|&i| sn.clients[i as usize] as usize).sum();
+        let link_every = shown.div_ceil(LINKS_BUDGET).max(1);
+        let halo = rgb(pal.halo);
+        let link = rgb(pal.link);
+        let r = 0.9 * self.dpr;
+        for &i in &visible {
+            let i = i as usize;
+            let (sx, sy) = self.pos[i];
+            for k in 0..sn.clients[i] {
+                let (x, y) = self.client_px(world, i, k);
+                if (k as usize).is_multiple_of(link_every) {
+                    self.line(x, y, sx, sy, link, 0.16);
+                }
+                self.dot(x, y, r, halo, 0.95);
+            }
+        }
+        self.visible = visible;
+    }
+
+    /// Each serving supernode's load as a bar under it (its capacity fills it; beyond, an
+    /// overloaded tail grows with the log of the multiple, full at 128×), and, for supernodes
+    /// with a failsafe, its window as a ring: the load average's share of the threshold at which
+    /// the failsafe drops the role, filled clockwise in the failsafe's colour.
+    pub(super) fn draw_gauges(&mut self, world: &World, pal: &Palette) {
+        let sn = world.supernodes();
+        let theta = world.params().failsafe.threshold as f32;
+        let dpr = self.dpr;
+        let half = square_css(self.spacing_css(world)) * dpr / 2.0;
+        let bar_w = (10.0 * dpr).max(2.0 * half + 4.0 * dpr);
+        let (up, over, shut, track) = (rgb(pal.up), rgb(pal.overloaded), rgb(pal.shut_down), rgb(pal.link));
+        let visible = std::mem::take(&mut self.visible);
+        for &i in &visible {
+            let i = i as usize;
+            if !sn.is_up(i) {
+                continue;
+            }
+            let (x, y) = self.pos[i];
+            let cap = sn.capacity_per_s[i].max(1e-6);
+            let ratio = sn.load_per_s(i) / cap;
+            let x0 = x - bar_w / 2.0;
+            let y0 = y + half + 2.0 * dpr;
+            let h = (2.0 * dpr).max(1.0);
+            self.rect(x0, y0, bar_w, h, track, 0.35);
+            self.rect(x0, y0, bar_w * ratio.clamp(0.0, 1.0), h, up, 1.0);
+            if ratio > 1.0 {
+                let tail = bar_w * (libm::log2f(ratio) / 7.0).clamp(0.05, 1.0);
+                self.rect(x0 + bar_w, y0, tail, h, over, 1.0);
+            }
+            if sn.guarded[i] > 0.0 && theta > 0.0 {
+                let fill = sn.load_avg[i] / (theta * cap);
+                let rr = half + 3.0 * dpr;
+                self.ring(x, y, rr, track, 0.25, 1.0);
+                if fill > 0.0 {
+                    self.ring(x, y, rr, shut, 1.0, fill);
+                    self.ring(x, y, rr + 0.8 * dpr, shut, 0.6, fill);
+                }
+            }
+        }
+        self.visible = visible;
+    }
+
+    /// A filled rectangle (device pixels) blended at `a`.
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, c: [u8; 3], a: f32) {
+        let (x0, y0) = (x.round() as i32, y.round() as i32);
+        let (x1, y1) = ((x + w).round() as i32, (y + h).round() as i32);
+        for yy in y0..y1.max(y0 + 1) {
+            for xx in x0..x1 {
+                if a >= 1.0 {
+                    self.put(xx, yy, c);
+                } else {
+                    self.blend(xx, yy, c, a);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{DrawOptions, View};
+    use super::*;
+    use crate::{run, scenarios};
+
+    #[test]
+    fn clients_appear_past_the_threshold_with_stable_places() {
+        let s = scenarios::find("baseline").unwrap();
+        let mut w = run::world(&s, scenarios::scaled(&s.params, 0.05), 1).unwrap();
+        w.run_until(60.0);
+        let mut f = Frame::new(800, 600, 1.0);
+        assert!(!f.clients_shown(&w));
+        let (x, y) = f.sn_px(&w, 10);
+        f.zoom_about(2.0, x, y);
+        while !f.clients_shown(&w) && f.view().zoom < super::super::view::MAX_ZOOM {
+            f.zoom_about(1.5, x, y);
+        }
+        assert!(f.clients_shown(&w), "no clients at zoom {}", f.view().zoom);
+        f.draw(&w, &Palette::LIGHT, DrawOptions { dt_real_s: 0.1, particles: true, running: true });
+        // A client's place does not depend on the second, only on its supernode's place.
+        let a = f.client_px(&w, 10, 3);
+        w.run_until(61.0);
+        f.draw(&w, &Palette::LIGHT, DrawOptions { dt_real_s: 0.1, particles: true, running: true });
+        assert_eq!(a, f.client_px(&w, 10, 3));
+        // It is drawn: its pixel is no longer the background.
+        let (cx, cy) = (a.0.round() as usize, a.1.round() as usize);
+        let i = (cy * 800 + cx) * 4;
+        let bg = rgb(Palette::LIGHT.background);
+        assert_ne!(&f.pixels()[i..i + 3], &bg[..], "client 3 of supernode 10 not drawn");
+        // Back to the whole overlay: no clients.
+        f.set_view(View::default(), false);
+        assert!(!f.clients_shown(&w));
+    }
+}
