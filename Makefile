@@ -82,9 +82,11 @@ npm-package: pkg
 
 ## bench-web: the page in headless Chromium at real scale: the speed held over the 2010 run and
 ## through its collapse, the page thread's time per frame and long tasks while playing; a link at
-## T+20 h and seeks back and forth; the memory of three instances (about 15 minutes)
+## T+20 h and seeks back and forth; drawing (overview, zoomed in, by state) and zooming at
+## 60 fps; the memory of three instances (about 16 minutes)
 bench-web: pkg node-tools chromium
 	node tests/bench/page-bench.mjs
+	node tests/bench/draw-cost.mjs
 	node tests/bench/seek.mjs 20
 	node tests/bench/memory.mjs 6
 

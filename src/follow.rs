@@ -82,23 +82,25 @@ impl StoryEvent {
                     times(threshold)
                 )
             }
-            StoryEvent::ShutDown { clients } => {
-                format!(
-                    "its failsafe fired: it dropped the supernode role, and its {} clients must reconnect elsewhere.",
-                    thousands(clients)
-                )
+            StoryEvent::ShutDown { clients } => format!("its failsafe fired: it dropped the supernode role{}.", orphans(clients, ", and")),
+            StoryEvent::Crashed { clients, buggy } => {
+                format!("crashed{}{}.", if buggy { " (its own client runs the buggy version)" } else { "" }, orphans(clients, ";"))
             }
-            StoryEvent::Crashed { clients, buggy } => format!(
-                "crashed{}; its {} clients must reconnect elsewhere.",
-                if buggy { " (its own client runs the buggy version)" } else { "" },
-                thousands(clients)
-            ),
             StoryEvent::Serving { kind: SnKind::Promoted } => {
                 "a client with a public address was promoted in its place: it serves, empty.".to_string()
             }
             StoryEvent::Serving { kind: SnKind::Mega | SnKind::Repurposed } => "deployed as a mega-supernode: it serves.".to_string(),
             StoryEvent::Serving { .. } => "serving again.".to_string(),
         }
+    }
+}
+
+/// What becomes of a lost supernode's clients, after `joint`.
+fn orphans(clients: u32, joint: &str) -> String {
+    match clients {
+        0 => format!("{joint} it had no clients yet"),
+        1 => format!("{joint} its one client must reconnect elsewhere"),
+        n => format!("{joint} its {} clients must reconnect elsewhere", thousands(n)),
     }
 }
 
@@ -313,6 +315,14 @@ mod tests {
         assert_eq!(thousands(7), "7");
         assert_eq!(times(3.24), "3.2×");
         assert_eq!(times(86.4), "86×");
+        assert_eq!(
+            StoryEvent::ShutDown { clients: 0 }.words(3),
+            "its failsafe fired: it dropped the supernode role, and it had no clients yet."
+        );
+        assert_eq!(
+            StoryEvent::Crashed { clients: 1200, buggy: true }.words(3),
+            "crashed (its own client runs the buggy version); its 1,200 clients must reconnect elsewhere."
+        );
         let s = scenarios::find("baseline").unwrap();
         let w = run::world(&s, scenarios::scaled(&s.params, 0.01), 1).unwrap();
         assert!(Story::new(&w, w.supernodes().len()).is_none());

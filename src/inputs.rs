@@ -254,6 +254,26 @@ pub const INPUTS: &[Input] = &[
         doc: "Where the keyboard shortcuts work: when the element has focus (local) or anywhere on the page (global).",
     },
     Input {
+        name: "follow",
+        url: &["follow"],
+        attribute: Some("follow"),
+        api: Some("follow(i)"),
+        cli: None,
+        kind: Kind::Whole { min: 0, max: 100_000_000 },
+        default: "none",
+        doc: "A supernode to follow (its index, as the tooltip and the story give it): its story is told under the picture in simulated time, and it stays ringed at any zoom. A number past the run's supernodes is named with the allowed range. A copied link carries it.",
+    },
+    Input {
+        name: "view",
+        url: &["view"],
+        attribute: Some("view"),
+        api: Some("setByState(on)"),
+        cli: None,
+        kind: Kind::Choice { names: &["map", "states"], empty: "map" },
+        default: "map",
+        doc: "How the supernodes stand: on the overlay's map, or grouped by state (serving, overloaded, failsafe, crashed, mega) in columns labelled with their counts.",
+    },
+    Input {
         name: "params",
         url: &["p.<key>"],
         attribute: Some("params"),
@@ -646,10 +666,10 @@ pub fn read_query(pairs: &[(String, String)], page: &[(String, String)]) -> Quer
 }
 
 /// The limits the page's clock and seeks need, as JSON: `{max_time_s, max_speed,
-/// default_speed, speeds: [{v, label}]}`.
+/// default_speed, speeds: [{v, label}], max_zoom}`.
 pub fn limits_json() -> Value {
     let speeds: Vec<Value> = SPEEDS.iter().map(|(v, label)| serde_json::json!({"v": v, "label": label})).collect();
-    serde_json::json!({"max_time_s": MAX_TIME_S, "max_speed": MAX_SPEED, "default_speed": DEFAULT_SPEED, "speeds": speeds})
+    serde_json::json!({"max_time_s": MAX_TIME_S, "max_speed": MAX_SPEED, "default_speed": DEFAULT_SPEED, "speeds": speeds, "max_zoom": crate::render::view::MAX_ZOOM})
 }
 
 /// Every input as JSON, for the page and the docs: name, url, attribute, api, cli, allowed (in

@@ -430,6 +430,11 @@ impl Sim {
         self.frame.zoom_about(factor as f32, x as f32, y as f32);
     }
 
+    /// Centres the picture on supernode `i`, zoomed in to its clients.
+    pub fn zoom_to(&mut self, i: u32) {
+        self.frame.zoom_to(self.session.world(), i as usize);
+    }
+
     /// Moves the picture by `(dx, dy)` device pixels.
     pub fn pan(&mut self, dx: f64, dy: f64) {
         self.frame.pan(dx as f32, dy as f32);

@@ -20,6 +20,7 @@ const PART_DOCS = {
   toolbar: 'The bar of buttons, menus and read-outs above the picture (hidden with controls="none").',
   timeline: 'The time slider under the picture, with the incident\'s chapters.',
   poster: 'The still picture with a play button shown until the element starts (see loading, reveal).',
+  'view-tools': 'The picture\'s own buttons in its top-right corner: zoom in and out, the whole overlay, the by-state view, follow.',
 };
 
 /** The text of a doc comment, without its stars. */

@@ -93,6 +93,34 @@ label { color: var(--fg-muted); font-size: 12px; }
 .sw { width: 10px; height: 10px; border-radius: 50%; display: inline-block; flex: none; }
 .sw.halo { border-radius: 2px; opacity: 0.5; }
 .sw.dot { width: 6px; height: 6px; }
+/* The picture's own tools: zoom, the by-state view, follow. Top right, outside the disc. */
+.view-tools { position: absolute; top: 8px; right: 8px; z-index: 2; display: flex; flex-direction: column; align-items: flex-end; gap: 4px; }
+.view-tools button { min-width: 30px; padding: 3px 8px; font-size: 13px; background: color-mix(in srgb, var(--panel) 90%, transparent); }
+.view-tools button[aria-pressed="true"] { background: var(--accent); color: var(--accent-fg); border-color: transparent; }
+.view-tools .zoom-level { font-size: 11px; color: var(--fg-muted); font-variant-numeric: tabular-nums; }
+.view-tools .zoom-hint { position: absolute; right: 0; top: 0; transform: translateX(calc(-100% - 40px)); white-space: nowrap; padding: 4px 8px;
+  border-radius: 6px; background: var(--panel); border: 1px solid var(--border); font-size: 12px; pointer-events: none; }
+:host([controls="none"]) .view-tools { top: 36px; }
+.stage.ab .view-tools { display: none; }
+.groups { position: absolute; inset: 0; pointer-events: none; z-index: 1; }
+.group { position: absolute; transform: translate(-50%, -100%); text-align: center; font-size: 11px; line-height: 1.2; max-width: 18%; }
+.group b { display: block; font-size: 15px; font-variant-numeric: tabular-nums; }
+.group[data-state="up"] b { color: var(--sn-up); } .group[data-state="overloaded"] b { color: var(--sn-overloaded); }
+.group[data-state="shutdown"] b { color: var(--sn-shut-down); } .group[data-state="crashed"] b { color: var(--sn-crashed); }
+.group[data-state="mega"] b { color: var(--sn-mega); }
+/* Grouped by state, the columns stand at the picture's foot: the legend and the caption give way
+   (the counts label the columns; the narration stays in the log). */
+.stage.grouped .legend, .stage.grouped .caption { display: none; }
+.story {
+  position: absolute; left: 12px; right: 12px; bottom: 12px; z-index: 2; padding: 6px 10px; border-radius: 8px; max-height: 45%; overflow: auto;
+  background: color-mix(in srgb, var(--panel) 92%, transparent); border: 1px solid var(--border); box-shadow: 0 2px 10px rgb(0 0 0 / 0.12); font-size: 13px;
+}
+.story ol { margin: 0; padding: 0; list-style: none; }
+.story li { margin: 2px 0; }
+.story time { font-weight: 600; font-variant-numeric: tabular-nums; margin-right: 4px; }
+.story-head { float: right; display: flex; gap: 6px; margin-left: 8px; }
+.story-head button { font-size: 12px; padding: 2px 8px; }
+.stage.following .caption { display: none; }
 .tip {
   position: absolute; z-index: 3; pointer-events: none; padding: 6px 8px; border-radius: 6px; font-size: 12px;
   background: var(--panel); border: 1px solid var(--border); box-shadow: 0 2px 8px rgb(0 0 0 / 0.15); max-width: 240px;
@@ -192,13 +220,15 @@ label { color: var(--fg-muted); font-size: 12px; }
   }
   .legend ul { grid-template-columns: repeat(2, minmax(0, max-content)); font-size: 11px; }
   .legend li { white-space: normal; }
-  .caption, .ab-tag { bottom: auto; top: var(--pic); transform: translateY(calc(-100% - 10px)); }
+  .caption, .ab-tag, .story { bottom: auto; top: var(--pic); transform: translateY(calc(-100% - 10px)); }
+  .story { max-height: calc(var(--pic) * 0.45); }
+  .view-tools { flex-direction: row; flex-wrap: wrap; justify-content: flex-end; max-width: calc(100% - 16px); }
   .progress { top: calc(var(--pic) / 2); }
 }
 /* Printed: the picture at its moment, its clock and legend, and the chart; no controls. */
 @media print {
   :host { break-inside: avoid; border-color: #888; }
-  .toolbar, .timeline, .controls, .log-wrap, .readout, .caption, .tip, .progress, .runs-note, .errors,
+  .toolbar, .timeline, .controls, .log-wrap, .readout, .caption, .tip, .progress, .runs-note, .errors, .view-tools, .story-head,
   .legend summary, .help, .share, .ab-panel { display: none !important; }
   .legend[open] ul, .legend ul { display: grid !important; }
   .stage-clock { display: block; }

@@ -30,12 +30,26 @@ export const TEMPLATE = `
         <li><span class="sw" style="background:var(--sn-shut-down)"></span>shut down (failsafe)</li>
         <li><span class="sw" style="background:var(--sn-crashed)"></span>crashed</li>
         <li><span class="sw" style="background:var(--sn-mega)"></span>mega-supernode</li>
-        <li><span class="sw halo" style="background:var(--sn-halo)"></span>clients (shade)</li>
+        <li><span class="sw halo" style="background:var(--sn-halo)"></span>clients (shade; dots close in)</li>
         <li><span class="sw dot" style="background:var(--attempt-ok)"></span>connection attempt ok</li>
         <li><span class="sw dot" style="background:var(--attempt-failed)"></span>attempt refused</li>
       </ul>
     </details>
+    <div class="view-tools" part="view-tools" role="toolbar" aria-label="Picture">
+      <button type="button" class="zoom-in" title="Zoom in (+ on the picture, Ctrl+wheel, double-click, pinch)" aria-label="Zoom in">+</button>
+      <button type="button" class="zoom-out" title="Zoom out (− on the picture, Shift+double-click)" aria-label="Zoom out">−</button>
+      <button type="button" class="zoom-whole" title="The whole overlay (0 on the picture)" aria-label="Whole overlay">⤢</button>
+      <span class="zoom-level" aria-live="polite">1.0×</span>
+      <button type="button" class="by-state" aria-pressed="false" title="Group the supernodes by state, or put them back on the map (G)">By state</button>
+      <button type="button" class="follow-btn" aria-pressed="false" title="Then click a supernode to follow it and read its story (or Shift+click one)">Follow</button>
+      <span class="zoom-hint" hidden>Ctrl + scroll to zoom (or click the picture first)</span>
+    </div>
+    <div class="groups" aria-hidden="true" hidden></div>
     <div class="caption faded" aria-hidden="true"></div>
+    <section class="story" aria-label="The followed supernode's story" hidden>
+      <div class="story-head"><button type="button" class="story-zoom" title="Zoom in to it and its clients">Zoom in on it</button><button type="button" class="story-stop" title="Stop following (F)">Unfollow</button></div>
+      <ol aria-live="polite"></ol>
+    </section>
     <div class="stage-clock" aria-hidden="true"></div>
     <div class="tip" hidden></div>
     <div class="progress" hidden role="status"></div>
@@ -91,7 +105,7 @@ export const TEMPLATE = `
     <button type="button" data-act="rebalance" title="Re-balance the traffic load: sign-in and backend capacity grow threefold over half an hour (2015: Microsoft's fix)">Re-balance / add capacity</button>
     <button type="button" data-act="admission" title="Admission control: let through at most half the sign-in capacity per second and turn the rest away cheaply at the edge">Admission control on</button>
     <button type="button" data-act="repurpose" title="Repurpose offline-IM and group-video servers as supernodes (2010): more supernode capacity, but those features go down">Repurpose servers as supernodes</button>
-    <span class="hint">Click a supernode to crash it, or to restore it if it is down.</span>
+    <span class="hint">Click a supernode to crash it, or to restore it if it is down; Shift+click to follow it.</span>
     <span class="notice" role="status"></span>
   </div>
   <div class="actions share">
@@ -116,14 +130,17 @@ export const TEMPLATE = `
       <tr><td><kbd>+</kbd> <kbd>−</kbd></td><td>faster / slower</td></tr>
       <tr><td><kbd>[</kbd> <kbd>]</kbd></td><td>previous / next chapter (the run's moments and the record's published figures)</td></tr>
       <tr><td><kbd>S</kbd></td><td>slow motion through the cascade's bursts on / off</td></tr>
+      <tr><td><kbd>G</kbd></td><td>supernodes grouped by state / on the map</td></tr>
+      <tr><td><kbd>F</kbd></td><td>follow a supernode (then click one) / stop following</td></tr>
       <tr><td><kbd>R</kbd></td><td>reset</td></tr>
       <tr><td><kbd>?</kbd></td><td>this help (<kbd>Esc</kbd> closes it)</td></tr>
     </table>
+    <p>On the <strong>picture</strong> (click it first): <kbd>+</kbd> <kbd>−</kbd> zoom, <kbd>0</kbd> the whole overlay, arrows move it when zoomed in; also Ctrl+wheel, pinch, double-click (Shift+double-click zooms out) and dragging. Zoomed in far enough, every <strong>client</strong> is a dot around its supernode with its link; each supernode shows its load as a bar (full at its capacity, an orange tail beyond) and its failsafe's window as a purple ring that fills as its load average nears the threshold at which it drops the role. Reconnect attempts walk a client's host cache: a dead entry flashes red and times out, then the next is tried. <strong>Follow</strong> (or Shift+click) a supernode to read its story.</p>
     <p>On the <strong>timeline</strong> under the picture: drag to go to any moment, <kbd>←</kbd> <kbd>→</kbd> a minute, <kbd>Shift</kbd>+<kbd>←</kbd> <kbd>→</kbd> an hour, <kbd>Home</kbd> <kbd>End</kbd>. Dots are the run's moments, red diamonds the published figures. Clicking the chart goes there too. Going back to a computed moment starts from a saved mark; changing anything after going back starts a new branch.</p>
     <h3>Scenarios</h3>
     <ul class="help-scenarios"></ul>
     <h3>What to watch</h3>
-    <p>When the trigger hits, supernodes crash (red). Their clients reconnect to the survivors, whose load grows (bigger, orange dots) until their failsafe makes them drop the role (purple). Each one that drops hands its clients to the rest: a positive feedback loop. Once most clients are retrying, any supernode that comes back is swamped again — the failure outlives its trigger. Dedicated mega-supernodes (blue ring) have the capacity to take the storm.</p>
+    <p>When the trigger hits, supernodes crash (red). Their clients reconnect to the survivors, whose load grows (orange: asked more than their capacity) until their failsafe makes them drop the role (purple). Each one that drops hands its clients to the rest: a positive feedback loop. Once most clients are retrying, any supernode that comes back is swamped again — the failure outlives its trigger. Dedicated mega-supernodes (blue) have the capacity to take the storm. <strong>By state</strong> (<kbd>G</kbd>) stands the supernodes in one column per state, so the cascade shows as the orange column pouring into the purple one.</p>
     <p><button type="button" class="close-help">Close</button></p>
   </div>
 </div>

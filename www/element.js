@@ -14,11 +14,12 @@
 // Attributes (observed live): scenario, seed, speed, time, autoplay (on | off), controls (full |
 // minimal | none), params (JSON of overrides), scale, height, actions (JSON of what a user did,
 // from a shared link), keyboard (local | global: shortcuts work anywhere on the page),
-// slow-motion (on | off), theme, loading, reveal, poster. What each allows is defined once in
+// slow-motion (on | off), theme, loading, reveal, poster, follow (a supernode), view (map |
+// states). What each allows is defined once in
 // Rust (src/inputs.rs; `supernode-sim inputs`) and checked there.
 // Methods: play(), pause(), reset(), seek(t_s), setParams(object), settled(), snapshot(),
 // compare(key, a, b), stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(),
-// exportJson(), recordClip(seconds), reveal(). Properties: ready (a promise of the element once
+// exportJson(), recordClip(seconds), reveal(), follow(i), setByState(on). Properties: ready (a promise of the element once
 // its first run is built), runsIn ('worker' | 'page'), memoryBytes.
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
@@ -32,6 +33,7 @@ import { Timeline } from './timeline.js';
 import { TEMPLATE } from './element-template.js';
 import { hex, fmtInt, fmtClients, simulatedClock, flatPairs } from './element-util.js';
 import { ParamPanel, abInputsFor, paramValue } from './element-controls.js';
+import { PictureView } from './element-view.js';
 import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
@@ -165,6 +167,8 @@ export class SupernodeSimElement extends Stamp {
   #captionTimer = 0;
   #hover = -1;
   #selected = -1;
+  /** Zoom, pan, the by-state view and the followed supernode (element-view.js). */
+  #view = null;
   #perf = [];
   #uiTick = 0;
   #errors = new Map();
@@ -225,6 +229,7 @@ export class SupernodeSimElement extends Stamp {
       helpScenarios: q('.help-scenarios'), canvasB: q('canvas.overlay-b'), tagA: q('.ab-tag.a'), tagB: q('.ab-tag.b'),
       abKey: q('.ab-key'), abASlot: q('.ab-a-slot'), abBSlot: q('.ab-b-slot'), abStart: q('.ab-start'), abStop: q('.ab-stop'),
       abWords: q('.ab-words'), stageClock: q('.stage-clock'), branchWords: q('.branch-words'), runsNote: q('.runs-note'),
+      viewTools: q('.view-tools'), groups: q('.groups'), story: q('.story'),
     });
     this.#els.readouts = Object.fromEntries([...this.#root.querySelectorAll('[data-r]')].map((e) => [e.dataset.r, e]));
     for (const s of CHART_SERIES) {
@@ -266,6 +271,7 @@ export class SupernodeSimElement extends Stamp {
         .then(async (meta) => {
           this.#runs = await this.#openRuns(meta);
           this.#meta = meta;
+          this.#view.maxZoom = meta.limits.max_zoom;
           this.#tellSeen();
           if (this.#runs.mode !== 'worker') {
             // Still a working instance, on this thread: the clock slows while the network is busiest.
@@ -393,6 +399,8 @@ export class SupernodeSimElement extends Stamp {
     if (name === 'slow-motion') return this.#setSlowMoFromAttr();
     if (name === 'autoplay') return this.#autoplayFromAttr();
     if (name === 'time') return this.#seekFromAttr();
+    if (name === 'follow') return this.#followFromAttr();
+    if (name === 'view') return this.#viewFromAttr();
     // scenario, seed, params, scale: a new run.
     this.#build();
   }
@@ -511,6 +519,10 @@ export class SupernodeSimElement extends Stamp {
       scenario: a.scenario(), seed: a.seed(), playing: this.#playing, speed: this.#speed,
       hash: a.hash(), overrides: JSON.parse(a.overrides()), ...a.statsObj,
       runs_in: this.#runs.mode,
+      picture: {
+        zoom: this.#view.state.zoom, by_state: !!this.#view.state.by_state, clients_shown: !!this.#view.state.clients_shown,
+        following: this.#view.following, story: this.#view.story?.lines.map((l) => `${l.time} ${l.text}`) ?? [],
+      },
     };
     const branchS = a.as_happened_s();
     if (branchS >= 0) out.branch = { from_s: branchS, ...(this.#runs.words.branch ?? {}) };
@@ -529,6 +541,7 @@ export class SupernodeSimElement extends Stamp {
     return {
       scenario: this.#scenario, seed: this.#seed, speed: this.#speed, defaultSpeed: this.#meta.limits.default_speed,
       t_s: a.time_s(), startOverrides: a.start_overrides(), actions: a.actions(),
+      follow: this.#view?.following ?? -1, byState: !!this.#view?.state.by_state,
     };
   }
 
@@ -720,6 +733,25 @@ export class SupernodeSimElement extends Stamp {
   }
 
   /** Ends an A/B comparison, keeping run A. */
+  /** Follows supernode `i` (a whole number below the run's supernode count; `null` or -1
+   * stops): its story is told under the picture, it stays ringed at any zoom, and a copied link
+   * carries it. Settles once the runs follow it; a number that is no supernode rejects with the
+   * allowed range. */
+  async follow(i) {
+    if (!this.#meta) throw new Error('follow: the simulation is not loaded yet');
+    if (i === null || i === -1) return this.#view.follow(-1);
+    const c = JSON.parse(check_input('follow', typeof i === 'number' ? String(i) : `${i}`, this.#scenario));
+    if (c.error) throw new RangeError(`follow(i): ${c.error}`);
+    return this.#view.follow(c.value);
+  }
+
+  /** Groups the supernodes by state (`true`: they glide into labelled columns, one per state,
+   * their heights as the counts) or puts them back on the map (`false`). */
+  setByState(on) {
+    if (!this.#meta) throw new Error('setByState: the simulation is not loaded yet');
+    this.#view.setByState(!!on);
+  }
+
   stopCompare() {
     if (!this.#ab) return;
     this.#ab = null;
@@ -837,6 +869,9 @@ export class SupernodeSimElement extends Stamp {
     const acts = this.getAttribute('actions');
     // The runs are asked in order: built (with the link's actions), then sent to the time.
     const built = this.#newRun(overrides, false, acts !== null && acts.trim() !== '' ? acts : null);
+    // Followed from the start, so the story is told while the run goes to its time.
+    this.#followFromAttr();
+    this.#viewFromAttr();
     this.#seekFromAttr();
     built.then(() => this.#autoplayFromAttr());
     this.#showErrors();
@@ -860,6 +895,21 @@ export class SupernodeSimElement extends Stamp {
 
   #autoplayFromAttr() {
     if (this.#attr('autoplay', 'off') === 'on') this.play();
+    this.#showErrors();
+  }
+
+  #followFromAttr() {
+    const i = this.#attr('follow', null);
+    if (i === null) return;
+    this.#track(this.#view.follow(i).catch((e) => {
+      this.#errors.set('follow', messageOf(e));
+      this.#showErrors();
+    }));
+  }
+
+  #viewFromAttr() {
+    const v = this.#attr('view', null);
+    if (v !== null) this.#view.restore({ by_state: v === 'states' });
     this.#showErrors();
   }
 
@@ -1078,7 +1128,8 @@ export class SupernodeSimElement extends Stamp {
     const msg = {
       type: 'work',
       draw: { dt: dtReal, particles: !this.#reducedMotion?.matches, running: this.#playing },
-      marks: [this.#hover, this.#selected],
+      marks: [this.#hover, this.#selected, this.#view.following],
+      viewOps: this.#view.takeOps(),
       budgetMs: worker ? WORKER_STEP_BUDGET_MS : STEP_BUDGET_MS,
       // On the page's thread, a frame that saves a mark (about 35 ms) does nothing else.
       yieldAtMark: !worker,
@@ -1138,6 +1189,8 @@ export class SupernodeSimElement extends Stamp {
         this.#perf.push(this.#frameMs);
         if (this.#perf.length > 1200) this.#perf.splice(0, this.#perf.length - 1200);
       }
+      // The reader moved the picture meanwhile, or the supernodes are gliding: another frame.
+      if (this.#view.reply(r) || this.#view.pending) this.#kick();
       if (this.#playing || this.#seekTarget !== null || this.#previewT !== null) {
         // A worker that could not do all it was asked (the model is behind the clock, or a seek is
         // replaying) is asked again at once, so that it never idles; one that could waits for the
@@ -1157,14 +1210,16 @@ export class SupernodeSimElement extends Stamp {
   #show(r) {
     if (r.frames?.a) {
       this.#ctx?.drawImage(r.frames.a, 0, 0);
-      r.frames.a.close();
+      // Kept, to move with the reader's zoom and pan until the next frame.
+      this.#view.keep(r.frames.a);
     }
     if (r.frames?.b) {
       this.#ctxB?.drawImage(r.frames.b, 0, 0);
       r.frames.b.close();
     }
     if (r.drawn) {
-      this.#drawMarks(r.marks ?? []);
+      if (this.#view.moved) this.#view.preview(this.#ctx);
+      else this.#drawMarks(r.marks ?? []);
       this.#framesDrawn++;
       if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
     }
@@ -1180,16 +1235,18 @@ export class SupernodeSimElement extends Stamp {
 
   /** The supernodes the pointer is on and the one clicked, each a ring on top of the picture. */
   #drawMarks(marks) {
-    for (const info of marks) {
-      if (!info || !this.#ctx) continue;
+    marks.forEach((info, k) => {
+      if (!info || !this.#ctx) return;
       const ctx = this.#ctx;
       const dpr = this.#stageSize.dpr;
       ctx.beginPath();
       ctx.arc(info.x, info.y, 7 * dpr, 0, Math.PI * 2);
+      // The followed supernode (the third mark): a second, wider ring, at any zoom.
+      if (k === 2) ctx.arc(info.x, info.y, 12 * dpr, 0, Math.PI * 2);
       ctx.lineWidth = 2 * dpr;
       ctx.strokeStyle = this.#markColour;
       ctx.stroke();
-    }
+    });
   }
 
   #updateUi(force) {
@@ -1401,7 +1458,22 @@ export class SupernodeSimElement extends Stamp {
       e.tip.hidden = true;
       this.#kick();
     });
-    c.addEventListener('click', (ev) => this.#onClick(ev));
+    this.#view = new PictureView({
+      stage: e.stage, canvas: c, tools: e.viewTools, groups: e.groups, story: e.story,
+      dpr: () => this.#stageSize.dpr || 1,
+      kick: () => {
+        if (this.#view.moved) this.#view.preview(this.#ctx);
+        this.#kick();
+      },
+      request: (msg) => this.#runs.request(msg),
+      onClick: (ev, follow) => this.#onClick(ev, follow),
+      onChange: () => this.#emit('statechange', this.#state()),
+      bg: () => getComputedStyle(this).getPropertyValue('--bg').trim() || '#fff',
+    });
+    c.addEventListener('click', (ev) => {
+      const q = this.#view.click(ev);
+      if (q) this.#track(q);
+    });
   }
 
   #step() {
@@ -1420,7 +1492,23 @@ export class SupernodeSimElement extends Stamp {
       return;
     }
     if (typing) return;
+    // On the picture: + − 0 zoom, the arrows pan when zoomed in.
+    if (ev.composedPath()[0] === this.#els.canvas && this.#view?.onKey(ev)) {
+      ev.preventDefault();
+      return;
+    }
     switch (ev.key) {
+      case 'g':
+      case 'G':
+        ev.preventDefault();
+        this.#view.setByState(!this.#view.state.by_state);
+        break;
+      case 'f':
+      case 'F':
+        ev.preventDefault();
+        if (this.#view.following >= 0) this.#view.follow(-1);
+        else this.#root.querySelector('.follow-btn').click();
+        break;
       case ' ':
         if (tag === 'button') return; // a focused button handles space itself
         ev.preventDefault();
@@ -1511,11 +1599,14 @@ export class SupernodeSimElement extends Stamp {
     }, () => {});
   }
 
-  #onClick(ev) {
+  /** A click on the picture (once it is clear it was no double-click): `follow`, follow the
+   * supernode under it; else crash it, or restore it if it is down. */
+  #onClick(ev, follow = false) {
     if (!this.#a) return;
     const p = this.#canvasPoint(ev);
-    const q = this.#runs.request({ type: 'hit', x: p.x, y: p.y }).then(async (h) => {
+    return this.#runs.request({ type: 'hit', x: p.x, y: p.y }).then(async (h) => {
       if (h.i < 0) return;
+      if (follow) return this.#view.follow(h.i);
       const r = await this.#runs.request({ type: 'toggle', i: h.i });
       if (!r.what) return;
       const i = h.i;
@@ -1528,7 +1619,6 @@ export class SupernodeSimElement extends Stamp {
       this.#emit('statechange', this.#state());
       this.#kick();
     });
-    this.#track(q);
   }
 
   // ---- small helpers ---------------------------------------------------------------------

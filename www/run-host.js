@@ -80,6 +80,11 @@ export class RunHost {
     this.words = { compare: '', branch: 'null' };
     this.ab = null;
     this.budget = 0;
+    /** Where the reader looks (kept across new runs), whom they follow (-1: nobody), and the
+     * story last sent. */
+    this.look = null;
+    this.following = -1;
+    this.storyText = '';
   }
 
   /** Handles one message from the element; returns `[reply, transfer]`. */
@@ -143,6 +148,16 @@ export class RunHost {
     }
     if (this.palette) for (const which of ['a', 'b']) this.runs[which]?.set_palette(this.palette);
     for (const which of ['a', 'b']) if (this.sizes?.[which]) this.runs[which]?.resize(...this.sizes[which]);
+    // A new run keeps where the reader was looking and whom they followed.
+    if (this.look) this.#applyView([{ op: 'set', ...this.look, animate: false }]);
+    if (this.following >= 0) {
+      try {
+        for (const which of ['a', 'b']) this.runs[which]?.follow(this.following);
+      } catch {
+        this.following = -1;
+      }
+    }
+    this.storyText = '';
     if (actions) {
       try {
         this.runs.a.replay(actions);
@@ -208,9 +223,10 @@ export class RunHost {
    * catching up (slices until `budgetMs`), or playing `ticks` ticks (B runs as many as A); then
    * both runs drawn. `yieldAtMark` (on the page's thread): a step that saved a mark ends the
    * request, so that no task runs long. Returns what ran and where things stand. */
-  on_work({ ticks = 0, target = null, preview = null, budgetMs = 9, yieldAtMark = false, draw = null, marks = [] }, transfer) {
+  on_work({ ticks = 0, target = null, preview = null, budgetMs = 9, yieldAtMark = false, draw = null, marks = [], viewOps = [] }, transfer) {
     const { a, b } = this.runs;
     const t0 = performance.now();
+    if (viewOps.length) this.#applyView(viewOps);
     let ran = 0;
     let caughtUp = true;
     if (preview !== null) {
@@ -266,8 +282,40 @@ export class RunHost {
         if (t) (out.frames ??= {})[which] = t;
       }
       out.marks = marks.map((i) => (i >= 0 ? JSON.parse(a.supernode(i)) : null));
+      // Where the picture looks (`view` is the runs' own: where each stands).
+      out.look = JSON.parse(a.view());
+      this.look = { zoom: out.look.zoom, centre_x: out.look.centre_x, centre_y: out.look.centre_y, by_state: out.look.by_state };
+      const story = this.following >= 0 ? a.story() : 'null';
+      if (story !== this.storyText) {
+        this.storyText = story;
+        out.story = JSON.parse(story);
+      }
     }
     return out;
+  }
+
+  /** The reader's moves of the picture, in order, on both runs' frames: `zoom` by `factor` about
+   * `(x, y)`, `pan` by `(dx, dy)` (device pixels), `set` a whole view, `zoomTo` supernode `i`. */
+  #applyView(ops) {
+    for (const sim of [this.runs.a, this.runs.b]) {
+      if (!sim) continue;
+      for (const o of ops) {
+        if (o.op === 'zoom') sim.zoom_about(o.factor, o.x, o.y);
+        else if (o.op === 'pan') sim.pan(o.dx, o.dy);
+        else if (o.op === 'set') sim.set_view(o.zoom, o.centre_x, o.centre_y, !!o.by_state, !!o.animate);
+        else if (o.op === 'zoomTo') sim.zoom_to(o.i);
+      }
+    }
+  }
+
+  /** Follows supernode `i` on both runs (-1 stops); the story so far. A number that is no
+   * supernode of this run is an error that names the range. */
+  on_follow({ i }) {
+    this.runs.a.follow(i);
+    this.runs.b?.follow(i);
+    this.following = i;
+    this.storyText = this.runs.a.story();
+    return { following: i, story: JSON.parse(this.storyText) };
   }
 
   /** One step of a simulated minute (the Step button). */

@@ -24,7 +24,7 @@ import { POSTERS } from '../pkg/posters/posters.js';
 
 /** Every attribute the element observes (the revealed element handles them; see element.js). */
 const OBSERVED = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', 'params', 'scale', 'height', 'actions',
-  'slow-motion', 'keyboard', 'theme', 'loading', 'reveal', 'poster'];
+  'slow-motion', 'keyboard', 'theme', 'loading', 'reveal', 'poster', 'follow', 'view'];
 /** How near the viewport a lazy instance starts loading (CSS margin around the viewport). */
 const NEAR = '300px 0px';
 /** Where the posters `make pkg` draws are (one per scenario, listed in `POSTERS`). */
@@ -302,6 +302,14 @@ export class SupernodeSim extends HTMLElement {
 
   stopCompare() {
     // No comparison before it is revealed.
+  }
+
+  follow(i) {
+    return this.#after('follow', [i]);
+  }
+
+  setByState(on) {
+    this.#later('setByState', [on]);
   }
 
   shareLink() {

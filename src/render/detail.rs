@@ -8,8 +8,19 @@
 use super::{rgb, Frame, Palette};
 use crate::model::World;
 
-/// The room between supernodes (CSS pixels) from which each client is drawn.
+/// The least room between supernodes (CSS pixels) at which each client is drawn; more where
+/// supernodes hold more clients (see [`clients_at_css`]).
 pub const CLIENTS_AT_CSS: f32 = 24.0;
+/// Room per client dot, in square CSS pixels, for the dots to read as dots and not a solid disc.
+const CSS_PX2_PER_CLIENT: f32 = 10.0;
+
+/// The room between supernodes (CSS pixels) from which each client is drawn: enough for a
+/// supernode's mean share of the clients to spread over its disc at [`CSS_PX2_PER_CLIENT`] each.
+pub fn clients_at_css(world: &World) -> f32 {
+    let per_peer = world.params().clients.total as f32 / world.supernodes().peers.max(1) as f32;
+    let reach = libm::sqrtf(per_peer * CSS_PX2_PER_CLIENT / std::f32::consts::PI);
+    (reach / 0.42).max(CLIENTS_AT_CSS)
+}
 /// Above this many client dots in the picture, only every n-th client's link is drawn.
 const LINKS_BUDGET: usize = 12_000;
 /// The golden angle, radians: consecutive slots spiral out without lining up.
@@ -18,7 +29,7 @@ const GOLDEN: f32 = 2.399_963;
 /// A supernode's side at a given room between supernodes (CSS pixels): 2 in the overview, up to
 /// 8 close in.
 pub fn square_css(spacing_css: f32) -> f32 {
-    (2.0 + (spacing_css - CLIENTS_AT_CSS) / 8.0).clamp(3.0, 8.0)
+    (2.0 + spacing_css / 24.0).clamp(3.0, 8.0)
 }
 
 /// How far clients spread from their supernode (device pixels).
@@ -45,7 +56,7 @@ impl Frame {
         let link_every = shown.div_ceil(LINKS_BUDGET).max(1);
         let halo = rgb(pal.halo);
         let link = rgb(pal.link);
-        let r = 0.9 * self.dpr;
+        let side = self.dpr.round().max(1.0) as i32;
         for &i in &visible {
             let i = i as usize;
             let (sx, sy) = self.pos[i];
@@ -54,7 +65,12 @@ impl Frame {
                 if (k as usize).is_multiple_of(link_every) {
                     self.line(x, y, sx, sy, link, 0.16);
                 }
-                self.dot(x, y, r, halo, 0.95);
+                let (x0, y0) = (x.round() as i32, y.round() as i32);
+                for yy in y0..y0 + side {
+                    for xx in x0..x0 + side {
+                        self.put(xx, yy, halo);
+                    }
+                }
             }
         }
         self.visible = visible;
@@ -91,11 +107,12 @@ impl Frame {
             }
             if sn.guarded[i] > 0.0 && theta > 0.0 {
                 let fill = sn.load_avg[i] / (theta * cap);
-                let rr = half + 3.0 * dpr;
-                self.ring(x, y, rr, track, 0.25, 1.0);
+                let rr = half + 5.0 * dpr;
+                self.ring(x, y, rr, track, 0.45, 1.0);
                 if fill > 0.0 {
-                    self.ring(x, y, rr, shut, 1.0, fill);
-                    self.ring(x, y, rr + 0.8 * dpr, shut, 0.6, fill);
+                    for k in 0..3 {
+                        self.ring(x, y, rr + 0.7 * k as f32 * dpr, shut, 1.0, fill);
+                    }
                 }
             }
         }

@@ -70,11 +70,12 @@ impl Layout {
         (c.x0 + (col as f32 + 0.5) * dx, BOTTOM - (row as f32 + 0.5) * self.row_step)
     }
 
-    /// Where group `g`'s label goes (unit square): above its column's top when full, so the
-    /// labels stay put while the columns change.
+    /// Where group `g`'s label goes (unit square): just above its column, so it rises and falls
+    /// with the count.
     pub fn label_at(&self, g: usize) -> (f32, f32) {
         let c = &self.columns[g];
-        (c.x0 + c.width / 2.0, TOP - 0.01)
+        let rows = c.count.div_ceil(c.per_row.max(1)) as f32;
+        (c.x0 + c.width / 2.0, (BOTTOM - rows * self.row_step - 0.012).max(TOP - 0.01))
     }
 }
 

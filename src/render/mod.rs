@@ -192,6 +192,18 @@ impl Frame {
         self.set_view(self.view.zoom_about(factor, x, y, side, ox, oy), true);
     }
 
+    /// Centres the picture on supernode `i`, zoomed in far enough to draw each client (leaving
+    /// the by-state view).
+    pub fn zoom_to(&mut self, world: &World, i: usize) {
+        let sn = world.supernodes();
+        if i >= sn.len() {
+            return;
+        }
+        let (side, _, _) = self.fit();
+        let zoom = 1.25 * detail::clients_at_css(world) * self.dpr * (sn.peers.max(1) as f32).sqrt() / side;
+        self.set_view(View { by_state: false, ..self.view }.centre_on(sn.x[i], sn.y[i], zoom), true);
+    }
+
     /// Moves the picture by `(dx, dy)` device pixels.
     pub fn pan(&mut self, dx: f32, dy: f32) {
         let (side, _, _) = self.fit();
@@ -212,9 +224,10 @@ impl Frame {
         side * self.view.zoom / (world.supernodes().peers.max(1) as f32).sqrt() / self.dpr
     }
 
-    /// Whether this frame draws each client (zoomed in past [`detail::CLIENTS_AT_CSS`], on the map).
+    /// Whether this frame draws each client (zoomed in past [`detail::clients_at_css`], on the
+    /// map).
     pub fn clients_shown(&self, world: &World) -> bool {
-        self.glide == 0.0 && !self.view.by_state && self.spacing_css(world) >= detail::CLIENTS_AT_CSS
+        self.glide == 0.0 && !self.view.by_state && self.spacing_css(world) >= detail::clients_at_css(world)
     }
 
     /// The by-state groups as the page labels them: state, count and where the label goes
@@ -510,7 +523,7 @@ impl Frame {
                 if sn.is_up(nb) && (!all || nb > i) {
                     let (x0, y0) = self.pos[i];
                     let (x1, y1) = self.pos[nb];
-                    self.line(x0, y0, x1, y1, col, if all { 0.45 } else { 0.28 });
+                    self.line(x0, y0, x1, y1, col, if all { 0.3 } else { 0.28 });
                 }
             }
         }
