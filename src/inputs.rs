@@ -61,6 +61,8 @@ pub enum Kind {
         /// Largest value.
         max: u64,
     },
+    /// Whom to follow: a supernode's index (`31204`) or a client's place (`31204.17`).
+    Follow,
     /// A length in CSS pixels (`480` or `480px`) from `min` to `max`.
     Pixels {
         /// Smallest value.
@@ -259,9 +261,9 @@ pub const INPUTS: &[Input] = &[
         attribute: Some("follow"),
         api: Some("follow(i)"),
         cli: None,
-        kind: Kind::Whole { min: 0, max: 100_000_000 },
+        kind: Kind::Follow,
         default: "none",
-        doc: "A supernode to follow (its index, as the tooltip and the story give it): its story is told under the picture in simulated time, and it stays ringed at any zoom. A number past the run's supernodes is named with the allowed range. A copied link carries it.",
+        doc: "Whom to follow: a supernode (its index, as the tooltip gives it: `31204`) or a client (its place when picked: `31204.17`, slot 17 of supernode 31204). Its story is told under the picture in simulated time, and it stays ringed at any zoom. One that is not in the run is named with what is allowed. A copied link carries it.",
     },
     Input {
         name: "view",
@@ -349,6 +351,7 @@ impl Kind {
             Kind::Number { min, above_min: true, max, unit } => format!("{unit}, more than {} and at most {}", fmt_num(min), fmt_num(max)),
             Kind::Number { min, max, unit, .. } => format!("{unit}, from {} to {}", fmt_num(min), fmt_num(max)),
             Kind::Whole { min, max } => format!("a whole number from {min} to {max}"),
+            Kind::Follow => "a supernode's index (31204) or a client's place (31204.17: slot 17 of supernode 31204)".into(),
             Kind::Pixels { min, max } => format!("a height in pixels from {} to {} (e.g. 480 or 480px)", fmt_num(min), fmt_num(max)),
             Kind::Choice { names, empty } => format!("one of {} (empty means {empty})", names.join(", ")),
             Kind::Params => "a JSON object of parameter keys and values (`supernode-sim keys` lists them)".into(),
@@ -385,6 +388,7 @@ impl Kind {
                 put("min", min.into());
                 put("max", max.into());
             }
+            Kind::Follow => put("type", "follow".into()),
             Kind::Pixels { min, max } => {
                 put("type", "pixels".into());
                 put("min", min.into());
@@ -462,6 +466,7 @@ impl Input {
                 let n = digits(t).filter(|n| (min..=max).contains(n)).ok_or_else(|| self.rejected(text))?;
                 Ok(Checked::Whole(n))
             }
+            Kind::Follow => crate::follow::Target::parse(t).map(|_| Checked::Name(t.to_string())).ok_or_else(|| self.rejected(text)),
             Kind::Number { min, above_min, max, .. } => {
                 let x = number(t).ok_or_else(|| self.rejected(text))?;
                 let low_ok = if above_min { x > min } else { x >= min };

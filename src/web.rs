@@ -11,7 +11,7 @@ use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::actions::{self, Intervention, Session, Toggled};
-use crate::follow::Story;
+use crate::follow::{Followed, Place, Target};
 use crate::history::{History, DEFAULT_BUDGET_BYTES};
 use crate::inputs;
 use crate::model::params::{field_spec, FieldKind, Params, FIELDS};
@@ -205,8 +205,8 @@ pub struct Sim {
     history: History,
     frame: Frame,
     palette: Palette,
-    /// The supernode followed, and its story so far.
-    story: Option<Story>,
+    /// The supernode or client followed, and its story so far.
+    story: Option<Followed>,
 }
 
 #[wasm_bindgen]
@@ -458,29 +458,51 @@ impl Sim {
         .to_string()
     }
 
-    /// Follows supernode `i` (its story is told from now on), or stops following (`-1`). The
-    /// error names the allowed range.
-    pub fn follow(&mut self, i: f64) -> Result<(), JsError> {
-        if i == -1.0 {
+    /// Follows a supernode (`"31204"`) or a client (`"31204.17"`: slot 17 of supernode 31204, as
+    /// `hit_client` gives it): its story is told from now on. An empty text stops following. The
+    /// error names what is allowed.
+    pub fn follow(&mut self, target: &str) -> Result<(), JsError> {
+        if target.trim().is_empty() {
             self.story = None;
             return Ok(());
         }
-        let n = self.session.world().supernodes().len();
-        if !(i.fract() == 0.0 && i >= 0.0 && (i as usize) < n) {
-            return Err(js_err(format!("follow: {i} is not a supernode of this run; allowed: 0 to {}", n.saturating_sub(1))));
-        }
-        if self.story.as_ref().map(|s| s.index()) != Some(i as usize) {
-            self.story = Story::new(self.session.world(), i as usize);
+        let t = Target::parse(target).ok_or_else(|| {
+            js_err(format!(
+                "follow: '{}' is not allowed; allowed: a supernode's index (31204) or a client's place (31204.17)",
+                inputs::shown(target)
+            ))
+        })?;
+        if self.story.as_ref().map(|s| s.target()) != Some(t) {
+            self.story = Some(Followed::new(self.session.world(), t).map_err(|e| js_err(format!("follow: {e}")))?);
         }
         Ok(())
     }
 
-    /// The followed supernode's story as JSON (`{index, lines: [{t_s, time, text}]}`), or `null`.
+    /// The followed one's story as JSON (`{index | client, lines: [{t_s, time, text}]}`), or `null`.
     pub fn story(&self) -> String {
         match &self.story {
             Some(s) => s.to_json(self.session.world().params().trigger.start_s),
             None => "null".into(),
         }
+    }
+
+    /// Where the followed one is in the last frame, as JSON `{x, y}` (device pixels), or `null`
+    /// (nobody followed, or a client that is nowhere on the map: crashed, waiting, away).
+    pub fn follow_mark(&self) -> String {
+        let w = self.session.world();
+        let at = match self.story.as_ref().map(|s| s.place(w)) {
+            Some(Place::Supernode(i)) => Some(self.frame.sn_px(w, i)),
+            Some(Place::Client(i, k)) if self.frame.clients_shown(w) => Some(self.frame.client_px(w, i, k)),
+            Some(Place::Client(i, _)) => Some(self.frame.sn_px(w, i)),
+            _ => None,
+        };
+        at.map_or("null".into(), |(x, y)| json!({"x": x, "y": y}).to_string())
+    }
+
+    /// The client under a point of the canvas (device pixels) when each client is drawn, as
+    /// `"i.k"` (slot `k` of supernode `i`), or an empty text.
+    pub fn hit_client(&self, x: f64, y: f64) -> String {
+        self.frame.hit_client(self.session.world(), x as f32, y as f32).map_or(String::new(), |(i, k)| format!("{i}.{k}"))
     }
 
     /// The supernode under a point of the canvas (device pixels), or -1.

@@ -8,7 +8,7 @@ const ELEMENT_URL = new URL('./supernode-sim.js', import.meta.url);
 /**
  * What a link or an embed needs of a run.
  * @typedef {{scenario: string, seed: number, speed: number, defaultSpeed: number, t_s: number,
- *   startOverrides: string, actions: string, follow: number, byState: boolean}} RunRef
+ *   startOverrides: string, actions: string, follow: string, byState: boolean}} RunRef
  */
 
 /** A link that reproduces the run at its current time: scenario, seed, the parameters that
@@ -26,7 +26,7 @@ export function linkTo(run, base) {
   for (const [k, v] of Object.entries(JSON.parse(run.startOverrides))) q.set(`p.${k}`, String(v));
   const acts = JSON.parse(run.actions);
   if (acts.length) q.set('actions', JSON.stringify(acts));
-  if (run.follow >= 0) q.set('follow', String(run.follow));
+  if (run.follow) q.set('follow', run.follow);
   if (run.byState) q.set('view', 'states');
   return u.toString();
 }
@@ -38,7 +38,7 @@ export function embedCodeOf(run) {
   const attrs = [`scenario="${run.scenario}"`, `seed="${run.seed}"`, `time="${Math.floor(run.t_s)}"`];
   if (run.startOverrides !== '{}') attrs.push(`params='${run.startOverrides.replace(/'/g, '&#39;')}'`);
   if (run.actions !== '[]') attrs.push(`actions='${run.actions.replace(/'/g, '&#39;')}'`);
-  if (run.follow >= 0) attrs.push(`follow="${run.follow}"`);
+  if (run.follow) attrs.push(`follow="${run.follow}"`);
   if (run.byState) attrs.push('view="states"');
   const esc = (t) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   return {

@@ -27,8 +27,9 @@ export class PictureView {
   /** What the runs said of the view last: zoom, centre, by_state, clients_shown, animating,
    * groups. */
   state = { zoom: 1, centre_x: 0.5, centre_y: 0.5, by_state: false, clients_shown: false, animating: false, groups: [] };
-  /** The supernode followed (-1: none), and its story as the runs last told it. */
-  following = -1;
+  /** Whom the reader follows (a supernode `'31204'` or a client `'31204.17'`; `''`: nobody), and
+   * the story as the runs last told it. */
+  following = '';
   story = null;
   /** Whether the next click on the picture follows (the Follow button) rather than crashes. */
   picking = false;
@@ -51,13 +52,13 @@ export class PictureView {
     t.querySelector('.zoom-whole').addEventListener('click', () => this.whole());
     t.querySelector('.by-state').addEventListener('click', () => this.setByState(!this.state.by_state));
     t.querySelector('.follow-btn').addEventListener('click', () => {
-      if (this.following >= 0) return this.follow(-1);
+      if (this.following) return this.follow('');
       this.picking = !this.picking;
       this.#sync();
     });
-    o.story.querySelector('.story-stop').addEventListener('click', () => this.follow(-1));
+    o.story.querySelector('.story-stop').addEventListener('click', () => this.follow(''));
     o.story.querySelector('.story-zoom').addEventListener('click', () => {
-      if (this.following >= 0) this.#push({ op: 'zoomTo', i: this.following });
+      if (this.following) this.#push({ op: 'zoomTo', i: Number(this.following.split('.')[0]) });
     });
     const c = o.canvas;
     c.addEventListener('wheel', (ev) => this.#onWheel(ev), { passive: false });
@@ -181,10 +182,10 @@ export class PictureView {
     this.#push({ op: 'set', zoom: v.zoom ?? 1, centre_x: v.centre_x ?? 0.5, centre_y: v.centre_y ?? 0.5, by_state: !!v.by_state, animate: false });
   }
 
-  /** Follows supernode `i` (-1 stops). */
-  async follow(i) {
+  /** Follows a supernode (`'31204'`) or a client (`'31204.17'`); `''` stops. */
+  async follow(target) {
     this.picking = false;
-    const r = await this.#o.request({ type: 'follow', i });
+    const r = await this.#o.request({ type: 'follow', target: String(target) });
     this.following = r.following;
     this.story = r.story;
     this.#showStory();
@@ -314,9 +315,11 @@ export class PictureView {
     by.setAttribute('aria-pressed', String(!!this.state.by_state));
     for (const b of t.querySelectorAll('.zoom-in, .zoom-out, .zoom-whole')) b.disabled = !!this.state.by_state;
     const f = t.querySelector('.follow-btn');
-    f.setAttribute('aria-pressed', String(this.picking || this.following >= 0));
-    f.textContent = this.following >= 0 ? 'Unfollow' : this.picking ? 'Pick one…' : 'Follow';
-    f.title = this.following >= 0 ? 'Stop following the supernode' : 'Then click a supernode to follow it and read its story (or Shift+click one)';
+    f.setAttribute('aria-pressed', String(this.picking || !!this.following));
+    f.textContent = this.following ? 'Unfollow' : this.picking ? 'Pick one…' : 'Follow';
+    f.title = this.following
+      ? 'Stop following'
+      : 'Then click a supernode, or a client when zoomed in, to follow it and read its story (or Shift+click one)';
     this.#o.canvas.style.cursor = this.picking ? 'pointer' : this.state.zoom > 1 && !this.state.by_state ? 'grab' : '';
     this.#o.canvas.style.touchAction = this.state.zoom > 1 && !this.state.by_state ? 'none' : 'pan-x pan-y';
     const z = t.querySelector('.zoom-level');
@@ -354,7 +357,7 @@ export class PictureView {
     if (!s) return;
     const list = box.querySelector('ol');
     const lines = s.lines.slice(-STORY_LINES);
-    const key = `${s.index}/${s.lines.length}/${s.lines.at(-1)?.t_s}`;
+    const key = `${s.index ?? s.client}/${s.lines.length}/${s.lines.at(-1)?.t_s}/${s.lines.at(-1)?.text}`;
     if (list.dataset.key === key) return;
     list.dataset.key = key;
     list.replaceChildren(

@@ -521,7 +521,7 @@ export class SupernodeSimElement extends Stamp {
       runs_in: this.#runs.mode,
       picture: {
         zoom: this.#view.state.zoom, by_state: !!this.#view.state.by_state, clients_shown: !!this.#view.state.clients_shown,
-        following: this.#view.following, story: this.#view.story?.lines.map((l) => `${l.time} ${l.text}`) ?? [],
+        following: this.#view.following || null, story: this.#view.story?.lines.map((l) => `${l.time} ${l.text}`) ?? [],
       },
     };
     const branchS = a.as_happened_s();
@@ -541,7 +541,7 @@ export class SupernodeSimElement extends Stamp {
     return {
       scenario: this.#scenario, seed: this.#seed, speed: this.#speed, defaultSpeed: this.#meta.limits.default_speed,
       t_s: a.time_s(), startOverrides: a.start_overrides(), actions: a.actions(),
-      follow: this.#view?.following ?? -1, byState: !!this.#view?.state.by_state,
+      follow: this.#view?.following ?? '', byState: !!this.#view?.state.by_state,
     };
   }
 
@@ -733,15 +733,15 @@ export class SupernodeSimElement extends Stamp {
   }
 
   /** Ends an A/B comparison, keeping run A. */
-  /** Follows supernode `i` (a whole number below the run's supernode count; `null` or -1
-   * stops): its story is told under the picture, it stays ringed at any zoom, and a copied link
-   * carries it. Settles once the runs follow it; a number that is no supernode rejects with the
-   * allowed range. */
-  async follow(i) {
+  /** Follows a supernode (its index, `31204`) or a client (its place, `'31204.17'`: slot 17 of
+   * supernode 31204); `null`, `-1` or `''` stops. Its story is told under the picture, it stays
+   * ringed at any zoom, and a copied link carries it. Settles once the runs follow it; a target
+   * that is no supernode or client of the run rejects with what is allowed. */
+  async follow(target) {
     if (!this.#meta) throw new Error('follow: the simulation is not loaded yet');
-    if (i === null || i === -1) return this.#view.follow(-1);
-    const c = JSON.parse(check_input('follow', typeof i === 'number' ? String(i) : `${i}`, this.#scenario));
-    if (c.error) throw new RangeError(`follow(i): ${c.error}`);
+    if (target === null || target === -1 || target === '') return this.#view.follow('');
+    const c = JSON.parse(check_input('follow', String(target), this.#scenario));
+    if (c.error) throw new RangeError(`follow(target): ${c.error}`);
     return this.#view.follow(c.value);
   }
 
@@ -1128,7 +1128,7 @@ export class SupernodeSimElement extends Stamp {
     const msg = {
       type: 'work',
       draw: { dt: dtReal, particles: !this.#reducedMotion?.matches, running: this.#playing },
-      marks: [this.#hover, this.#selected, this.#view.following],
+      marks: [this.#hover, this.#selected],
       viewOps: this.#view.takeOps(),
       budgetMs: worker ? WORKER_STEP_BUDGET_MS : STEP_BUDGET_MS,
       // On the page's thread, a frame that saves a mark (about 35 ms) does nothing else.
@@ -1219,7 +1219,7 @@ export class SupernodeSimElement extends Stamp {
     }
     if (r.drawn) {
       if (this.#view.moved) this.#view.preview(this.#ctx);
-      else this.#drawMarks(r.marks ?? []);
+      else this.#drawMarks(r.marks ?? [], r.followAt);
       this.#framesDrawn++;
       if (this.firstFrameMs === undefined) this.firstFrameMs = performance.now();
     }
@@ -1234,19 +1234,30 @@ export class SupernodeSimElement extends Stamp {
   }
 
   /** The supernodes the pointer is on and the one clicked, each a ring on top of the picture. */
-  #drawMarks(marks) {
-    marks.forEach((info, k) => {
-      if (!info || !this.#ctx) return;
-      const ctx = this.#ctx;
-      const dpr = this.#stageSize.dpr;
+  #drawMarks(marks, followAt) {
+    const ctx = this.#ctx;
+    if (!ctx) return;
+    const dpr = this.#stageSize.dpr;
+    const ring = (at, r) => {
       ctx.beginPath();
-      ctx.arc(info.x, info.y, 7 * dpr, 0, Math.PI * 2);
-      // The followed supernode (the third mark): a second, wider ring, at any zoom.
-      if (k === 2) ctx.arc(info.x, info.y, 12 * dpr, 0, Math.PI * 2);
+      ctx.arc(at.x, at.y, r * dpr, 0, Math.PI * 2);
+    };
+    for (const info of marks) {
+      if (!info) continue;
+      ring(info, 7);
       ctx.lineWidth = 2 * dpr;
       ctx.strokeStyle = this.#markColour;
       ctx.stroke();
-    });
+    }
+    // The one followed: two rings, at any zoom.
+    if (followAt) {
+      ring(followAt, 7);
+      ctx.moveTo(followAt.x + 12 * dpr, followAt.y);
+      ctx.arc(followAt.x, followAt.y, 12 * dpr, 0, Math.PI * 2);
+      ctx.lineWidth = 2 * dpr;
+      ctx.strokeStyle = this.#markColour;
+      ctx.stroke();
+    }
   }
 
   #updateUi(force) {
@@ -1506,7 +1517,7 @@ export class SupernodeSimElement extends Stamp {
       case 'f':
       case 'F':
         ev.preventDefault();
-        if (this.#view.following >= 0) this.#view.follow(-1);
+        if (this.#view.following) this.#view.follow('');
         else this.#root.querySelector('.follow-btn').click();
         break;
       case ' ':
@@ -1600,13 +1611,14 @@ export class SupernodeSimElement extends Stamp {
   }
 
   /** A click on the picture (once it is clear it was no double-click): `follow`, follow the
-   * supernode under it; else crash it, or restore it if it is down. */
+   * client under it (when each client is drawn) or else the supernode; otherwise crash the
+   * supernode, or restore it if it is down. */
   #onClick(ev, follow = false) {
     if (!this.#a) return;
     const p = this.#canvasPoint(ev);
-    return this.#runs.request({ type: 'hit', x: p.x, y: p.y }).then(async (h) => {
+    return this.#runs.request({ type: 'hit', x: p.x, y: p.y, client: follow }).then(async (h) => {
+      if (follow && (h.client || h.i >= 0)) return this.#view.follow(h.client || String(h.i));
       if (h.i < 0) return;
-      if (follow) return this.#view.follow(h.i);
       const r = await this.#runs.request({ type: 'toggle', i: h.i });
       if (!r.what) return;
       const i = h.i;

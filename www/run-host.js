@@ -83,7 +83,7 @@ export class RunHost {
     /** Where the reader looks (kept across new runs), whom they follow (-1: nobody), and the
      * story last sent. */
     this.look = null;
-    this.following = -1;
+    this.following = '';
     this.storyText = '';
   }
 
@@ -150,11 +150,11 @@ export class RunHost {
     for (const which of ['a', 'b']) if (this.sizes?.[which]) this.runs[which]?.resize(...this.sizes[which]);
     // A new run keeps where the reader was looking and whom they followed.
     if (this.look) this.#applyView([{ op: 'set', ...this.look, animate: false }]);
-    if (this.following >= 0) {
+    if (this.following) {
       try {
         for (const which of ['a', 'b']) this.runs[which]?.follow(this.following);
       } catch {
-        this.following = -1;
+        this.following = '';
       }
     }
     this.storyText = '';
@@ -285,11 +285,12 @@ export class RunHost {
       // Where the picture looks (`view` is the runs' own: where each stands).
       out.look = JSON.parse(a.view());
       this.look = { zoom: out.look.zoom, centre_x: out.look.centre_x, centre_y: out.look.centre_y, by_state: out.look.by_state };
-      const story = this.following >= 0 ? a.story() : 'null';
+      const story = this.following ? a.story() : 'null';
       if (story !== this.storyText) {
         this.storyText = story;
         out.story = JSON.parse(story);
       }
+      out.followAt = this.following ? JSON.parse(a.follow_mark()) : null;
     }
     return out;
   }
@@ -308,14 +309,16 @@ export class RunHost {
     }
   }
 
-  /** Follows supernode `i` on both runs (-1 stops); the story so far. A number that is no
-   * supernode of this run is an error that names the range. */
-  on_follow({ i }) {
-    this.runs.a.follow(i);
-    this.runs.b?.follow(i);
-    this.following = i;
+  /** Follows a supernode (`'31204'`) or a client (`'31204.17'`) on both runs (`''` stops); the
+   * story so far. A target that is no supernode or client of this run is an error that says what
+   * is allowed. */
+  on_follow({ target }) {
+    const t = String(target ?? '');
+    this.runs.a.follow(t);
+    this.runs.b?.follow(t);
+    this.following = t;
     this.storyText = this.runs.a.story();
-    return { following: i, story: JSON.parse(this.storyText) };
+    return { following: t, story: JSON.parse(this.storyText) };
   }
 
   /** One step of a simulated minute (the Step button). */
@@ -354,10 +357,11 @@ export class RunHost {
     return { what, before };
   }
 
-  /** The supernode under a point of run A's picture, and its state. */
-  on_hit({ x, y }) {
+  /** The supernode under a point of run A's picture, and its state; with `client`, also the
+   * client there (`'i.k'`, or `''`) when each client is drawn. */
+  on_hit({ x, y, client = false }) {
     const i = this.runs.a.hit(x, y);
-    return { i, info: i >= 0 ? JSON.parse(this.runs.a.supernode(i)) : null };
+    return { i, info: i >= 0 ? JSON.parse(this.runs.a.supernode(i)) : null, client: client ? this.runs.a.hit_client(x, y) : '' };
   }
 
   on_supernode({ i }) {

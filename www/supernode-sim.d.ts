@@ -32,8 +32,9 @@ export interface SupernodeSimSnapshot {
   /** Where the runs compute (see `runsIn`). */
   runs_in: 'worker' | 'page';
   /** How the picture is looked at: zoom (1 = the whole overlay), grouped by state or on the map,
-   * whether each client is drawn, the supernode followed (-1: none) and its story's lines. */
-  picture: { zoom: number; by_state: boolean; clients_shown: boolean; following: number; story: string[] };
+   * whether each client is drawn, whom the reader follows (a supernode `'31204'` or a client
+   * `'31204.17'`; null: nobody) and its story's lines. */
+  picture: { zoom: number; by_state: boolean; clients_shown: boolean; following: string | null; story: string[] };
   /** Simulated time, in seconds from the start. */
   t_s: number;
   /** When the trigger fires, in simulated seconds (the reference of "T+h:mm"). */
@@ -117,7 +118,8 @@ export interface SupernodeSimEventMap extends HTMLElementEventMap {
  * (`lazy` | `eager`: fetch the code when the element nears the viewport, or at once), `reveal`
  * (`auto` | `interaction`: then start by itself, or keep the poster until the reader clicks it),
  * `poster` (the still shown until it starts; default: the scenario's, drawn by `make pkg`),
- * `follow` (a supernode's index to follow from the start: its story is told under the picture),
+ * `follow` (whom to follow from the start: a supernode's index, `31204`, or a client's place,
+ * `31204.17`; its story is told under the picture),
  * `view` (`map` | `states`: the supernodes on the map, or grouped by state with their counts).
  * Until it starts, the element is a poster with a play button, and its methods wait for its code
  * (calling one starts it). Every value is checked by one
@@ -162,10 +164,11 @@ export declare class SupernodeSimElement extends HTMLElement {
   compare(key: string, a: string | number, b: string | number): Promise<void>;
   /** Ends an A/B comparison, keeping run A. */
   stopCompare(): void;
-  /** Follows supernode `i` (`null` or -1 stops): its story, in simulated time, is told under the
-   * picture, it stays ringed at any zoom, and a copied link carries it. Rejects with the allowed
-   * range if `i` is no supernode of the run. */
-  follow(i: number | null): Promise<void>;
+  /** Follows a supernode (its index, `31204`) or a client (its place, `'31204.17'`: slot 17 of
+   * supernode 31204); `null`, -1 or `''` stops. Its story, in simulated time, is told under the
+   * picture, it stays ringed at any zoom, and a copied link carries it. Rejects with what is
+   * allowed if the target is no supernode or client of the run. */
+  follow(target: number | string | null): Promise<void>;
   /** Groups the supernodes by state (they glide into labelled columns whose heights compare as
    * the counts), or puts them back on the map. */
   setByState(on: boolean): void;

@@ -48,6 +48,35 @@ impl Frame {
         (x + r * libm::cosf(a), y + r * libm::sinf(a))
     }
 
+    /// The client nearest to a point (device pixels) within a few pixels, when each client is
+    /// drawn: its supernode and slot.
+    pub fn hit_client(&self, world: &World, x: f32, y: f32) -> Option<(usize, u32)> {
+        if !self.clients_shown(world) {
+            return None;
+        }
+        let sn = world.supernodes();
+        let reach = 4.0 * self.dpr;
+        let mut best = None;
+        let mut best_d = reach * reach;
+        let around = reach_px(self, world) + reach;
+        for &i in &self.visible {
+            let i = i as usize;
+            let (sx, sy) = self.pos[i];
+            if (sx - x).abs() > around || (sy - y).abs() > around || !sn.is_up(i) {
+                continue;
+            }
+            for k in 0..sn.clients[i] {
+                let (cx, cy) = self.client_px(world, i, k);
+                let d = (cx - x) * (cx - x) + (cy - y) * (cy - y);
+                if d < best_d {
+                    best_d = d;
+                    best = Some((i, k));
+                }
+            }
+        }
+        best
+    }
+
     /// Every client of the supernodes in the picture, with its link to its supernode.
     pub(super) fn draw_clients(&mut self, world: &World, pal: &Palette) {
         let sn = world.supernodes();

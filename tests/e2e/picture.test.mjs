@@ -87,9 +87,9 @@ test('following a supernode tells its story, survives zooming out, and travels i
     }
   });
   await page.locator('supernode-sim >> canvas.overlay').click({ position: { x: pos.x, y: pos.y }, modifiers: ['Shift'] });
-  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.following >= 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.following !== null, null, { timeout: 10000 });
   let p = await picture(page);
-  assert.equal(p.following, pos.i);
+  assert.equal(p.following, String(pos.i));
   assert.match(p.story[0], new RegExp(`^T[-−+]\\d+:\\d\\d Following supernode #${pos.i.toLocaleString('en')} `));
   // Not crashed by the click that followed it.
   assert.equal((await snapshot(page)).supernodes_crashed, 0);
@@ -105,7 +105,7 @@ test('following a supernode tells its story, survives zooming out, and travels i
   await shoot(page, 'follow-zoomed-1280.png');
   await page.locator('supernode-sim >> button.zoom-whole').click();
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.zoom === 1, null, { timeout: 10000 });
-  assert.equal((await picture(page)).following, pos.i);
+  assert.equal((await picture(page)).following, String(pos.i));
   await shoot(page, 'follow-whole-1280.png');
   // The link carries it; opened, the same supernode is followed with the same story.
   const link = await page.evaluate(() => document.querySelector('supernode-sim').shareLink());
@@ -113,17 +113,50 @@ test('following a supernode tells its story, survives zooming out, and travels i
   const { page: copy, errors: copyErrors } = await openPage(env.ctx, link);
   await arrived(copy, 3600 + 3 * 3600);
   const q = await picture(copy);
-  assert.equal(q.following, pos.i);
+  assert.equal(q.following, String(pos.i));
   assert.deepEqual(q.story.slice(1), p.story.slice(1));
   // F stops following.
   await page.locator('supernode-sim >> canvas.overlay').focus();
   await page.keyboard.press('f');
-  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.following === -1, null, { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.following === null, null, { timeout: 10000 });
   assert.ok(await page.locator('supernode-sim >> .story').isHidden());
   assert.deepEqual(errors, []);
   assert.deepEqual(copyErrors, []);
   await page.close();
   await copy.close();
+});
+
+test('zoomed in, Shift+click follows a client: it crashes, walks its host cache and comes back, told in time', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=1&scale=0.02&t=3000&autoplay=off`);
+  await arrived(page, 3000);
+  // Follow a supernode, zoom in on it, then Shift+click its middle: the client nearest to it.
+  await page.evaluate(() => document.querySelector('supernode-sim').follow(40));
+  await page.locator('supernode-sim >> .story-zoom').click();
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.clients_shown, null, { timeout: 10000 });
+  await page.waitForTimeout(300);
+  const at = await page.evaluate(async () => {
+    const el = document.querySelector('supernode-sim');
+    const info = await el.sim.supernode(40);
+    const c = el.shadowRoot.querySelector('canvas.overlay');
+    const dpr = c.width / c.getBoundingClientRect().width;
+    return { x: info.x / dpr, y: info.y / dpr };
+  });
+  await page.locator('supernode-sim >> canvas.overlay').click({ position: at, modifiers: ['Shift'] });
+  await page.waitForFunction(() => /^40\.\d+$/.test(document.querySelector('supernode-sim').snapshot().picture.following ?? ''), null, { timeout: 10000 });
+  let p = await picture(page);
+  assert.match(p.story[0], /Following client 40\.\d+, attached to supernode #40/);
+  assert.equal((await snapshot(page)).supernodes_crashed, 0, 'the click that followed crashed something');
+  // Through the first hours of the outage, its story is told step by step.
+  await page.evaluate(() => document.querySelector('supernode-sim').seek(3600 + 4 * 3600));
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 3600 + 4 * 3600, null, { timeout: 60000 });
+  p = await picture(page);
+  assert.ok(p.story.length >= 2, p.story.join('\n'));
+  assert.ok(p.story.slice(1).every((l) => /^T\+\d+:\d\d (its supernode|crashed|relaunched|attempt \d+ failed|connected|tried|its user|disconnected)/.test(l)), p.story.join('\n'));
+  await shoot(page, 'follow-client-1280.png');
+  // The link carries the client.
+  assert.match(await page.evaluate(() => document.querySelector('supernode-sim').shareLink()), /follow=40\.\d+/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('the by-state view groups the supernodes in labelled columns that add up, and glides back', async () => {
@@ -166,7 +199,7 @@ test('a bad follow or view is named, and the instance keeps working', async () =
   assert.match(text, /follow: 99999 is not a supernode of this run; allowed: 0 to 9\d\d/);
   const page2 = await page.evaluate(() => document.getElementById('query-errors')?.textContent ?? '');
   assert.match(page2 + text, /view/);
-  await assert.rejects(page.evaluate(() => document.querySelector('supernode-sim').follow(-5)), /follow\(i\)/);
+  await assert.rejects(page.evaluate(() => document.querySelector('supernode-sim').follow(-5)), /follow\(target\)/);
   await page.locator('supernode-sim >> button.step').click();
   assert.equal((await snapshot(page)).t_s, 60);
   assert.deepEqual(errors, []);

@@ -4,9 +4,8 @@
 //!
 //! The events are typed and their words are rendered in one place ([`StoryEvent::words`]).
 
-use crate::model::narration::relative_time;
+use super::{story_json, thousands, times};
 use crate::model::{SnKind, SnState, World};
-use std::fmt::Write as _;
 
 /// Seconds a supernode's load must stay over (or back within) its capacity before the story says
 /// so: the load is worked out each second and may flicker about the line.
@@ -101,26 +100,6 @@ fn orphans(clients: u32, joint: &str) -> String {
         0 => format!("{joint} it had no clients yet"),
         1 => format!("{joint} its one client must reconnect elsewhere"),
         n => format!("{joint} its {} clients must reconnect elsewhere", thousands(n)),
-    }
-}
-
-fn thousands(n: u32) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (k, ch) in s.chars().enumerate() {
-        if k > 0 && (s.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-fn times(r: f32) -> String {
-    if r < 10.0 {
-        format!("{r:.1}×")
-    } else {
-        format!("{:.0}×", r)
     }
 }
 
@@ -245,20 +224,7 @@ impl Story {
 
     /// The story as JSON: `{"index": i, "lines": [{"t_s": …, "time": "T+0:12", "text": …}]}`.
     pub fn to_json(&self, trigger_s: f64) -> String {
-        let mut out = format!("{{\"index\":{},\"lines\":[", self.index);
-        for (k, (t, e)) in self.events.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            let _ = write!(
-                out,
-                "{{\"t_s\":{t},\"time\":{},\"text\":{}}}",
-                serde_json::Value::from(relative_time(*t, trigger_s)),
-                serde_json::Value::from(e.words(self.index))
-            );
-        }
-        out.push_str("]}");
-        out
+        story_json(&format!("\"index\":{}", self.index), self.events.iter().map(|(t, e)| (*t, e.words(self.index))), trigger_s)
     }
 }
 
@@ -311,10 +277,6 @@ mod tests {
 
     #[test]
     fn words_and_bounds() {
-        assert_eq!(thousands(31204), "31,204");
-        assert_eq!(thousands(7), "7");
-        assert_eq!(times(3.24), "3.2×");
-        assert_eq!(times(86.4), "86×");
         assert_eq!(
             StoryEvent::ShutDown { clients: 0 }.words(3),
             "its failsafe fired: it dropped the supernode role, and it had no clients yet."
