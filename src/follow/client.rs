@@ -34,7 +34,7 @@ use crate::model::world::V_BUGGY;
 use crate::model::{retry, SnState, World};
 
 /// The random stream of followed clients (apart from the model's own streams).
-const FOLLOW_STREAM: u64 = 0xf011_0a;
+const FOLLOW_STREAM: u64 = 0x00f0_110a;
 /// Most events a story keeps (the oldest go first, the first stays).
 const MAX_EVENTS: usize = 64;
 
