@@ -451,7 +451,7 @@ impl Sim {
             .frame
             .groups()
             .into_iter()
-            .map(|(s, n, x, y)| json!({"state": format!("{s:?}").to_lowercase(), "label": s.label(), "count": n, "x": x, "y": y}))
+            .map(|(s, n, x, y)| json!({"state": s.key(), "label": s.label(), "count": n, "x": x, "y": y}))
             .collect();
         json!({"zoom": v.zoom, "centre_x": v.centre_x, "centre_y": v.centre_y, "by_state": v.by_state,
                "clients_shown": self.frame.clients_shown(w), "animating": self.frame.animating(), "groups": groups})

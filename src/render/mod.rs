@@ -597,6 +597,17 @@ impl DrawnState {
         })
     }
 
+    /// Its key in the page's data (`up`, `overloaded`, `shutdown`, `crashed`, `mega`).
+    pub fn key(self) -> &'static str {
+        match self {
+            DrawnState::Up => "up",
+            DrawnState::Overloaded => "overloaded",
+            DrawnState::ShutDown => "shutdown",
+            DrawnState::Crashed => "crashed",
+            DrawnState::Mega => "mega",
+        }
+    }
+
     /// Its name where the by-state view labels its group.
     pub fn label(self) -> &'static str {
         match self {
