@@ -222,7 +222,10 @@ label { color: var(--fg-muted); font-size: 12px; }
   .legend li { white-space: normal; }
   .caption, .ab-tag, .story { bottom: auto; top: var(--pic); transform: translateY(calc(-100% - 10px)); }
   .story { max-height: calc(var(--pic) * 0.45); }
-  .view-tools { flex-direction: row; flex-wrap: wrap; justify-content: flex-end; max-width: calc(100% - 16px); }
+  /* Narrow: the picture's tools in a row under it, with the legend, so neither covers the disc. */
+  .view-tools { position: static; flex-direction: row; flex-wrap: wrap; align-items: center; justify-content: flex-start;
+    padding: 4px 10px; background: var(--panel); border-top: 1px solid var(--border); }
+  .view-tools .zoom-hint { position: static; transform: none; }
   .progress { top: calc(var(--pic) / 2); }
 }
 /* Printed: the picture at its moment, its clock and legend, and the chart; no controls. */

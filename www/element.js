@@ -448,6 +448,8 @@ export class SupernodeSimElement extends Stamp {
     const t = c.value;
     if (!this.#runs) return;
     this.#previewT = null;
+    // A tooltip read before the jump would describe another moment.
+    this.#els.tip.hidden = true;
     this.#seekTarget = t;
     this.#seekFrom = this.#a ? this.#a.time_s() : 0;
     this.#track(this.#runs.request({ type: 'seek', t }).then((r) => {

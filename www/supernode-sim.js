@@ -34,10 +34,10 @@ const POSTER_MARK = 'supernode-sim:poster';
 /** The picture's height when the `height` attribute does not say (as the element's stylesheet). */
 const DEFAULT_HEIGHT_PX = 520;
 /** What the element adds to its picture's height with controls (toolbar and timeline), and in a
- * narrow column (its legend, under the picture; its toolbar on two lines): measured, and held by
- * a browser test. */
+ * narrow column (its legend and the picture's tools, under the picture; its toolbar on two
+ * lines): measured, and held by a browser test. */
 const CONTROLS_EXTRA_PX = 121;
-const NARROW_LEGEND_PX = 95;
+const NARROW_LEGEND_PX = 95 + 41;
 const NARROW_TOOLBAR_PX = 56;
 
 const POSTER_CSS = `
