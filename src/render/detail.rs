@@ -22,7 +22,7 @@ pub fn clients_at_css(world: &World) -> f32 {
     (reach / 0.42).max(CLIENTS_AT_CSS)
 }
 /// Above this many client dots in the picture, only every n-th client's link is drawn.
-const LINKS_BUDGET: usize = 12_000;
+const LINKS_BUDGET: usize = 6_000;
 /// The golden angle, radians: consecutive slots spiral out without lining up.
 const GOLDEN: f32 = 2.399_963;
 
@@ -30,6 +30,13 @@ const GOLDEN: f32 = 2.399_963;
 /// 8 close in.
 pub fn square_css(spacing_css: f32) -> f32 {
     (2.0 + spacing_css / 24.0).clamp(3.0, 8.0)
+}
+
+/// Slot `k`'s place on the unit spiral: the square root of `k + ½` (its distance, before scaling
+/// to the supernode's room) and the cosine and sine of its angle.
+fn spiral_at(k: u32) -> [f32; 3] {
+    let a = k as f32 * GOLDEN;
+    [libm::sqrtf(k as f32 + 0.5), libm::cosf(a), libm::sinf(a)]
 }
 
 /// How far clients spread from their supernode (device pixels).
@@ -43,9 +50,9 @@ impl Frame {
         let sn = world.supernodes();
         let (x, y) = self.sn_px(world, i);
         let room = sn.max_clients[i].max(sn.clients[i]).max(1) as f32;
-        let r = reach_px(self, world) * libm::sqrtf((k as f32 + 0.5) / room);
-        let a = k as f32 * GOLDEN;
-        (x + r * libm::cosf(a), y + r * libm::sinf(a))
+        let [root, cos, sin] = spiral_at(k);
+        let r = reach_px(self, world) / libm::sqrtf(room) * root;
+        (x + r * cos, y + r * sin)
     }
 
     /// The client nearest to a point (device pixels) within a few pixels, when each client is
@@ -86,11 +93,26 @@ impl Frame {
         let halo = rgb(pal.halo);
         let link = rgb(pal.link);
         let side = self.dpr.round().max(1.0) as i32;
+        // The spiral's places, worked out once (the same values `client_px` gives).
+        let most = visible.iter().map(|&i| sn.clients[i as usize]).max().unwrap_or(0) as usize;
+        while self.spiral.len() < most {
+            let k = self.spiral.len() as u32;
+            self.spiral.push(spiral_at(k));
+        }
+        let reach = reach_px(self, world);
+        let (w, h) = (self.width as f32, self.height as f32);
         for &i in &visible {
             let i = i as usize;
             let (sx, sy) = self.pos[i];
+            let room = sn.max_clients[i].max(sn.clients[i]).max(1) as f32;
+            let scale = reach / libm::sqrtf(room);
             for k in 0..sn.clients[i] {
-                let (x, y) = self.client_px(world, i, k);
+                let [root, cos, sin] = self.spiral[k as usize];
+                let r = scale * root;
+                let (x, y) = (sx + r * cos, sy + r * sin);
+                if x < -1.0 || y < -1.0 || x > w || y > h {
+                    continue;
+                }
                 if (k as usize).is_multiple_of(link_every) {
                     self.line(x, y, sx, sy, link, 0.16);
                 }

@@ -113,6 +113,8 @@ pub struct Frame {
     visible: Vec<u32>,
     /// The by-state layout of the last frame, while grouped.
     layout: Option<Layout>,
+    /// Client slots' places on the unit spiral, as far as drawn so far (see `detail`).
+    spiral: Vec<[f32; 3]>,
 }
 
 /// What to draw besides the network itself.
@@ -149,6 +151,7 @@ impl Frame {
             pos: Vec::new(),
             visible: Vec::new(),
             layout: None,
+            spiral: Vec::new(),
         };
         f.resize(width, height, dpr);
         f
