@@ -98,7 +98,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 .view-tools button { min-width: 30px; padding: 3px 8px; font-size: 13px; background: color-mix(in srgb, var(--panel) 90%, transparent); }
 .view-tools button[aria-pressed="true"] { background: var(--accent); color: var(--accent-fg); border-color: transparent; }
 .view-tools .zoom-level { font-size: 11px; color: var(--fg-muted); font-variant-numeric: tabular-nums; }
-.view-tools .zoom-hint { position: absolute; right: 0; top: 0; transform: translateX(calc(-100% - 40px)); white-space: nowrap; padding: 4px 8px;
+.view-tools .zoom-hint { position: absolute; right: 0; top: 100%; margin-top: 6px; white-space: nowrap; padding: 4px 8px;
   border-radius: 6px; background: var(--panel); border: 1px solid var(--border); font-size: 12px; pointer-events: none; }
 :host([controls="none"]) .view-tools { top: 36px; }
 .stage.ab .view-tools { display: none; }
