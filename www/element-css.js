@@ -93,6 +93,11 @@ label { color: var(--fg-muted); font-size: 12px; }
 .sw { width: 10px; height: 10px; border-radius: 50%; display: inline-block; flex: none; }
 .sw.halo { border-radius: 2px; opacity: 0.5; }
 .sw.dot { width: 6px; height: 6px; }
+.sw.ring { background: none; border: 2px solid; width: 6px; height: 6px; }
+.sw.bar { border-radius: 1px; height: 3px; }
+/* Rings and bars are drawn only close in, where each client is. */
+.legend .close-only { display: none; }
+.stage.close .legend .close-only { display: flex; }
 /* The picture's own tools: zoom, the by-state view, follow. Top right, outside the disc. */
 .view-tools { position: absolute; top: 8px; right: 8px; z-index: 2; display: flex; flex-direction: column; align-items: flex-end; gap: 4px; }
 .view-tools button { min-width: 30px; padding: 3px 8px; font-size: 13px; background: color-mix(in srgb, var(--panel) 90%, transparent); }

@@ -33,6 +33,8 @@ export const TEMPLATE = `
         <li><span class="sw halo" style="background:var(--sn-halo)"></span>clients (shade; dots close in)</li>
         <li><span class="sw dot" style="background:var(--attempt-ok)"></span>connection attempt ok</li>
         <li><span class="sw dot" style="background:var(--attempt-failed)"></span>attempt refused</li>
+        <li class="close-only"><span class="sw ring" style="border-color:var(--sn-shut-down)"></span>failsafe window filling</li>
+        <li class="close-only"><span class="sw bar" style="background:var(--sn-up)"></span>load (full = capacity)</li>
       </ul>
     </details>
     <div class="view-tools" part="view-tools" role="toolbar" aria-label="Picture">

@@ -8,6 +8,8 @@
 /** Zoom per button press or key, and per 100 px of wheel. */
 const ZOOM_STEP = 1.6;
 const WHEEL_PER_100PX = 1.25;
+/** Display frames a button's or key's zoom is spread over. */
+const ZOOM_FRAMES = 8;
 /** A pointer that moves further than this (CSS px) while pressed pans instead of clicking. */
 const DRAG_PX = 4;
 /** How long a click waits to see whether it is a double-click (ms). */
@@ -43,7 +45,7 @@ export class PictureView {
   #o;
 
   /** `o`: { stage, canvas, tools, groups, story, dpr(), kick(), request(msg), onClick(ev, follow),
-   * onChange(), bg() } */
+   * onChange(), bg(), reducedMotion() } */
   constructor(o) {
     this.#o = o;
     const t = o.tools;
@@ -155,10 +157,18 @@ export class PictureView {
   /** The renderer's closest zoom (from the module's limits). */
   maxZoom = 64;
 
-  /** Zooms by `factor` about the picture's middle. */
+  /** Zooms by `factor` about the picture's middle, over a few display frames (at once for a
+   * reader who asks for reduced motion). */
   zoomBy(factor) {
     const c = this.#o.canvas;
-    this.#zoomAbout(factor, c.width / 2, c.height / 2);
+    const steps = this.#o.reducedMotion() ? 1 : ZOOM_FRAMES;
+    const f = factor ** (1 / steps);
+    let n = 0;
+    const step = () => {
+      this.#zoomAbout(f, c.width / 2, c.height / 2);
+      if (++n < steps) requestAnimationFrame(step);
+    };
+    step();
   }
 
   /** Back to the whole overlay. */
@@ -170,7 +180,7 @@ export class PictureView {
 
   /** The by-state view on or off (the supernodes glide). */
   setByState(on) {
-    this.#push({ op: 'set', zoom: 1, centre_x: 0.5, centre_y: 0.5, by_state: !!on, animate: true });
+    this.#push({ op: 'set', zoom: 1, centre_x: 0.5, centre_y: 0.5, by_state: !!on, animate: !this.#o.reducedMotion() });
     this.#newXf = IDENTITY;
     this.#sentXf = IDENTITY;
     this.state = { ...this.state, by_state: !!on, animating: true };
@@ -325,6 +335,7 @@ export class PictureView {
     const z = t.querySelector('.zoom-level');
     z.textContent = this.state.by_state ? 'by state' : `${this.state.zoom < 10 ? this.state.zoom.toFixed(1) : Math.round(this.state.zoom)}×${this.state.clients_shown ? ' · clients' : ''}`;
     this.#o.stage.classList.toggle('grouped', !!this.state.by_state);
+    this.#o.stage.classList.toggle('close', !!this.state.clients_shown);
   }
 
   #labels() {

@@ -1482,6 +1482,7 @@ export class SupernodeSimElement extends Stamp {
       onClick: (ev, follow) => this.#onClick(ev, follow),
       onChange: () => this.#emit('statechange', this.#state()),
       bg: () => getComputedStyle(this).getPropertyValue('--bg').trim() || '#fff',
+      reducedMotion: () => !!this.#reducedMotion?.matches,
     });
     c.addEventListener('click', (ev) => {
       const q = this.#view.click(ev);

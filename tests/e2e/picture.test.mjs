@@ -155,8 +155,15 @@ test('zoomed in, Shift+click follows a client: it crashes, walks its host cache 
   await shoot(page, 'follow-client-1280.png');
   // The link carries the client.
   assert.match(await page.evaluate(() => document.querySelector('supernode-sim').shareLink()), /follow=40\.\d+/);
+  // Following, zooming and drawing never touched the run: the same hash as a run nobody watched.
+  const watched = await snapshot(page);
+  const { page: plain, errors: plainErrors } = await openPage(env.ctx, `${env.server.base}/?seed=1&scale=0.02&t=${watched.t_s}&autoplay=off`);
+  await arrived(plain, watched.t_s);
+  assert.equal((await snapshot(plain)).hash, watched.hash);
   assert.deepEqual(errors, []);
+  assert.deepEqual(plainErrors, []);
   await page.close();
+  await plain.close();
 });
 
 test('the by-state view groups the supernodes in labelled columns that add up, and glides back', async () => {
