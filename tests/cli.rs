@@ -259,3 +259,24 @@ fn poster_draws_every_scenario_and_lists_them_for_the_element() {
     bad(&["poster", "--width", "10", "--out", "x.png"], &["--width", "64..=4096"]);
     bad(&["poster", "--scenario", "skype-2099", "--out", "x.png"], &["scenario", "skype-2010"]);
 }
+
+#[test]
+fn follow_tells_a_story_in_simulated_time_and_names_a_bad_target() {
+    let out = cli(&["follow", "--target", "40", "--scale", "0.02", "--hours", "5", "--from", "3000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].trim_start().starts_with("T-0:10  Following supernode #40 (peer)"), "{text}");
+    assert!(lines.len() > 2, "{text}");
+    assert!(lines[1..].iter().all(|l| l.trim_start().starts_with("T+")), "{text}");
+    // A client: the same story twice (its draws come from its own stream).
+    let a = cli(&["follow", "--target", "40.0", "--scale", "0.02", "--hours", "3"]);
+    let b = cli(&["follow", "--target", "40.0", "--scale", "0.02", "--hours", "3"]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    assert!(String::from_utf8_lossy(&a.stdout).contains("Following client 40.0"));
+    bad(&["follow", "--target", "4x"], &["--target", "'4x'", "allowed"]);
+    bad(&["follow", "--target", "99999", "--scale", "0.02", "--hours", "1"], &["--target", "99999", "allowed: 0 to 999"]);
+    bad(&["follow", "--target", "3.100000", "--scale", "0.02", "--hours", "1"], &["--target", "allowed slots"]);
+    bad(&["follow", "--target", "3", "--hours", "1", "--from", "7200"], &["--from", "allowed"]);
+}

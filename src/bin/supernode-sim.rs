@@ -14,7 +14,7 @@ use supernode_sim::model::params::{ParamError, FIELDS};
 use supernode_sim::model::Params;
 use supernode_sim::posters::{self, Theme};
 use supernode_sim::run::{self, DEFAULT_SEED};
-use supernode_sim::{actions, compare, scenarios};
+use supernode_sim::{actions, compare, follow, scenarios};
 
 /// Simulate a two-tier peer-to-peer overlay (Skype's supernodes) falling over and coming back.
 #[derive(Parser, Debug)]
@@ -51,6 +51,32 @@ enum Command {
     Run(RunArgs),
     /// Run a scenario twice from the same seed, differing in the given parameters, and compare.
     Compare(CompareArgs),
+    /// Follow one supernode or client through a run and print its story in simulated time, as
+    /// the page tells it under the picture.
+    Follow {
+        /// Scenario name (see `scenarios`).
+        #[arg(long, default_value = "skype-2010")]
+        scenario: String,
+        /// Seed.
+        #[arg(long, default_value_t = DEFAULT_SEED, value_parser = seed_arg, allow_negative_numbers = true)]
+        seed: u64,
+        /// Whom: a supernode's index (`31204`) or a client's place when picked (`31204.17`: slot 17
+        /// of supernode 31204), as a copied link's `follow` carries it.
+        #[arg(long, value_name = "TARGET")]
+        target: String,
+        /// When to start following, in simulated seconds from the start (default: 0).
+        #[arg(long, value_name = "SECONDS", value_parser = time_arg, allow_negative_numbers = true, default_value_t = 0.0)]
+        from: f64,
+        /// Simulated hours to run in all, more than 0 and at most 720 (default: the scenario's).
+        #[arg(long, value_name = "H", value_parser = hours_arg, allow_negative_numbers = true)]
+        hours: Option<f64>,
+        /// Run at a fraction of the scenario's scale, more than 0 and at most 1.
+        #[arg(long, value_name = "F", value_parser = scale_arg, allow_negative_numbers = true)]
+        scale: Option<f64>,
+        /// Set one parameter by its dotted key (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
     /// Measure simulation speed: ticks (simulated seconds) per second of wall time.
     Bench {
         /// Scenario name.
@@ -304,6 +330,30 @@ fn execute(cmd: Command) -> Result<(), Failure> {
             write_stdout(&out)
         }
         Command::Run(args) => run_cmd(args),
+        Command::Follow { scenario, seed, target, from, hours, scale, set } => {
+            let s = run::scenario(&scenario)?;
+            let p = apply_sets(scaled_params(&s.params, scale)?, &set, "--set")?;
+            let hours = run::check_hours(hours.unwrap_or(s.default_hours)).map_err(|e| Failure::Input(format!("--{e}")))?;
+            let who = follow::Target::parse(&target).ok_or_else(|| {
+                Failure::Input(format!(
+                    "--target: '{}' is not allowed; allowed: {}",
+                    inputs::shown(&target),
+                    inputs::Kind::Follow.allowed()
+                ))
+            })?;
+            let until = hours * 3600.0;
+            if from >= until {
+                return Err(Failure::Input(format!("--from: {from} s is not before the run's end ({until} s); allowed: 0 up to --hours")));
+            }
+            let trigger = p.trigger.start_s;
+            let mut w = run::world(&s, p, seed)?;
+            let story = follow::tell(&mut w, who, from, until).map_err(|e| Failure::Input(format!("--target: {e}")))?;
+            let json: serde_json::Value = serde_json::from_str(&story.to_json(trigger)).expect("the story is JSON");
+            for line in json["lines"].as_array().into_iter().flatten() {
+                outln!(out, "{:>8}  {}", line["time"].as_str().unwrap_or(""), line["text"].as_str().unwrap_or(""));
+            }
+            write_stdout(&out)
+        }
         Command::Compare(args) => compare_cmd(args),
         Command::Poster { scenario, all, t, seed, width, height, theme, out: dest } => {
             let list: Vec<scenarios::Scenario> = if all { scenarios::all() } else { vec![run::scenario(&scenario)?] };

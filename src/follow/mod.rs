@@ -117,6 +117,19 @@ impl Followed {
     }
 }
 
+/// Runs `world` to `from_s`, starts following `target` there, and goes on second by second to
+/// `until_s`, telling the story (what `supernode-sim follow` prints). The error says what is
+/// allowed.
+pub fn tell(world: &mut World, target: Target, from_s: f64, until_s: f64) -> Result<Followed, String> {
+    world.run_until(from_s);
+    let mut f = Followed::new(world, target)?;
+    while world.time_s() < until_s {
+        world.step();
+        f.observe(world);
+    }
+    Ok(f)
+}
+
 /// Where a followed one is, for the picture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
@@ -171,6 +184,19 @@ pub(crate) fn story_json(head: &str, lines: impl Iterator<Item = (f64, String)>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tell_runs_and_follows() {
+        let s = crate::scenarios::find("skype-2010").unwrap();
+        let mut w = crate::run::world(&s, crate::scenarios::scaled(&s.params, 0.02), 1).unwrap();
+        let f = tell(&mut w, Target::Supernode(3), 3000.0, 3600.0 + 3.0 * 3600.0).unwrap();
+        assert_eq!(w.time_s(), 3600.0 + 3.0 * 3600.0);
+        let json: serde_json::Value = serde_json::from_str(&f.to_json(3600.0)).unwrap();
+        assert!(json["lines"].as_array().unwrap().len() >= 2, "{json}");
+        let mut w = crate::run::world(&s, crate::scenarios::scaled(&s.params, 0.02), 1).unwrap();
+        let e = tell(&mut w, Target::Client(3, 100_000), 0.0, 60.0).unwrap_err();
+        assert!(e.contains("allowed slots: 0 to"), "{e}");
+    }
 
     #[test]
     fn numbers_and_targets() {
