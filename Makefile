@@ -66,6 +66,7 @@ bench:
 
 screenshot: pkg node-tools chromium
 	node tests/bench/screenshot.mjs
+	node tests/bench/screenshot-picture.mjs
 
 ## size: what an embedding page downloads, gzipped, against the project's budgets (over-budget figures called out)
 size: pkg node-tools
