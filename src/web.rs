@@ -291,7 +291,7 @@ impl Sim {
     /// Advances by up to `ticks` simulated seconds (stopping at 720 h); returns how many ran.
     pub fn step(&mut self, ticks: u32) -> u32 {
         let Some(story) = &mut self.story else { return self.history.step(&mut self.session, ticks) };
-        // Following a supernode: its story is read after every tick, so each event has its second.
+        // Following someone: the story is read after every tick, so each event has its second.
         let mut ran = 0;
         while ran < ticks {
             if self.history.step(&mut self.session, 1) == 0 {

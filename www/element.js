@@ -14,13 +14,14 @@
 // Attributes (observed live): scenario, seed, speed, time, autoplay (on | off), controls (full |
 // minimal | none), params (JSON of overrides), scale, height, actions (JSON of what a user did,
 // from a shared link), keyboard (local | global: shortcuts work anywhere on the page),
-// slow-motion (on | off), theme, loading, reveal, poster, follow (a supernode), view (map |
-// states). What each allows is defined once in
-// Rust (src/inputs.rs; `supernode-sim inputs`) and checked there.
+// slow-motion (on | off), theme, loading, reveal, poster, follow (a supernode or a client), view
+// (map | states). What each allows is defined once in Rust (src/inputs.rs; `supernode-sim
+// inputs`) and checked there.
 // Methods: play(), pause(), reset(), seek(t_s), setParams(object), settled(), snapshot(),
 // compare(key, a, b), stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(),
-// exportJson(), recordClip(seconds), reveal(), follow(i), setByState(on). Properties: ready (a promise of the element once
-// its first run is built), runsIn ('worker' | 'page'), memoryBytes.
+// exportJson(), recordClip(seconds), reveal(), follow(target), setByState(on). Properties: ready
+// (a promise of the element once its first run is built), runsIn ('worker' | 'page'),
+// memoryBytes. Zoom, pan, the by-state view and following: element-view.js.
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
 import { check_param, scenario_compare, record_json, check_input, check_overrides } from '../pkg/supernode_sim.js';
@@ -399,8 +400,9 @@ export class SupernodeSimElement extends Stamp {
     if (name === 'slow-motion') return this.#setSlowMoFromAttr();
     if (name === 'autoplay') return this.#autoplayFromAttr();
     if (name === 'time') return this.#seekFromAttr();
-    if (name === 'follow') return this.#followFromAttr();
-    if (name === 'view') return this.#viewFromAttr();
+    // Removing `follow` or `view` stops following, or puts the supernodes back on the map.
+    if (name === 'follow') return newV === null ? this.#track(this.#view.follow('')) : this.#followFromAttr();
+    if (name === 'view') return newV === null ? this.#view.setByState(false) : this.#viewFromAttr();
     // scenario, seed, params, scale: a new run.
     this.#build();
   }
@@ -734,7 +736,6 @@ export class SupernodeSimElement extends Stamp {
     return this.#newRun(JSON.stringify({ ...base, [key]: String(a) }), true);
   }
 
-  /** Ends an A/B comparison, keeping run A. */
   /** Follows a supernode (its index, `31204`) or a client (its place, `'31204.17'`: slot 17 of
    * supernode 31204); `null`, `-1` or `''` stops. Its story is told under the picture, it stays
    * ringed at any zoom, and a copied link carries it. Settles once the runs follow it; a target
@@ -754,6 +755,7 @@ export class SupernodeSimElement extends Stamp {
     this.#view.setByState(!!on);
   }
 
+  /** Ends an A/B comparison, keeping run A. */
   stopCompare() {
     if (!this.#ab) return;
     this.#ab = null;

@@ -80,7 +80,7 @@ export class RunHost {
     this.words = { compare: '', branch: 'null' };
     this.ab = null;
     this.budget = 0;
-    /** Where the reader looks (kept across new runs), whom they follow (-1: nobody), and the
+    /** Where the reader looks (kept across new runs), whom they follow ('': nobody), and the
      * story last sent. */
     this.look = null;
     this.following = '';

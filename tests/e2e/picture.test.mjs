@@ -207,6 +207,11 @@ test('a bad follow or view is named, and the instance keeps working', async () =
   const page2 = await page.evaluate(() => document.getElementById('query-errors')?.textContent ?? '');
   assert.match(page2 + text, /view/);
   await assert.rejects(page.evaluate(() => document.querySelector('supernode-sim').follow(-5)), /follow\(target\)/);
+  // The attribute set, then removed: following starts, then stops.
+  await page.evaluate(() => document.querySelector('supernode-sim').setAttribute('follow', '3'));
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.following === '3', null, { timeout: 10000 });
+  await page.evaluate(() => document.querySelector('supernode-sim').removeAttribute('follow'));
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.following === null, null, { timeout: 10000 });
   await page.locator('supernode-sim >> button.step').click();
   assert.equal((await snapshot(page)).t_s, 60);
   assert.deepEqual(errors, []);
