@@ -38,7 +38,7 @@ import { PictureView } from './element-view.js';
 import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
-import { SupernodeSim } from './supernode-sim.js';
+import { SupernodeSim, hostTheme, HOST_THEME_ATTRIBUTES } from './supernode-sim.js';
 
 /** Bytes of WebAssembly memory the page's instances use together: the page's module (shared by
  * all, and home of the runs of any instance on the page's thread) and each worker's. For
@@ -83,13 +83,6 @@ const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
 /** An instance taken out of the page keeps its runs this long (ms), in case it comes back (a move
  * in the DOM); then its worker ends, and if it comes back it builds the same run again (its start
  * parameters and action log) and goes to the same moment. */
-/** Attributes of the host page's root element that say its theme (see `#readHostTheme`). */
-const HOST_THEME_ATTRIBUTES = ['class', 'style', 'data-theme', 'data-bs-theme'];
-/** Classes on the host page's root element that say it is dark: Tailwind's and many Hugo themes'
- * `dark`, mdBook's dark themes. */
-const HOST_DARK_CLASSES = ['dark', 'coal', 'navy', 'ayu'];
-/** Classes that say it is light: mdBook's light themes, and `light`. */
-const HOST_LIGHT_CLASSES = ['light', 'rust'];
 const PARK_AFTER_MS = 10000;
 
 /** A base class whose constructor hands back the element it is given, so that
@@ -1373,13 +1366,7 @@ export class SupernodeSimElement extends Stamp {
    * themes set, or a single `color-scheme`) decides over the reader's system setting: mirrored as
    * `data-host-theme` on the element, which the stylesheet reads. */
   #readHostTheme() {
-    const root = document.documentElement;
-    const cls = root.classList;
-    // A single `color-scheme` on the root (not "light dark", which leaves it to the reader).
-    const scheme = getComputedStyle(root).colorScheme.trim();
-    const said = [root.dataset.theme, root.dataset.bsTheme].find((v) => v === 'dark' || v === 'light')
-      ?? (HOST_DARK_CLASSES.some((c) => cls.contains(c)) ? 'dark' : HOST_LIGHT_CLASSES.some((c) => cls.contains(c)) ? 'light' : null)
-      ?? (scheme === 'dark' || scheme === 'light' ? scheme : null);
+    const said = hostTheme();
     if ((this.dataset.hostTheme ?? null) === said) return;
     if (said) this.dataset.hostTheme = said;
     else delete this.dataset.hostTheme;

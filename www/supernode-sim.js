@@ -27,6 +27,27 @@ const OBSERVED = ['scenario', 'seed', 'speed', 'time', 'autoplay', 'controls', '
   'slow-motion', 'keyboard', 'theme', 'loading', 'reveal', 'poster', 'follow', 'view'];
 /** How near the viewport a lazy instance starts loading (CSS margin around the viewport). */
 const NEAR = '300px 0px';
+/** Attributes of the host page's root element that say its theme (see `hostTheme`). */
+export const HOST_THEME_ATTRIBUTES = ['class', 'style', 'data-theme', 'data-bs-theme'];
+/** Classes on the host page's root element that say it is dark: Tailwind's and many Hugo themes'
+ * `dark`, mdBook's dark themes. */
+const HOST_DARK_CLASSES = ['dark', 'coal', 'navy', 'ayu'];
+/** Classes that say it is light: mdBook's light themes, and `light`. */
+const HOST_LIGHT_CLASSES = ['light', 'rust'];
+
+/** What the host page says its theme is, `'dark'`, `'light'` or null (it does not say): in order,
+ * `data-theme` or `data-bs-theme` on its root element, a theme class there (Tailwind, mdBook,
+ * many Hugo themes), or a single `color-scheme` (not "light dark", which leaves it to the
+ * reader). The poster and the running element both read it. */
+export function hostTheme() {
+  const root = document.documentElement;
+  const cls = root.classList;
+  const scheme = getComputedStyle(root).colorScheme.trim();
+  return [root.dataset.theme, root.dataset.bsTheme].find((v) => v === 'dark' || v === 'light')
+    ?? (HOST_DARK_CLASSES.some((c) => cls.contains(c)) ? 'dark' : HOST_LIGHT_CLASSES.some((c) => cls.contains(c)) ? 'light' : null)
+    ?? (scheme === 'dark' || scheme === 'light' ? scheme : null);
+}
+
 /** Where the posters `make pkg` draws are (one per scenario, listed in `POSTERS`). */
 const POSTER_DIR = new URL('../pkg/posters/', import.meta.url);
 /** The performance mark set when the page first shows a poster. */
@@ -169,10 +190,11 @@ export class SupernodeSim extends HTMLElement {
     const known = Object.hasOwn(POSTERS, scenario) ? POSTERS[scenario] : null;
     const given = this.getAttribute('poster')?.trim();
     const img = button.querySelector('img');
-    // The theme as the attribute says, else as the reader's system asks (the host page's own dark
-    // mode is read once the element runs).
+    // The theme as the attribute says, else as the host page says, else as the reader's system
+    // asks (as the running element decides).
     const theme = this.getAttribute('theme');
-    const dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+    const auto = () => (hostTheme() ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
+    const dark = theme === 'dark' || (theme !== 'light' && auto());
     button.classList.toggle('dark', dark);
     const src = given || (known ? new URL(dark ? known.dark : known.file, POSTER_DIR).href : '');
     img.hidden = !src;

@@ -179,3 +179,30 @@ test('when the element\'s code cannot load, the poster says so in its place and 
   assert.deepEqual(errors, [], 'no uncaught error');
   await page.close();
 });
+
+test('on a host page that says it is dark, the poster is already the dark one, as the element is once it runs', async () => {
+  const { page, errors } = await openRecording('/tests/e2e/fixtures/lazy-dark-host.html');
+  await page.waitForFunction(() => document.getElementById('sim').shadowRoot?.querySelector('.poster img')?.complete);
+  const poster = await page.evaluate(() => {
+    const b = document.getElementById('sim').shadowRoot.querySelector('.poster');
+    return { dark: b.classList.contains('dark'), src: b.querySelector('img').getAttribute('src') };
+  });
+  assert.ok(poster.dark, 'the poster is not dark on a dark host page');
+  assert.match(poster.src, /skype-2010-dark\.png$/);
+  // Started, the element reads the same host theme.
+  await page.evaluate(() => document.getElementById('sim').reveal());
+  await page.waitForFunction(() => document.getElementById('sim').framesDrawn > 0, null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.getElementById('sim').dataset.hostTheme), 'dark');
+  // theme="light" on the element wins over the host page, before it starts too.
+  await page.evaluate(() => {
+    const el = document.createElement('supernode-sim');
+    el.id = 'light';
+    el.setAttribute('reveal', 'interaction');
+    el.setAttribute('theme', 'light');
+    document.body.append(el);
+  });
+  await page.waitForFunction(() => document.getElementById('light').shadowRoot?.querySelector('.poster img')?.getAttribute('src'));
+  assert.equal(await page.evaluate(() => document.getElementById('light').shadowRoot.querySelector('.poster').classList.contains('dark')), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
