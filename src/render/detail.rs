@@ -6,7 +6,10 @@
 //! `i` holds), so a client seen now is the same dot a second later unless it left.
 
 use super::{rgb, Frame, Palette};
-use crate::model::World;
+use crate::model::{SnKind, World};
+
+/// How long a promotion's ring shows, in real seconds.
+const PROMOTION_S: f32 = 1.5;
 
 /// The least room between supernodes (CSS pixels) at which each client is drawn; more where
 /// supernodes hold more clients (see [`clients_at_css`]).
@@ -170,6 +173,40 @@ impl Frame {
         self.visible = visible;
     }
 
+    /// Notes the supernodes a client was promoted into since the last frame (the place's kind
+    /// turned `Promoted` and it serves), and ages the ones noted before.
+    pub(super) fn note_promotions(&mut self, world: &World, dt_real_s: f32) {
+        let sn = world.supernodes();
+        let dt = dt_real_s.clamp(0.0, 0.25);
+        for p in &mut self.promotions {
+            p.1 += dt;
+        }
+        self.promotions.retain(|p| p.1 < PROMOTION_S);
+        if self.kinds.len() == sn.len() {
+            for i in 0..sn.len() {
+                if sn.kind[i] == SnKind::Promoted && self.kinds[i] != SnKind::Promoted && sn.is_up(i) && self.promotions.len() < 256 {
+                    self.promotions.push((i as u32, 0.0));
+                }
+            }
+        }
+        self.kinds.clear();
+        self.kinds.extend_from_slice(&sn.kind);
+    }
+
+    /// A client promoted into a supernode's place: a ring that widens and fades around it.
+    pub(super) fn draw_promotions(&mut self, pal: &Palette) {
+        let c = rgb(pal.mega);
+        let list = std::mem::take(&mut self.promotions);
+        for &(i, age) in &list {
+            let t = age / PROMOTION_S;
+            let (x, y) = self.pos[i as usize];
+            for k in 0..2 {
+                self.ring(x, y, (4.0 + 16.0 * t + k as f32) * self.dpr, c, 0.9 * (1.0 - t), 1.0);
+            }
+        }
+        self.promotions = list;
+    }
+
     /// A filled rectangle (device pixels) blended at `a`.
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, c: [u8; 3], a: f32) {
         let (x0, y0) = (x.round() as i32, y.round() as i32);
@@ -191,6 +228,22 @@ mod tests {
     use super::super::{DrawOptions, View};
     use super::*;
     use crate::{run, scenarios};
+
+    #[test]
+    fn a_promotion_is_noticed_between_frames() {
+        let s = scenarios::find("skype-2010").unwrap();
+        let mut w = run::world(&s, scenarios::scaled(&s.params, 0.02), 1).unwrap();
+        let mut f = Frame::new(200, 150, 1.0);
+        let mut seen = 0;
+        let opt = DrawOptions { dt_real_s: 0.05, particles: false, running: true };
+        for _ in 0..(6 * 60) {
+            w.run_until(w.time_s() + 60.0);
+            f.draw(&w, &Palette::LIGHT, opt);
+            seen = seen.max(f.promotions.len());
+        }
+        assert!(w.sn_counts().promoted_up > 0, "no promotion in the run");
+        assert!(seen > 0, "no promotion noticed");
+    }
 
     #[test]
     fn clients_appear_past_the_threshold_with_stable_places() {

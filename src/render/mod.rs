@@ -115,6 +115,10 @@ pub struct Frame {
     layout: Option<Layout>,
     /// Client slots' places on the unit spiral, as far as drawn so far (see `detail`).
     spiral: Vec<[f32; 3]>,
+    /// Each supernode's kind in the last frame, to see clients promoted into a place.
+    kinds: Vec<crate::model::SnKind>,
+    /// Recent promotions: the supernode and how long ago (real seconds), drawn close in.
+    promotions: Vec<(u32, f32)>,
 }
 
 /// What to draw besides the network itself.
@@ -152,6 +156,8 @@ impl Frame {
             visible: Vec::new(),
             layout: None,
             spiral: Vec::new(),
+            kinds: Vec::new(),
+            promotions: Vec::new(),
         };
         f.resize(width, height, dpr);
         f
@@ -339,8 +345,10 @@ impl Frame {
             self.walks.clear();
         }
         self.draw_supernodes(world, pal, clients);
+        self.note_promotions(world, opt.dt_real_s);
         if clients {
             self.draw_gauges(world, pal);
+            self.draw_promotions(pal);
         }
     }
 
