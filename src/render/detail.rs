@@ -234,10 +234,18 @@ mod tests {
         let s = scenarios::find("skype-2010").unwrap();
         let mut w = run::world(&s, scenarios::scaled(&s.params, 0.02), 1).unwrap();
         let mut f = Frame::new(200, 150, 1.0);
+        // Close in, where promotions are drawn.
+        let (x, y) = f.sn_px(&w, 0);
+        for _ in 0..10 {
+            f.zoom_about(2.0, x, y);
+        }
+        assert!(f.clients_shown(&w));
         let mut seen = 0;
         let opt = DrawOptions { dt_real_s: 0.05, particles: false, running: true };
         for _ in 0..(6 * 60) {
             w.run_until(w.time_s() + 60.0);
+            // Every supernode is looked at, wherever the picture is.
+            f.note_promotions(&w, 0.05);
             f.draw(&w, &Palette::LIGHT, opt);
             seen = seen.max(f.promotions.len());
         }

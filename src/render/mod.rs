@@ -345,10 +345,14 @@ impl Frame {
             self.walks.clear();
         }
         self.draw_supernodes(world, pal, clients);
-        self.note_promotions(world, opt.dt_real_s);
         if clients {
+            self.note_promotions(world, opt.dt_real_s);
             self.draw_gauges(world, pal);
             self.draw_promotions(pal);
+        } else {
+            // Promotions are drawn close in only: from afar, nothing to keep.
+            self.kinds.clear();
+            self.promotions.clear();
         }
     }
 
