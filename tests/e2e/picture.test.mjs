@@ -73,6 +73,27 @@ test('wheel, keys and buttons zoom; each client appears close in; back to the wh
   }
 });
 
+test('two fingers pinch the picture: it zooms by their spread, about their middle', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=1&scale=0.02&t=600&autoplay=off`);
+  await arrived(page, 600);
+  const box = await page.locator('supernode-sim >> canvas.overlay').boundingBox();
+  const cdp = await env.ctx.newCDPSession(page);
+  const [cx, cy] = [box.x + box.width / 2, box.y + Math.min(box.height, 500) / 2];
+  const fingers = (d) => [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(20) });
+  for (let d = 25; d <= 80; d += 5) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(d) });
+    await page.waitForTimeout(16);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().picture.zoom > 1, null, { timeout: 10000 });
+  const z = (await picture(page)).zoom;
+  assert.ok(Math.abs(z - 4) < 0.05, `pinching from 40 to 160 px apart zoomed ${z}×, not 4×`);
+  assert.equal((await snapshot(page)).supernodes_crashed, 0, 'a pinch crashed a supernode');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('following a supernode tells its story, survives zooming out, and travels in the link', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=1&scale=0.02&t=3000&autoplay=off`);
   await arrived(page, 3000);
