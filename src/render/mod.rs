@@ -243,13 +243,20 @@ impl Frame {
     /// (device pixels), or nothing on the map.
     pub fn groups(&self) -> Vec<(DrawnState, u32, f32, f32)> {
         let Some(l) = &self.layout else { return Vec::new() };
-        let (side, ox, oy) = self.fit();
+        let (side, ox, _) = self.fit();
+        let top = self.groups_top();
         (0..5)
             .map(|g| {
                 let (x, y) = l.label_at(g);
-                (l.columns[g].state, l.columns[g].count, ox + x * side, oy + y * side)
+                (l.columns[g].state, l.columns[g].count, ox + x * side, top + y * side)
             })
             .collect()
+    }
+
+    /// The top of the by-state columns' square (device pixels): at the frame's top, not centred
+    /// like the map, so that in a tall picture the columns stand where the reader looks first.
+    fn groups_top(&self) -> f32 {
+        8.0 * self.dpr
     }
 
     /// Where supernode `i` stood in the last frame (device pixels); where it stands on the map
@@ -397,7 +404,8 @@ impl Frame {
                 next[g] += 1;
                 let t = view::ease(self.glide * 1.5 - 0.5 * groups::stagger(i));
                 let (mx, my) = self.pos[i];
-                self.pos[i] = (mx + (ox + gx * side - mx) * t, my + (oy + gy * side - my) * t);
+                let gy_px = self.groups_top() + gy * side;
+                self.pos[i] = (mx + (ox + gx * side - mx) * t, my + (gy_px - my) * t);
             }
             self.layout = Some(layout);
         } else {
