@@ -2,6 +2,7 @@
 //! side, their ratios, and the difference in words.
 
 use crate::model::metrics::{summarize_series, Series, SAMPLE_PERIOD_S};
+use crate::model::narration::times;
 use crate::model::Summary;
 
 /// A summary read from a series alone, up to simulated time `upto_t_s`: what two branches of one
@@ -152,14 +153,6 @@ pub fn in_words(label_a: &str, label_b: &str, a: &Summary, b: &Summary) -> Strin
         parts.push(format!("Skype for Web at worst {:.0}% served instead of {:.0}%", wb * 100.0, wa * 100.0));
     }
     format!("{label_b}: {}.", parts.join(", "))
-}
-
-fn times(r: f64) -> String {
-    if r >= 100.0 {
-        format!("{r:.0}×")
-    } else {
-        format!("{r:.1}×")
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 pub mod client;
 pub mod supernode;
 
-use crate::model::narration::relative_time;
+use crate::model::narration::{self, relative_time};
 use crate::model::World;
 pub use client::ClientStory;
 use std::fmt::Write as _;
@@ -141,26 +141,14 @@ pub enum Place {
     Nowhere,
 }
 
-/// `n` with thousands separators.
+/// `n` with thousands separators (the narration's words).
 pub(crate) fn thousands(n: u32) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (k, ch) in s.chars().enumerate() {
-        if k > 0 && (s.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    narration::thousands(n as u64)
 }
 
-/// A multiple, `3.2×` or `86×`.
+/// A multiple, `3.2×` or `86×` (the narration's words).
 pub(crate) fn times(r: f32) -> String {
-    if r < 10.0 {
-        format!("{r:.1}×")
-    } else {
-        format!("{:.0}×", r)
-    }
+    narration::times(r as f64)
 }
 
 /// A story as JSON: `{<head>, "lines": [{"t_s": …, "time": "T+0:12", "text": …}]}`.

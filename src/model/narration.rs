@@ -343,6 +343,28 @@ pub fn relative_time(t_s: f64, reference_s: f64) -> String {
     format!("T{sign}{}:{:02}", m / 60, m % 60)
 }
 
+/// A multiple in words: one decimal below 10 (`3.1×`), whole above (`86×`, `2695×`).
+pub fn times(r: f64) -> String {
+    if r < 10.0 {
+        format!("{r:.1}×")
+    } else {
+        format!("{r:.0}×")
+    }
+}
+
+/// A count with thousands separators (`31,204`).
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (k, ch) in s.chars().enumerate() {
+        if k > 0 && (s.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// Texts a scenario gives for its events, replacing the generic ones.
 #[derive(Clone, Debug, Default)]
 pub struct Texts {
