@@ -9,88 +9,15 @@
 
 pub mod detail;
 pub mod groups;
+mod palette;
 mod particles;
 pub mod view;
 
 use crate::model::rng::SimRng;
 use crate::model::{SnState, World};
 use groups::Layout;
+pub use palette::Palette;
 pub use view::View;
-
-/// Colours as `0xRRGGBB`, in the order the page passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Palette {
-    /// Background.
-    pub background: u32,
-    /// Serving supernode.
-    pub up: u32,
-    /// Serving but asked more than its capacity.
-    pub overloaded: u32,
-    /// Shut down by its failsafe.
-    pub shut_down: u32,
-    /// Crashed.
-    pub crashed: u32,
-    /// Mega-supernode (dedicated or repurposed).
-    pub mega: u32,
-    /// Clients around their supernode.
-    pub halo: u32,
-    /// Overlay links.
-    pub link: u32,
-    /// A connection attempt that succeeds.
-    pub attempt_ok: u32,
-    /// A connection attempt that fails.
-    pub attempt_failed: u32,
-}
-
-impl Palette {
-    /// The light theme's colours, the same as the element's stylesheet (which the page passes; a
-    /// test compares them).
-    pub const LIGHT: Palette = Palette {
-        background: 0xfbfbf8,
-        up: 0x2ea599,
-        overloaded: 0xf09842,
-        shut_down: 0x846baf,
-        crashed: 0xd83e4a,
-        mega: 0x0d45ce,
-        halo: 0x2ea599,
-        link: 0x6b7280,
-        attempt_ok: 0x00b05f,
-        attempt_failed: 0xd80b14,
-    };
-
-    /// The dark theme's colours, the same as the element's stylesheet (a test compares them).
-    pub const DARK: Palette = Palette {
-        background: 0x0f1115,
-        up: 0x5cf6ec,
-        overloaded: 0xf0bd2b,
-        shut_down: 0x9c9ccf,
-        crashed: 0xff7e87,
-        mega: 0x5682ef,
-        halo: 0x5cf6ec,
-        link: 0x94a3b8,
-        attempt_ok: 0x57f789,
-        attempt_failed: 0xd4525e,
-    };
-
-    /// A palette from ten `0xRRGGBB` values in field order; `None` if there are not ten.
-    pub fn from_slice(c: &[u32]) -> Option<Palette> {
-        if c.len() != 10 {
-            return None;
-        }
-        Some(Palette {
-            background: c[0],
-            up: c[1],
-            overloaded: c[2],
-            shut_down: c[3],
-            crashed: c[4],
-            mega: c[5],
-            halo: c[6],
-            link: c[7],
-            attempt_ok: c[8],
-            attempt_failed: c[9],
-        })
-    }
-}
 
 /// A frame buffer and what persists between frames (particles, the view and its glide).
 #[derive(Clone, Debug)]
@@ -115,6 +42,8 @@ pub struct Frame {
     layout: Option<Layout>,
     /// Client slots' places on the unit spiral, as far as drawn so far (see `detail`).
     spiral: Vec<[f32; 3]>,
+    /// Each supernode's drawn state, while grouping (kept to spare an allocation a frame).
+    states: Vec<Option<DrawnState>>,
     /// Each supernode's kind in the last frame, to see clients promoted into a place.
     kinds: Vec<crate::model::SnKind>,
     /// Recent promotions: the supernode and how long ago (real seconds), drawn close in.
@@ -156,6 +85,7 @@ impl Frame {
             visible: Vec::new(),
             layout: None,
             spiral: Vec::new(),
+            states: Vec::new(),
             kinds: Vec::new(),
             promotions: Vec::new(),
         };
@@ -390,7 +320,10 @@ impl Frame {
         if self.glide > 0.0 {
             let mut counts = [0u32; 5];
             let mut total = 0;
-            let states: Vec<Option<DrawnState>> = (0..n).map(|i| DrawnState::of(sn, i)).collect();
+            // Each supernode's state, read once (the buffer is kept from frame to frame).
+            let mut states = std::mem::take(&mut self.states);
+            states.clear();
+            states.extend((0..n).map(|i| DrawnState::of(sn, i)));
             for s in states.iter().flatten() {
                 counts[groups::group_of(*s)] += 1;
                 total += 1;
@@ -407,6 +340,7 @@ impl Frame {
                 let gy_px = self.groups_top() + gy * side;
                 self.pos[i] = (mx + (ox + gx * side - mx) * t, my + (gy_px - my) * t);
             }
+            self.states = states;
             self.layout = Some(layout);
         } else {
             self.layout = None;
