@@ -24,6 +24,9 @@ export const CSS = `
   display: block; position: relative; box-sizing: border-box; color: var(--fg); background: var(--bg);
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border: 1px solid var(--border);
   border-radius: 10px; overflow: hidden; contain: content;
+  /* The layout follows the element's own width, not the window's: a narrow blog column on a wide
+     screen gets the one-column layout. */
+  container: sim / inline-size;
 }
 @media (prefers-color-scheme: dark) {
   :host(:not([theme=light]):not([data-host-theme=light])) {${DARK}
@@ -206,7 +209,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 :host([controls="minimal"]) .side { display: none; }
 :host([controls="none"]) .toolbar, :host([controls="none"]) .side, :host([controls="none"]) .controls { display: none; }
 :host([controls="none"]) .stage, :host([controls="minimal"]) .stage { border-right: 0; }
-@media (max-width: 760px) {
+@container sim (max-width: 760px) {
   .body { grid-template-columns: minmax(0, 1fr); }
   /* One column: the timeline right under the picture, the chart and the log after it. */
   .stage { order: 0; } .body > .timeline { order: 1; } .side { order: 2; }

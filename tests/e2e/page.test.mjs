@@ -212,6 +212,38 @@ test('phone width: the page is usable at 375 px', async () => {
   await page.close();
 });
 
+test('a full instance in a narrow column of a wide window takes the one-column layout (its own width decides, not the window\'s)', async () => {
+  const { page, errors } = await openPage(env.ctx, `${env.server.base}/www/blank.html`, { viewport: { width: 1280, height: 900 } });
+  const boxes = await page.evaluate(async () => {
+    await import('/www/supernode-sim.js');
+    const res = {};
+    for (const width of [375, 1200]) {
+      const box = document.createElement('div');
+      box.style.width = `${width}px`;
+      const el = document.createElement('supernode-sim');
+      el.setAttribute('scenario', 'lesson-jitter');
+      el.setAttribute('loading', 'eager');
+      box.append(el);
+      document.body.append(box);
+      await el.ready;
+      await new Promise((r) => setTimeout(r, 300));
+      const r = (s) => el.shadowRoot.querySelector(s).getBoundingClientRect();
+      res[width] = { stage: r('.stage').toJSON(), side: r('.side').toJSON() };
+      if (width === 375) box.id = 'narrow';
+      else box.remove();
+    }
+    return res;
+  });
+  // In 375 px the chart and log go under the picture, each as wide as the element; in 1200 px
+  // they stand beside it.
+  assert.ok(boxes[375].side.top >= boxes[375].stage.bottom - 1, `375 px: side at ${boxes[375].side.top}, picture ends at ${boxes[375].stage.bottom}`);
+  assert.ok(boxes[375].stage.width >= 370, `375 px: the picture is ${boxes[375].stage.width} px wide`);
+  assert.ok(boxes[1200].side.left >= boxes[1200].stage.right - 1, `1200 px: side at ${boxes[1200].side.left}, picture ends at ${boxes[1200].stage.right}`);
+  await page.locator('#narrow').screenshot({ path: join(SHOTS, 'narrow-column-full.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the browser run hashes the same as the CLI for the same scenario and seed', async () => {
   const cli = execFileSync('cargo', ['run', '--release', '--quiet', '--', 'run', '--scenario', 'skype-2010', '--seed', '3', '--hours', '4'], { cwd: ROOT, maxBuffer: 1 << 28 });
   const expected = JSON.parse(cli.toString()).hash;
