@@ -2,7 +2,7 @@
 //! seeds, printed as Markdown tables.
 //!
 //! ```text
-//! cargo run --release --example lessons -- retry [--scale F] [--seeds N] [--jobs J]
+//! cargo run --release --example lessons -- retry [--scale F] [--seeds N] [--jobs J] [--skip-rows R]
 //! cargo run --release --example lessons -- cache [--scale F] [--seeds N] [--jobs J]
 //! ```
 //!
@@ -10,7 +10,8 @@
 //! five policies, at the scenario's cap and at caps chosen so that every policy's mean delay at
 //! the cap equals full jitter's, with and without mega-supernodes and the fix. `cache` runs
 //! `skype-2010` with host caches of 3, 7, 20, 50 and 200 entries. Each line is a median and a
-//! range over the seeds.
+//! range over the seeds. `--skip-rows R` leaves out the first R rows of the retry tables (counted
+//! over both tables), to finish a measurement that was interrupted part-way.
 
 mod common;
 
@@ -128,7 +129,7 @@ fn without_interventions(p: &Params) -> Params {
     p.with_text("mega.count", "0").unwrap().with_text("fix.rollout_per_h", "0").unwrap()
 }
 
-fn retry_tables(scale: f64, seeds: u64, threads: usize) {
+fn retry_tables(scale: f64, seeds: u64, threads: usize, mut skip_rows: usize) {
     for scenario in ["skype-2010", "lesson-jitter"] {
         let base = base_params(scenario, scale);
         let reference = {
@@ -148,6 +149,10 @@ fn retry_tables(scale: f64, seeds: u64, threads: usize) {
         for equal_mean in [false, true] {
             for policy in POLICIES {
                 if equal_mean && policy == RetryPolicy::Immediate {
+                    continue;
+                }
+                if skip_rows > 0 {
+                    skip_rows -= 1;
                     continue;
                 }
                 let mut p = base.clone();
@@ -208,6 +213,7 @@ fn main() {
     let mut scale = 0.1;
     let mut seeds = 10u64;
     let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut skip_rows = 0usize;
     let mut i = 1;
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
@@ -215,13 +221,14 @@ fn main() {
             "--scale" => scale = v.parse().expect("--scale: a number in (0, 1]"),
             "--seeds" => seeds = v.parse().expect("--seeds: a whole number"),
             "--jobs" => threads = v.parse().expect("--jobs: a whole number"),
-            other => panic!("unknown flag {other}; allowed: --scale, --seeds, --jobs"),
+            "--skip-rows" => skip_rows = v.parse().expect("--skip-rows: a whole number"),
+            other => panic!("unknown flag {other}; allowed: --scale, --seeds, --jobs, --skip-rows"),
         }
         i += 2;
     }
     match what {
-        "retry" => retry_tables(scale, seeds, threads),
+        "retry" => retry_tables(scale, seeds, threads, skip_rows),
         "cache" => cache_table(scale, seeds, threads),
-        _ => eprintln!("usage: lessons (retry|cache) [--scale F] [--seeds N] [--jobs J]"),
+        _ => eprintln!("usage: lessons (retry|cache) [--scale F] [--seeds N] [--jobs J] [--skip-rows R]"),
     }
 }
