@@ -22,6 +22,7 @@ rust-test: wasm-target
 	cargo test
 
 web-test: pkg node-tools chromium hugo
+	node --test tests/unit/
 	node --test --test-concurrency=1 tests/e2e/
 
 ## serve: build the page and serve it at http://127.0.0.1:$(PORT)/

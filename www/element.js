@@ -35,6 +35,7 @@ import { TEMPLATE } from './element-template.js';
 import { hex, fmtInt, fmtClients, simulatedClock, flatPairs } from './element-util.js';
 import { ParamPanel, abInputsFor, paramValue } from './element-controls.js';
 import { PictureView } from './element-view.js';
+import { Clock } from './element-clock.js';
 import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
@@ -67,16 +68,6 @@ const WORKER_STEP_BUDGET_MS = 60;
 /** Time one slice of a seek may take: on the page's thread, and in the worker. */
 const PAGE_SEEK_SLICE_MS = 25;
 const WORKER_SEEK_SLICE_MS = 50;
-/** Most real time the clock owes the runs (s): after a stall, it does not try to catch up more. */
-const MAX_OWED_S = 0.25;
-/** Slow motion: the speed the clock eases to around a burst of the cascade (a simulated minute
- * per real second), from `SLOW_LEAD_S` before a burst to `SLOW_AFTER_S` after it, easing over
- * about `SLOW_EASE_S` of real time. Bursts are the events the model marks so (first failsafes,
- * supernodes lost, clients online falling). */
-const SLOW_SPEED = 60;
-const SLOW_LEAD_S = 120;
-const SLOW_AFTER_S = 600;
-const SLOW_EASE_S = 0.5;
 /** Memory for the saved marks of every run on the page together (each run gets an equal share,
  * at most the 56 MB one run may use), so that several instances share one budget. */
 const PAGE_MARKS_BUDGET_BYTES = 128 * 2 ** 20;
@@ -109,9 +100,10 @@ export class SupernodeSimElement extends Stamp {
   get #b() {
     return this.#runs?.b ?? null;
   }
-  /** A frame's request is out (one at a time); real time the clock owes the runs meanwhile. */
+  /** A frame's request is out (one at a time). */
   #inFlight = false;
-  #owedDt = 0;
+  /** Real time into ticks, slow motion, the speed held (element-clock.js). */
+  #clock = new Clock();
   /** The run the chart and log show (a view with another epoch is a new run). */
   #epoch = -1;
   /** What the element is still doing for earlier calls (see `settled`). */
@@ -132,8 +124,6 @@ export class SupernodeSimElement extends Stamp {
   #previewT = null;
   /** The record's published points for the scenario (the timeline's chapters with the run's events). */
   #record = [];
-  /** Whether the clock eases to slow motion around bursts. */
-  #slowMo = true;
   /** Connected instances of the page, which share the marks' budget. */
   static #live = new Set();
 
@@ -144,16 +134,8 @@ export class SupernodeSimElement extends Stamp {
     const runs = els.reduce((n, el) => n + (el.#ab ? 2 : 1), 0);
     for (const el of els) el.#runs.request({ type: 'budget', bytes: PAGE_MARKS_BUDGET_BYTES / Math.max(1, runs) }).catch(() => {});
   }
-  /** Times of the bursts computed so far on this branch (from the narration). */
-  #bursts = [];
-  /** The speed the clock runs at now, easing towards the speed asked or slow motion. */
-  #effSpeed = 0;
   #playing = false;
-  /** Simulated seconds per real second asked for (the default is read from the module). */
-  #speed = 0;
-  #carry = 0;
   #raf = 0;
-  #last = 0;
   #connected = false;
   #started = false;
   #visible = false; // until the IntersectionObserver says otherwise
@@ -184,9 +166,6 @@ export class SupernodeSimElement extends Stamp {
   /** The parameter panel (element-controls.js). */
   #panel = null;
   #markColour = '#222';
-  #simRate = 0;
-  #rateTicks = 0;
-  #rateS = 0;
   #ctxB = null;
   #ab = null;
 
@@ -297,7 +276,7 @@ export class SupernodeSimElement extends Stamp {
     this.#interObs.observe(this);
     this._onVisibility ??= () => {
       this.#pageVisible = document.visibilityState === 'visible';
-      this.#last = 0;
+      this.#clock.pauseCounting();
       this.#tellSeen();
       this.#kick();
     };
@@ -406,13 +385,7 @@ export class SupernodeSimElement extends Stamp {
   play() {
     if (!this.#a || this.#dead) return;
     if (this.#a.time_s() >= this.#meta.limits.max_time_s) return;
-    if (!this.#playing) this.#effSpeed = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
-    if (!this.#playing) {
-      this.#last = 0; // real time starts counting now
-      this.#rateTicks = 0;
-      this.#rateS = 0;
-      this.#simRate = 0;
-    }
+    if (!this.#playing) this.#clock.start(this.#a.time_s());
     this.#playing = true;
     this.#syncPlay();
     this.#emit('statechange', this.#state());
@@ -513,7 +486,7 @@ export class SupernodeSimElement extends Stamp {
     const a = this.#a;
     if (!a) return null;
     const out = {
-      scenario: a.scenario(), seed: a.seed(), playing: this.#playing, speed: this.#speed,
+      scenario: a.scenario(), seed: a.seed(), playing: this.#playing, speed: this.#clock.speed,
       hash: a.hash(), overrides: JSON.parse(a.overrides()), ...a.statsObj,
       runs_in: this.#runs.mode,
       picture: {
@@ -536,7 +509,7 @@ export class SupernodeSimElement extends Stamp {
   #runRef() {
     const a = this.#a;
     return {
-      scenario: this.#scenario, seed: this.#seed, speed: this.#speed, defaultSpeed: this.#meta.limits.default_speed,
+      scenario: this.#scenario, seed: this.#seed, speed: this.#clock.speed, defaultSpeed: this.#meta.limits.default_speed,
       t_s: a.time_s(), startOverrides: a.start_overrides(), actions: a.actions(),
       follow: this.#view?.following ?? '', byState: !!this.#view?.state.by_state,
     };
@@ -878,15 +851,15 @@ export class SupernodeSimElement extends Stamp {
   #seed = 1;
 
   #setSpeedFromAttr() {
-    this.#speed = this.#attr('speed', this.#meta.limits.default_speed);
+    this.#clock.speed = this.#attr('speed', this.#meta.limits.default_speed);
     this.#syncSpeed();
     this.#showErrors();
   }
 
   #setSlowMoFromAttr() {
-    this.#slowMo = this.#attr('slow-motion', 'on') === 'on';
+    this.#clock.slowMotion = this.#attr('slow-motion', 'on') === 'on';
     const box = this.#root.querySelector('.slowmo-box');
-    if (box) box.checked = this.#slowMo;
+    if (box) box.checked = this.#clock.slowMotion;
     this.#showErrors();
   }
 
@@ -957,8 +930,7 @@ export class SupernodeSimElement extends Stamp {
   /** The page's side of a new run, at once: the clock and what it shows start afresh. */
   #resetRunState(playing) {
     this.#playing = playing;
-    this.#carry = 0;
-    this.#owedDt = 0;
+    this.#clock.clear();
     this.#selected = -1;
     this.#hover = -1;
     this.#seekTarget = null;
@@ -1033,7 +1005,7 @@ export class SupernodeSimElement extends Stamp {
     if (v.runs.b?.columns) this.#chart.appendB(v.runs.b.columns.t_s, pick(v.runs.b.columns));
     if (a.ghost) this.#showAsHappened(a.ghost, a.trigger_s);
     if (a.chapters) {
-      this.#bursts = a.chapters.filter((e) => e.burst).map((e) => e.t_s);
+      this.#clock.bursts = a.chapters.filter((e) => e.burst).map((e) => e.t_s);
       this.#timeline.setChapters(a.chapters, this.#record);
     }
     if (a.events) for (const e of a.events) this.#narrate(e, a.trigger_s);
@@ -1046,13 +1018,6 @@ export class SupernodeSimElement extends Stamp {
     if (reply.type === 'work') this.#show(reply);
     else if (reply.type !== 'supernode' && reply.type !== 'hit' && reply.type !== 'export') this.#updateUi(true);
     this.#frameMs += performance.now() - t0;
-  }
-
-  /** Whether slow motion applies at the current time: on, and near a burst. */
-  #slowNow() {
-    if (!this.#slowMo || this.#speed <= SLOW_SPEED || !this.#a) return false;
-    const t = this.#a.time_s();
-    return this.#bursts.some((b) => t >= b - SLOW_LEAD_S && t <= b + SLOW_AFTER_S);
   }
 
   /** After an action that replaced a computed future (a branch), the chart also shows the run as
@@ -1101,7 +1066,7 @@ export class SupernodeSimElement extends Stamp {
     if (!this.#a || this.#dead) return;
     // Off-screen or in a hidden tab: no ticks, no drawing. It resumes where it was.
     if (!this.#visible || !this.#pageVisible) {
-      this.#last = 0;
+      this.#clock.pauseCounting();
       return;
     }
     if (this.#inFlight) {
@@ -1116,12 +1081,8 @@ export class SupernodeSimElement extends Stamp {
    * between frames; on the page's thread, once per animation frame. */
   #dispatch() {
     const t0 = performance.now();
-    const dt = this.#last ? Math.min((t0 - this.#last) / 1000, MAX_OWED_S) : 0;
-    this.#last = t0;
-    this.#owedDt = Math.min(this.#owedDt + dt, MAX_OWED_S);
     const worker = this.#runs.mode === 'worker';
-    const dtReal = this.#owedDt;
-    this.#owedDt = 0;
+    const dtReal = this.#clock.takeOwed(t0);
     const msg = {
       type: 'work',
       draw: { dt: dtReal, particles: !this.#reducedMotion?.matches, running: this.#playing },
@@ -1145,13 +1106,7 @@ export class SupernodeSimElement extends Stamp {
       msg.target = this.#seekTarget;
       msg.budgetMs = worker ? WORKER_SEEK_SLICE_MS : PAGE_SEEK_SLICE_MS;
     } else if (this.#playing) {
-      const want = this.#slowNow() ? Math.min(SLOW_SPEED, this.#speed) : this.#speed;
-      this.#effSpeed = dtReal > 0 ? this.#effSpeed + (want - this.#effSpeed) * (1 - Math.exp(-dtReal / SLOW_EASE_S)) : this.#effSpeed;
-      if (Math.abs(this.#effSpeed - want) < 0.5) this.#effSpeed = want;
-      this.#carry += this.#effSpeed * dtReal;
-      asked = Math.floor(this.#carry);
-      this.#carry -= asked;
-      if (!worker) asked = Math.min(asked, MAX_TICKS_PER_FRAME);
+      asked = this.#clock.ticks(dtReal, this.#a.time_s(), worker ? Infinity : MAX_TICKS_PER_FRAME);
       msg.ticks = asked;
     }
     this.#inFlight = true;
@@ -1160,16 +1115,9 @@ export class SupernodeSimElement extends Stamp {
     this.#frameMs += sent - t0;
     this.#runs.request(msg, []).then((r) => {
       this.#inFlight = false;
-      // The speed held: ticks over real time, both decaying (a ratio of sums, not a mean of
-      // per-request ratios, which small requests would bias).
-      if (msg.ticks !== undefined && dtReal > 0) {
-        this.#rateTicks = 0.95 * this.#rateTicks + r.ran;
-        this.#rateS = 0.95 * this.#rateS + dtReal;
-        this.#simRate = this.#rateTicks / this.#rateS;
-      }
-      // What the runs could not do in their budget is dropped: the clock runs slower, and says so.
-      const behind = r.ran < asked;
-      if (behind) this.#carry = 0;
+      // The speed held, and what the runs could not do in their budget dropped: the clock runs
+      // slower, and says so.
+      const behind = msg.ticks !== undefined ? this.#clock.answered(asked, r.ran, dtReal) : false;
       if (msg.target !== undefined) {
         if (r.caughtUp) {
           this.#seekTarget = this.#seekTarget === msg.target ? null : this.#seekTarget;
@@ -1266,12 +1214,9 @@ export class SupernodeSimElement extends Stamp {
     const trig = s.trigger_s;
     this.#els.clockBig.textContent = formatClock(s.t_s, trig);
     this.#els.stageClock.textContent = `${formatClock(s.t_s, trig)} · ${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}% online`;
-    const speedLabel = this.#meta.limits.speeds.find((x) => x.v === this.#speed)?.label ?? `${this.#speed}×`;
-    const slowMo = this.#playing && this.#slowNow();
-    const slowed = !slowMo && this.#playing && this.#simRate > 0 && this.#simRate < 0.8 * this.#effSpeed;
-    const rate = slowMo
-      ? ' · slow motion through the cascade (1 min/s)'
-      : slowed ? ` (slowed to ${Math.round((100 * this.#simRate) / this.#speed)}%: as fast as this computer runs the model)` : '';
+    const speed = this.#clock.speed;
+    const speedLabel = this.#meta.limits.speeds.find((x) => x.v === speed)?.label ?? `${speed}×`;
+    const rate = this.#playing ? this.#clock.note(s.t_s) : '';
     this.#els.clockSmall.textContent = `simulated ${simulatedClock(s.t_s)} · ${this.#playing ? speedLabel + rate : 'paused'}`;
     const r = this.#els.readouts;
     r.online.textContent = `${fmtClients(s.clients_online)} (${Math.round((100 * s.clients_online) / Math.max(1, s.clients_total))}%)`;
@@ -1392,11 +1337,11 @@ export class SupernodeSimElement extends Stamp {
     e.step.addEventListener('click', () => this.#step());
     e.reset.addEventListener('click', () => this.reset());
     this.#root.querySelector('.slowmo-box').addEventListener('change', (ev) => {
-      this.#slowMo = ev.target.checked;
+      this.#clock.slowMotion = ev.target.checked;
       this.#updateUi(true);
     });
     e.speed.addEventListener('change', () => {
-      this.#speed = Number(e.speed.value);
+      this.#clock.speed = Number(e.speed.value);
       this.#emit('statechange', this.#state());
       this.#updateUi(true);
     });
@@ -1559,11 +1504,11 @@ export class SupernodeSimElement extends Stamp {
 
   #nudgeSpeed(d) {
     const SPEEDS = this.#meta.limits.speeds;
-    let i = SPEEDS.findIndex((s) => s.v >= this.#speed);
+    let i = SPEEDS.findIndex((s) => s.v >= this.#clock.speed);
     if (i < 0) i = SPEEDS.length - 1;
-    if (SPEEDS[i].v !== this.#speed && d < 0) i = Math.max(0, i);
+    if (SPEEDS[i].v !== this.#clock.speed && d < 0) i = Math.max(0, i);
     else i = Math.min(SPEEDS.length - 1, Math.max(0, i + d));
-    this.#speed = SPEEDS[i].v;
+    this.#clock.speed = SPEEDS[i].v;
     this.#syncSpeed();
     this.#updateUi(true);
     this.#emit('statechange', this.#state());
@@ -1635,17 +1580,17 @@ export class SupernodeSimElement extends Stamp {
 
   #syncSpeed() {
     const sel = this.#els.speed;
-    if (![...sel.options].some((o) => Number(o.value) === this.#speed)) {
+    if (![...sel.options].some((o) => Number(o.value) === this.#clock.speed)) {
       const o = document.createElement('option');
-      o.value = String(this.#speed);
-      o.textContent = `${this.#speed}×`;
+      o.value = String(this.#clock.speed);
+      o.textContent = `${this.#clock.speed}×`;
       sel.append(o);
     }
-    sel.value = String(this.#speed);
+    sel.value = String(this.#clock.speed);
   }
 
   #state() {
-    return { playing: this.#playing, scenario: this.#scenario, seed: this.#seed, speed: this.#speed, t_s: this.#a?.time_s() ?? 0 };
+    return { playing: this.#playing, scenario: this.#scenario, seed: this.#seed, speed: this.#clock.speed, t_s: this.#a?.time_s() ?? 0 };
   }
 
   #emit(type, detail) {
