@@ -192,7 +192,7 @@ pub const INPUTS: &[Input] = &[
         api: None,
         cli: None,
         kind: Kind::Pixels { min: HEIGHT_PX.0, max: HEIGHT_PX.1 },
-        default: "the stylesheet's (480 px wide screens, 300 px narrow ones)",
+        default: "520 px; 360 px in an element 760 px wide or narrower",
         doc: "The picture's height.",
     },
     Input {

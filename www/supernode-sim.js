@@ -52,19 +52,25 @@ export function hostTheme() {
 const POSTER_DIR = new URL('../pkg/posters/', import.meta.url);
 /** The performance mark set when the page first shows a poster. */
 const POSTER_MARK = 'supernode-sim:poster';
-/** The picture's height when the `height` attribute does not say (as the element's stylesheet). */
+/** The picture's height when the `height` attribute does not say (as the element's stylesheet):
+ * in an element wider than `NARROW_ELEMENT_PX`, and in one as narrow or narrower. */
 const DEFAULT_HEIGHT_PX = 520;
+const DEFAULT_HEIGHT_NARROW_PX = 360;
+const NARROW_ELEMENT_PX = 760;
 /** What the element adds to its picture's height with controls (toolbar and timeline), and in a
  * narrow column (its legend and the picture's tools, under the picture; its toolbar on two
  * lines): measured, and held by a browser test. */
 const CONTROLS_EXTRA_PX = 121;
 const NARROW_LEGEND_PX = 95 + 41;
 const NARROW_TOOLBAR_PX = 56;
+/** In an element no wider than `NARROW_ELEMENT_PX`, the toolbar's clock goes on a line of its own
+ * (in a narrow column, `NARROW_TOOLBAR_PX` includes it). */
+const CLOCK_LINE_PX = 50;
 
 const POSTER_CSS = `
 :host { display: block; position: relative; font: 14px/1.4 system-ui, sans-serif; color: #1b1b1b; container-type: inline-size; }
 .poster { all: unset; box-sizing: border-box; display: block; position: relative; width: 100%;
-  height: calc(var(--poster-h) + var(--poster-extra, 2px));
+  height: calc(var(--poster-h, ${DEFAULT_HEIGHT_PX}px) + var(--poster-extra, 2px));
   border: 1px solid #d8d8d2; border-radius: 8px; background: #fbfbf8; overflow: hidden; cursor: pointer; }
 .poster:focus-visible { outline: 3px solid #0d45ce; outline-offset: 2px; }
 .poster img { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; }
@@ -82,7 +88,12 @@ const POSTER_CSS = `
 .poster.dark .label { background: #161a20ee; color: #e6e8eb; }
 /* Where the element will put its legend under the picture (a narrow column), the poster is as
    tall too, so the page does not move when the element starts (a test compares the heights). */
-@container (max-width: 500px) { .poster { height: calc(var(--poster-h) + var(--poster-extra, 2px) + var(--poster-narrow, 95px)); } }
+@container (max-width: ${NARROW_ELEMENT_PX}px) {
+  .poster { height: calc(var(--poster-h, ${DEFAULT_HEIGHT_NARROW_PX}px) + var(--poster-extra, 2px) + var(--poster-clock, 0px)); }
+}
+@container (max-width: 500px) {
+  .poster { height: calc(var(--poster-h, ${DEFAULT_HEIGHT_NARROW_PX}px) + var(--poster-extra, 2px) + var(--poster-narrow, 95px)); }
+}
 .failed { padding: 12px; border: 1px solid #d83e4a; border-radius: 8px; background: #fff5f5; }
 `;
 
@@ -202,11 +213,14 @@ export class SupernodeSim extends HTMLElement {
     else img.removeAttribute('src');
     img.alt = known ? `${known.title}: the network at its most telling moment` : '';
     const h = Number.parseFloat(this.getAttribute('height') ?? '');
-    button.style.setProperty('--poster-h', `${Number.isFinite(h) && h >= 120 && h <= 4000 ? h : DEFAULT_HEIGHT_PX}px`);
+    // Without a (valid) height, the stylesheet's default for the element's width.
+    if (Number.isFinite(h) && h >= 120 && h <= 4000) button.style.setProperty('--poster-h', `${h}px`);
+    else button.style.removeProperty('--poster-h');
     // What the element adds around its picture: the toolbar and the timeline with controls (for
     // `full`, the read-outs and the chart add more, which a poster does not guess).
     const bare = this.getAttribute('controls') === 'none';
     button.style.setProperty('--poster-extra', `${bare ? 2 : CONTROLS_EXTRA_PX}px`);
+    button.style.setProperty('--poster-clock', `${bare ? 0 : CLOCK_LINE_PX}px`);
     button.style.setProperty('--poster-narrow', `${bare ? NARROW_LEGEND_PX : NARROW_LEGEND_PX + NARROW_TOOLBAR_PX}px`);
     const title = known ? known.title : scenario;
     button.setAttribute('aria-label', `Start the simulation: ${title}`);
