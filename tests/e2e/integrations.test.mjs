@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shared, serve, openPage, ROOT, SHOTS } from './harness.mjs';
+import { shared, serve, openPage, ready, ROOT, SHOTS } from './harness.mjs';
 
 const env = shared();
 
@@ -32,7 +32,7 @@ function hugoSite(elementSrc, unsafe) {
     'Before the first simulation.', '',
     '{{< supernode-sim id="first" scenario="skype-2010" scale="0.1" time="3900" controls="minimal" caption="December 2010 at a tenth of its size" >}}',
     '', 'Between them.', '',
-    '{{< supernode-sim id="second" scenario="lesson-jitter" params=`{"retry.policy": "immediate"}` controls="none" height="240" >}}',
+    '{{< supernode-sim id="second" scenario="lesson-jitter" params=`{"retry.policy": "immediate", "failsafe": {"threshold": 3.5}}` controls="none" height="240" >}}',
     '', 'A raw snippet:', '',
     '<supernode-sim id="raw" scenario="baseline" scale="0.01" controls="none" height="200"></supernode-sim>',
   ].join('\n'));
@@ -57,7 +57,12 @@ test('Hugo: the shortcode puts running elements in a post, loading the module on
   const blog = await serve([], join(site.dir, 'public'));
   try {
     assert.equal(site.html.match(/<script type="module"/g).length, 1, 'the module is loaded once per page');
-    assert.match(site.html, /params="\{&#34;retry.policy&#34;: &#34;immediate&#34;\}"/, 'a JSON value is escaped into the attribute');
+    assert.match(site.html, /params="\{&#34;retry.policy&#34;: &#34;immediate&#34;, &#34;failsafe&#34;: \{&#34;threshold&#34;: 3.5\}\}"/, 'a JSON value is escaped into the attribute');
+    // The second's link for readers without JavaScript carries its parameters, as the page's URL
+    // takes them, and opens the same run (checked in the page below).
+    const secondLink = site.html.match(/id="second"[\s\S]*?<a href="([^"]*)">/)[1].replaceAll('&amp;', '&');
+    assert.match(secondLink, /[?&]p\.retry\.policy=immediate(&|$)/, secondLink);
+    assert.match(secondLink, /[?&]p\.failsafe\.threshold=3\.5(&|$)/, secondLink);
     assert.match(site.html, /<a href="[^"]*\?scale=0.1&amp;scenario=skype-2010&amp;t=3900">/, 'the fallback link opens the same moment');
     assert.match(site.html, /<img src="[^"]*\/pkg\/posters\/skype-2010.png"/, 'the fallback image is the scenario\'s poster');
     const { page, errors } = await openPage(env.ctx, `${blog.base}/posts/outage/`);
@@ -83,6 +88,16 @@ test('Hugo: the shortcode puts running elements in a post, loading the module on
     await page.screenshot({ path: join(SHOTS, 'hugo-post.png'), fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();
+    // The fallback link opens the page with the same parameters.
+    const linked = await openPage(env.ctx, secondLink);
+    await ready(linked.page);
+    const params = await linked.page.evaluate(() => {
+      const q = new URL(document.querySelector('supernode-sim').shareLink()).searchParams;
+      return [q.get('scenario'), q.get('p.retry.policy'), q.get('p.failsafe.threshold')];
+    });
+    assert.deepEqual(params, ['lesson-jitter', 'immediate', '3.5']);
+    assert.deepEqual(linked.errors, []);
+    await linked.page.close();
   } finally {
     blog.stop();
     rmSync(site.dir, { recursive: true, force: true });
