@@ -401,6 +401,25 @@ impl Session {
         })
     }
 
+    /// This session with `world` (a world of the same run, read from a shipped mark) in place of
+    /// its own, if nothing was done to the run before the world's time: no action in its log, no
+    /// change waiting for a restart, and every scheduled action after that time (they stay
+    /// scheduled). `None` otherwise.
+    pub fn at_plain(&self, world: World) -> Option<Session> {
+        let t = world.time_s();
+        // An action at tick `t` or before would have applied by then (see `apply_due`).
+        let plain = self.log.is_empty() && self.pending.is_none() && self.schedule.iter().all(|a| a.t as f64 > t);
+        plain.then(|| Session {
+            scenario: self.scenario.clone(),
+            seed: self.seed,
+            world,
+            pending: None,
+            start_params: self.start_params.clone(),
+            log: Vec::new(),
+            schedule: self.schedule.clone(),
+        })
+    }
+
     /// Schedules a log (from [`parse_log`]): each action applies when the run reaches its tick.
     pub fn replay(&mut self, actions: Vec<Action>) {
         self.schedule = actions.into();

@@ -233,6 +233,56 @@ impl History {
         self.push(s);
     }
 
+    /// Takes in `m`, a session of this run on the current branch at a time no mark holds yet
+    /// (read from a shipped mark, [`crate::marks::read`]): it becomes a mark. If it is beyond the
+    /// furthest time computed, its series and narration extend the history as if the run had gone
+    /// there (the times between are then reached from the marks around them); if it is within,
+    /// its series (as long as the run was at its time, and of its revision) serves that mark.
+    /// Returns false, changing nothing, if a mark at its time exists already or a branch has been
+    /// taken (the history is then no longer the plain run's).
+    pub fn adopt(&mut self, m: &Session) -> bool {
+        let t = m.world().time_s();
+        if self.as_happened.is_some() || self.marks.iter().any(|x| x.time_s() == t) {
+            return false;
+        }
+        let series = m.world().series();
+        let rev = series.revision();
+        if t > self.furthest_s {
+            self.series.retain(|x| x.revision() < rev);
+            self.series.push(series.clone());
+            self.events = m.world().events().to_vec();
+            self.furthest_s = t;
+            self.scout = None;
+        } else {
+            // A series of the mark's revision at least as long as the mark's, for its restore: the
+            // one kept if it is (the current one, or an older revision's that reaches it), else
+            // the mark's own, which the rest of that revision's series extends (a revision only
+            // ever grows).
+            match self.series.iter_mut().find(|x| x.revision() == rev) {
+                Some(x) if x.len() >= series.len() => {}
+                Some(x) => *x = series.clone(),
+                None => {
+                    let at = self.series.partition_point(|x| x.revision() < rev);
+                    self.series.insert(at, series.clone());
+                }
+            }
+        }
+        let mark = m.mark(&self.reference);
+        let at = self.marks.partition_point(|x| x.time_s() < t);
+        self.marks_bytes += mark.bytes();
+        self.marks.insert(at, mark);
+        while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
+            self.thin();
+        }
+        true
+    }
+
+    /// The image of the run at time 0 that marks are packed against (what
+    /// [`crate::marks::read`] needs).
+    pub fn reference(&self) -> &[u8] {
+        &self.reference
+    }
+
     /// Computes up to `ticks` simulated seconds beyond the furthest time computed on this
     /// branch, up to `until_s`, on a copy of the run (`s`, the user's run, stays where it is):
     /// the copy's marks, series and narration extend this history as if `s` had run there, so

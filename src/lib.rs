@@ -11,6 +11,7 @@ pub mod controls;
 pub mod follow;
 pub mod history;
 pub mod inputs;
+pub mod marks;
 pub mod model;
 pub mod png;
 pub mod posters;

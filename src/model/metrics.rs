@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::world::{fields, Columns, Field};
+
 /// Seconds between samples of the series.
 pub const SAMPLE_PERIOD_S: u64 = 60;
 
@@ -90,6 +92,18 @@ pub struct Sample {
     pub availability_group_video: f64,
 }
 
+impl Field for Sample {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        fields!(io; self.t_s, self.clients_online, self.clients_total, self.clients_retrying, self.clients_crashed,
+            self.clients_away, self.supernodes_up, self.supernodes_crashed, self.supernodes_shut_down,
+            self.supernodes_overloaded, self.supernodes_promoted, self.mega_up, self.connect_attempts_per_s,
+            self.logins_per_s, self.bootstrap_requests_per_s, self.sn_load_mean_per_s, self.sn_load_ratio,
+            self.lookup_success, self.availability_login, self.availability_messaging, self.availability_presence,
+            self.availability_contacts, self.availability_web, self.availability_offline_im,
+            self.availability_group_video)
+    }
+}
+
 impl Sample {
     /// The sample's values in [`COLUMNS`] order.
     pub fn values(&self) -> [f64; 25] {
@@ -158,6 +172,19 @@ impl Series {
             *v = f(x);
         }
         self.revision += 1;
+    }
+
+    /// Visits the series for a world's full image (see `world::checkpoint`): each column whole,
+    /// and the revision.
+    pub(crate) fn fields(&mut self, io: &mut impl Columns) -> bool {
+        let mut n = self.columns.len() as u64;
+        if !n.field(io) || n != COLUMNS.len() as u64 {
+            return false;
+        }
+        // (A writer takes the columns: it works on a copy.)
+        self.columns.iter_mut().all(|c| io.col(c))
+            && self.revision.field(io)
+            && self.columns.iter().all(|c| c.len() == self.columns[0].len())
     }
 
     /// How many times samples already taken were rewritten.
@@ -269,6 +296,17 @@ pub struct Summary {
     pub starved_disconnects: f64,
     /// Simulated time covered, in seconds.
     pub duration_s: f64,
+}
+
+impl Field for Summary {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        fields!(io; self.trigger_t_s, self.clients_online_at_trigger, self.supernodes_lost_first_hour_fraction,
+            self.supernodes_crashed_first_hour_fraction, self.peak_sn_load_ratio, self.min_clients_online_fraction,
+            self.min_clients_online_t_s, self.time_to_90pct_recovery_s, self.min_availability_web,
+            self.total_connect_attempts, self.supernode_crashes, self.failsafe_shutdowns, self.client_crashes,
+            self.clients_crashed_fraction, self.promotions, self.give_ups, self.bootstrap_requests,
+            self.starved_disconnects, self.duration_s)
+    }
 }
 
 /// Computes the figures of [`Summary`] that come from the series.

@@ -9,6 +9,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::params::{RetryPolicy, TriggerKind};
+use super::world::{fields, Columns, Field};
 
 /// What happened, with the figures that describe it.
 #[derive(Clone, Debug, PartialEq)]
@@ -303,6 +304,120 @@ impl EventKind {
     }
 }
 
+/// Kinds in a fixed order: a kind's index is its tag in a world's full image.
+const KIND_TAGS: u8 = 23;
+
+impl EventKind {
+    /// The kind's tag in a world's full image (see [`Field`]).
+    fn tag(&self) -> u8 {
+        match self {
+            EventKind::TriggerStart { .. } => 0,
+            EventKind::TriggerEnd { .. } => 1,
+            EventKind::SupernodesLost { .. } => 2,
+            EventKind::LoadRatio { .. } => 3,
+            EventKind::OnlineBelow { .. } => 4,
+            EventKind::Recovered { .. } => 5,
+            EventKind::FirstFailsafe { .. } => 6,
+            EventKind::FirstPromotion => 7,
+            EventKind::MegaDeploy { .. } => 8,
+            EventKind::MegaComplete { .. } => 9,
+            EventKind::MegaRelease => 10,
+            EventKind::MegaReleaseDone => 11,
+            EventKind::FixStart { .. } => 12,
+            EventKind::AdmissionOn { .. } => 13,
+            EventKind::RebalanceStart { .. } => 14,
+            EventKind::RebalanceDone => 15,
+            EventKind::RetrySwitch { .. } => 16,
+            EventKind::LoginOverloaded { .. } => 17,
+            EventKind::LoginOk { .. } => 18,
+            EventKind::ServicesDown { .. } => 19,
+            EventKind::ServicesUp => 20,
+            EventKind::WebDown { .. } => 21,
+            EventKind::WebUp => 22,
+        }
+    }
+
+    /// The kind of tag `tag` with its values at zero, to be read into.
+    fn blank(tag: u8) -> Option<EventKind> {
+        Some(match tag {
+            0 => EventKind::TriggerStart { trigger: TriggerKind::None, affected_fraction: 0.0 },
+            1 => EventKind::TriggerEnd { trigger: TriggerKind::None },
+            2 => EventKind::SupernodesLost { step_pct: 0, down_fraction: 0.0, crashed_fraction: 0.0, shut_down_fraction: 0.0 },
+            3 => EventKind::LoadRatio { step: 0, ratio: 0.0 },
+            4 => EventKind::OnlineBelow { step_pct: 0, fraction: 0.0 },
+            5 => EventKind::Recovered { step_pct: 0, fraction: 0.0 },
+            6 => EventKind::FirstFailsafe { window_s: 0.0, threshold: 0.0 },
+            7 => EventKind::FirstPromotion,
+            8 => EventKind::MegaDeploy { count: 0, repurposed: 0 },
+            9 => EventKind::MegaComplete { count: 0 },
+            10 => EventKind::MegaRelease,
+            11 => EventKind::MegaReleaseDone,
+            12 => EventKind::FixStart { per_h: 0.0 },
+            13 => EventKind::AdmissionOn { logins_per_s: 0.0 },
+            14 => EventKind::RebalanceStart { factor: 0.0, ramp_s: 0.0 },
+            15 => EventKind::RebalanceDone,
+            16 => EventKind::RetrySwitch { policy: RetryPolicy::Immediate },
+            17 => EventKind::LoginOverloaded { availability: 0.0 },
+            18 => EventKind::LoginOk { availability: 0.0 },
+            19 => EventKind::ServicesDown { messaging: 0.0, presence: 0.0, contacts: 0.0 },
+            20 => EventKind::ServicesUp,
+            21 => EventKind::WebDown { web: 0.0 },
+            22 => EventKind::WebUp,
+            _ => return None,
+        })
+    }
+}
+
+impl Field for EventKind {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        let mut tag = self.tag();
+        if !tag.field(io) {
+            return false;
+        }
+        if tag != self.tag() {
+            match EventKind::blank(tag) {
+                Some(k) => *self = k,
+                None => return false,
+            }
+        }
+        match self {
+            EventKind::TriggerStart { trigger, affected_fraction } => fields!(io; *trigger, *affected_fraction),
+            EventKind::TriggerEnd { trigger } => fields!(io; *trigger),
+            EventKind::SupernodesLost { step_pct, down_fraction, crashed_fraction, shut_down_fraction } => fields!(io; *step_pct, *down_fraction, *crashed_fraction, *shut_down_fraction),
+            EventKind::LoadRatio { step, ratio } => fields!(io; *step, *ratio),
+            EventKind::OnlineBelow { step_pct, fraction } => fields!(io; *step_pct, *fraction),
+            EventKind::Recovered { step_pct, fraction } => fields!(io; *step_pct, *fraction),
+            EventKind::FirstFailsafe { window_s, threshold } => fields!(io; *window_s, *threshold),
+            EventKind::FirstPromotion => true,
+            EventKind::MegaDeploy { count, repurposed } => fields!(io; *count, *repurposed),
+            EventKind::MegaComplete { count } => fields!(io; *count),
+            EventKind::MegaRelease => true,
+            EventKind::MegaReleaseDone => true,
+            EventKind::FixStart { per_h } => fields!(io; *per_h),
+            EventKind::AdmissionOn { logins_per_s } => fields!(io; *logins_per_s),
+            EventKind::RebalanceStart { factor, ramp_s } => fields!(io; *factor, *ramp_s),
+            EventKind::RebalanceDone => true,
+            EventKind::RetrySwitch { policy } => fields!(io; *policy),
+            EventKind::LoginOverloaded { availability } => fields!(io; *availability),
+            EventKind::LoginOk { availability } => fields!(io; *availability),
+            EventKind::ServicesDown { messaging, presence, contacts } => fields!(io; *messaging, *presence, *contacts),
+            EventKind::ServicesUp => true,
+            EventKind::WebDown { web } => fields!(io; *web),
+            EventKind::WebUp => true,
+        }
+    }
+}
+
+/// Visits a run's narration for a world's full image (see `world::checkpoint`).
+pub(crate) fn events_field(io: &mut impl Columns, events: &mut Vec<Event>) -> bool {
+    let mut n = events.len() as u64;
+    if !n.field(io) || n > u32::MAX as u64 {
+        return false;
+    }
+    events.resize_with(n as usize, || Event { t_s: 0.0, kind: EventKind::WebUp, text: String::new() });
+    events.iter_mut().all(|e| fields!(io; e.t_s, e.kind, e.text))
+}
+
 /// Something that happened in a run, for the event log and the captions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
@@ -392,6 +507,40 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_tag_and_reads_back() {
+        use crate::model::world::{Columns, Field};
+        /// A stream of columns in memory (the checkpoint's packer is private to the world).
+        #[derive(Default)]
+        struct Mem(Vec<Vec<u64>>, usize);
+        impl Columns for Mem {
+            fn col<T: crate::model::world::Plain>(&mut self, v: &mut Vec<T>) -> bool {
+                if self.1 < self.0.len() {
+                    let got = &self.0[self.1];
+                    self.1 += 1;
+                    *v = got.iter().map(|&b| T::from_bits(b).unwrap()).collect();
+                } else {
+                    self.0.push(std::mem::take(v).into_iter().map(|x| x.bits()).collect());
+                    self.1 += 1;
+                }
+                true
+            }
+        }
+        for tag in 0..KIND_TAGS {
+            let kind = EventKind::blank(tag).unwrap();
+            assert_eq!(kind.tag(), tag);
+            // Written, then read back into a value of another kind: the same again.
+            let mut written = kind.clone();
+            let mut mem = Mem::default();
+            assert!(written.field(&mut mem));
+            mem.1 = 0;
+            let mut read = if tag == 0 { EventKind::WebUp } else { EventKind::TriggerEnd { trigger: TriggerKind::ConfigPush } };
+            assert!(read.field(&mut mem));
+            assert_eq!(read, kind, "tag {tag}");
+        }
+        assert!(EventKind::blank(KIND_TAGS).is_none());
+    }
 
     #[test]
     fn relative_times() {

@@ -165,6 +165,11 @@ impl RetryWheel {
         crate::model::world::table(io, &mut self.diff)
     }
 
+    /// Visits the wheel's running sums for a world's full image (see `world::checkpoint`).
+    pub(crate) fn small_fields(&mut self, io: &mut impl crate::model::world::Columns) -> bool {
+        crate::model::world::fields!(io; self.running, self.now, self.total)
+    }
+
     /// Clients waiting in all.
     pub fn total(&self) -> u64 {
         self.total

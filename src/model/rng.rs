@@ -21,6 +21,16 @@ impl SimRng {
         Self { inner: Pcg32::seed_from_u64(seed) }
     }
 
+    /// The generator's state and stream, to write a world out ([`SimRng::from_parts`] reads them).
+    pub(crate) fn parts(&self) -> (u64, u64) {
+        (self.inner.state(), self.inner.stream())
+    }
+
+    /// The generator whose [`SimRng::parts`] were `(state, stream)`, drawing on from there.
+    pub(crate) fn from_parts((state, stream): (u64, u64)) -> Self {
+        Self { inner: Pcg32::from_state(state, stream) }
+    }
+
     /// A raw 32-bit draw.
     #[inline]
     pub fn next_u32(&mut self) -> u32 {

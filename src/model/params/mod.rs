@@ -60,6 +60,19 @@ impl RetryPolicy {
     }
 }
 
+impl crate::model::world::Field for RetryPolicy {
+    fn field(&mut self, io: &mut impl crate::model::world::Columns) -> bool {
+        let mut k = RetryPolicy::ALL.iter().position(|x| x == self).unwrap_or(0) as u8;
+        match k.field(io).then(|| RetryPolicy::ALL.get(k as usize)).flatten() {
+            Some(x) => {
+                *self = *x;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// What goes wrong at `trigger.start_s`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -84,6 +97,19 @@ impl TriggerKind {
             TriggerKind::None => "none",
             TriggerKind::CrashOnDelayedReply => "crash-on-delayed-reply",
             TriggerKind::ConfigPush => "config-push",
+        }
+    }
+}
+
+impl crate::model::world::Field for TriggerKind {
+    fn field(&mut self, io: &mut impl crate::model::world::Columns) -> bool {
+        let mut k = TriggerKind::ALL.iter().position(|x| x == self).unwrap_or(0) as u8;
+        match k.field(io).then(|| TriggerKind::ALL.get(k as usize)).flatten() {
+            Some(x) => {
+                *self = *x;
+                true
+            }
+            None => false,
         }
     }
 }

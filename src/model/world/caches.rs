@@ -214,6 +214,11 @@ impl Caches {
             & io.col(&mut self.scratch)
     }
 
+    /// Visits the cohorts' totals for a world's full image (see `checkpoint`).
+    pub(super) fn small_fields(&mut self, io: &mut impl super::Columns) -> bool {
+        super::fields!(io; self.regions, self.level_total, self.crashed_total, self.away_total)
+    }
+
     /// Empty cohorts for the overlay `sn`.
     pub(super) fn new(sn: &Supernodes) -> Self {
         let r = sn.regions;

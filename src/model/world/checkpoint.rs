@@ -11,12 +11,19 @@
 //! then all second bytes…), then XORed with a *reference* image (the same run at time 0), so a
 //! column that has not changed since the start (positions, capacities, overlay links) becomes
 //! zeros, and deflated.
+//!
+//! A *full image* ([`World::write_image`]) is a checkpoint's packed columns followed by everything
+//! else the world holds but its parameters and the scenario's texts (counters, the random
+//! generator, the services' state, the narration's milestones, the series and the narration),
+//! each value a one-entry column of the same stream ([`Field`]), deflated: a world that can leave
+//! the program and come back, as the marks `make pkg` ships with the page.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::super::metrics::Series;
-use super::super::narration::Event;
+use super::super::narration::{events_field, Event};
+use super::super::rng::SimRng;
 use super::super::supernode::{SnKind, SnState};
 use super::World;
 
@@ -45,6 +52,8 @@ macro_rules! plain_int {
         }
     };
 }
+plain_int!(u8);
+plain_int!(u16);
 plain_int!(u32);
 plain_int!(u64);
 plain_int!(i64);
@@ -131,6 +140,94 @@ pub(crate) trait Columns {
     fn col<T: Plain>(&mut self, v: &mut Vec<T>) -> bool;
 }
 
+/// A value of a world's small state (counters, the random generator, the services' state, the
+/// narration's milestones, the series and the narration), written to or read from the same
+/// column stream as the large columns: each scalar is a one-entry column. One method serves both
+/// ways, as [`Columns`] does: writing leaves the value as it was, reading replaces it. Used to
+/// write a whole world to bytes and read it back ([`World::write_image`]).
+pub(crate) trait Field {
+    /// Writes or reads this value; false if the stream does not hold one.
+    fn field(&mut self, io: &mut impl Columns) -> bool;
+}
+
+impl<T: Plain> Field for T {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        let mut v = vec![*self];
+        // A writer takes the column (leaving it empty); a reader leaves the value read.
+        let ok = io.col(&mut v) && v.len() <= 1;
+        if let [x] = v[..] {
+            *self = x;
+        }
+        ok
+    }
+}
+
+impl<T: Field, const N: usize> Field for [T; N] {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        self.iter_mut().all(|x| x.field(io))
+    }
+}
+
+impl<A: Field, B: Field> Field for (A, B) {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        self.0.field(io) && self.1.field(io)
+    }
+}
+
+impl<T: Field + Default> Field for Option<T> {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        let mut some = self.is_some();
+        if !some.field(io) {
+            return false;
+        }
+        if !some {
+            *self = None;
+            return true;
+        }
+        self.get_or_insert_with(T::default).field(io)
+    }
+}
+
+/// Most entries a small vector read from a stream may claim (a corrupt length is refused, not
+/// allocated).
+const MAX_SMALL_LEN: u64 = 1 << 24;
+
+impl<T: Field + Default> Field for Vec<T> {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        let mut n = self.len() as u64;
+        if !n.field(io) || n > MAX_SMALL_LEN {
+            return false;
+        }
+        self.resize_with(n as usize, T::default);
+        self.iter_mut().all(|x| x.field(io))
+    }
+}
+
+impl Field for String {
+    fn field(&mut self, io: &mut impl Columns) -> bool {
+        let mut bytes = self.as_bytes().to_vec();
+        if !io.col(&mut bytes) {
+            return false;
+        }
+        // (A writer took the bytes: it works on a copy of the world.)
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                *self = text;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// Goes over a struct's fields as [`Field`]s, in the order given: `fields!(io; self.a, self.b)`.
+macro_rules! fields {
+    ($io:expr; $($f:expr),+ $(,)?) => {
+        true $(&& $crate::model::world::Field::field(&mut $f, $io))+
+    };
+}
+pub(crate) use fields;
+
 /// Packs columns into an image, each as its length and then its byte planes.
 #[derive(Default)]
 struct Packer {
@@ -191,6 +288,9 @@ impl Columns for Unpacker<'_> {
 }
 
 /// XORs `image` with `reference` where both have bytes.
+/// The most bytes an image read from outside may inflate to.
+const MAX_IMAGE_BYTES: usize = 1 << 30;
+
 fn xor_with(image: &mut [u8], reference: &[u8]) {
     for (a, b) in image.iter_mut().zip(reference) {
         *a ^= b;
@@ -247,6 +347,73 @@ impl World {
         ok &= io.col(&mut at) & io.col(&mut who) && at.len() == who.len();
         self.returns = BinaryHeap::from(at.into_iter().zip(who).map(Reverse).collect::<Vec<_>>());
         ok
+    }
+
+    /// Goes over everything but the large columns ([`World::columns`]), the parameters, the
+    /// scenario's texts and scratch space, as [`Field`]s: the state a full image adds to a
+    /// checkpoint's columns.
+    fn small_fields(&mut self, io: &mut impl Columns) -> bool {
+        let mut rng = self.rng.parts();
+        let (c, cl, sn, st) = (&mut self.counts, &mut self.clients, &mut self.sn, &mut self.stats);
+        let ok = fields!(io; self.seed, self.tick, rng, c.up, c.crashed, c.shut_down, c.mega_up, c.promoted_up,
+            cl.online, cl.queued, cl.pool, cl.crashed, cl.away, cl.crashed_distinct,
+            sn.neighbours_per, sn.peers, sn.regions, sn.per_client_per_s, sn.login_cost, sn.operator_hosted,
+            self.buggy_up, self.megas_deployed, self.megas_released, self.repurposed_up, self.policy,
+            self.last_sample, st.t_s, st.connect_attempts, st.logins, st.attached, st.timed_out,
+            st.bootstrap_requests, st.sn_load_mean_per_s, st.supernodes_overloaded, st.availability_login,
+            st.messaging_served, st.presence_served, st.contacts_served, st.web_served, st.offline_im_served,
+            st.group_video, self.summary, self.lookup_success)
+            && self.caches.small_fields(io)
+            && self.wheel.small_fields(io)
+            && self.services.fields(io)
+            && self.milestones.fields(io)
+            && self.series.fields(io)
+            && events_field(io, &mut self.events);
+        self.rng = SimRng::from_parts(rng);
+        ok
+    }
+
+    /// The world in full as bytes: its large columns packed against `reference` (the run's image
+    /// at time 0, [`World::checkpoint_image`]) as a checkpoint packs them, then everything else
+    /// but the parameters and the scenario's texts, which a reader has already: it starts from
+    /// the same run at time 0 ([`World::read_image`]). What `supernode-sim marks` ships with the
+    /// page, so that a link far into a run need not compute its way there.
+    pub fn write_image(&self, reference: &[u8]) -> Vec<u8> {
+        let packed = self.checkpoint(reference).packed;
+        let mut w = self.clone();
+        let mut p = Packer::default();
+        w.small_fields(&mut p);
+        let small = miniz_oxide::deflate::compress_to_vec(&p.image, 6);
+        let mut out = Vec::with_capacity(16 + packed.len() + small.len());
+        out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
+        out.extend_from_slice(&packed);
+        out.extend_from_slice(&small);
+        out
+    }
+
+    /// The world `bytes` hold, as [`World::write_image`] wrote it from a world of the run that
+    /// `start` begins (the same scenario, parameters and seed, at time 0) and whose image at time
+    /// 0 is `reference`. `None` if the bytes do not hold one (cut short, corrupt, or of another
+    /// shape); a world of another run with the same shape is not detected here, which is why
+    /// shipped images are filed under a key of their run (`marks::run_key`).
+    pub fn read_image(start: &World, reference: &[u8], bytes: &[u8]) -> Option<World> {
+        let n = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
+        let packed = bytes.get(8..8usize.checked_add(n)?)?;
+        let small = bytes.get(8 + n..)?;
+        let mut image = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_IMAGE_BYTES).ok()?;
+        xor_with(&mut image, reference);
+        let mut w = start.clone();
+        let mut cols = Unpacker { image: &image, at: 0 };
+        if !w.columns(&mut cols) || cols.at != image.len() {
+            return None;
+        }
+        let small = miniz_oxide::inflate::decompress_to_vec_with_limit(small, MAX_IMAGE_BYTES).ok()?;
+        let mut io = Unpacker { image: &small, at: 0 };
+        if !w.small_fields(&mut io) || io.at != small.len() {
+            return None;
+        }
+        w.prefix = Vec::new();
+        Some(w)
     }
 
     /// The world's large columns as an image (see the module's documentation): what a

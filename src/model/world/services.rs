@@ -60,6 +60,17 @@ pub(super) struct ServiceState {
     acc: MinuteAcc,
 }
 
+impl ServiceState {
+    /// Visits the services' state for a world's full image (see `checkpoint`).
+    pub(super) fn fields(&mut self, io: &mut impl super::Columns) -> bool {
+        let a = &mut self.acc;
+        super::fields!(io; self.tries_smoothed, self.logins_smoothed, self.admission_tokens, self.offline_delayed,
+            self.login_recent, self.avail_recent, a.ticks, a.attempts, a.logins, a.bootstrap, a.load_total,
+            a.up_total, a.overloaded, a.login_attempts, a.login_ok, a.messaging, a.presence, a.contacts, a.web,
+            a.offline_im, a.group_video)
+    }
+}
+
 impl Default for ServiceState {
     fn default() -> Self {
         Self {

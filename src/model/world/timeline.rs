@@ -38,6 +38,15 @@ pub(super) struct Milestones {
     serving_at_trigger: Option<Vec<bool>>,
 }
 
+impl Milestones {
+    /// Visits what the narration has said for a world's full image (see `checkpoint`).
+    pub(super) fn fields(&mut self, io: &mut impl super::Columns) -> bool {
+        super::fields!(io; self.sn_lost, self.load, self.online_below, self.recovered, self.first_failsafe,
+            self.first_promotion, self.scheduled, self.failing, self.load_ref, self.online_ref,
+            self.min_online_fraction, self.serving_at_trigger)
+    }
+}
+
 impl World {
     /// Scheduled interventions and their narration.
     pub(super) fn timeline(&mut self, now_s: f64) {

@@ -1,0 +1,115 @@
+//! Marks shipped with the page: a scenario's default run, computed ahead of time and saved every
+//! simulated hour, so that a link far into it (T+20 h of the 2010 outage) opens in seconds
+//! instead of computing its way there.
+//!
+//! A mark is a world's full image ([`World::write_image`]) behind a header: the key of its run
+//! ([`run_key`]: a fingerprint of the model's source, the scenario, the seed and the start
+//! parameters) and a digest of the image. The page reads a mark only for a run with the same key, which it computes the same
+//! way, and only while the run is plain up to the mark (nothing done to it before then); the world
+//! it reads is the one it would have computed, bit for bit (tested natively in `tests/marks.rs`
+//! and in the browser against the CLI's hash). `supernode-sim marks` writes them and an index;
+//! `make pkg` runs it for the incident scenarios.
+
+use crate::actions::Session;
+use crate::model::{Params, World};
+
+/// A fingerprint of the library's source (`build.rs`): marks of another version never match.
+pub const SOURCE_ID: &str = env!("SUPERNODE_SIM_SOURCE_ID");
+
+/// The first bytes of a mark.
+pub const MAGIC: &[u8; 8] = b"SNSMARK1";
+
+/// Length of a run key in hexadecimal digits.
+const KEY_DIGITS: usize = 16;
+
+/// Why a mark was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MarkError {
+    /// The bytes are not a mark (another file, cut short).
+    NotAMark,
+    /// A mark of another run (another scenario, seed, parameters or model version).
+    OtherRun,
+    /// Something was done to the run before the mark's time, so the mark is not this run's.
+    NotPlain,
+    /// The mark's image does not read back (corrupt).
+    Corrupt,
+}
+
+impl std::fmt::Display for MarkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MarkError::NotAMark => "not a mark (another file, or cut short)",
+            MarkError::OtherRun => "a mark of another run (scenario, seed, parameters or model version)",
+            MarkError::NotPlain => "the run was changed before the mark's time",
+            MarkError::Corrupt => "the mark's image does not read back",
+        })
+    }
+}
+
+/// The key of the run of `scenario` with `seed` and start parameters `params` under this version
+/// of the model: 16 hexadecimal digits (64-bit FNV-1a of the source fingerprint, the scenario's
+/// name, the seed and the parameters' JSON).
+pub fn run_key(scenario: &str, seed: u64, params: &Params) -> String {
+    let json = params.to_json().to_string();
+    let mut all = Vec::new();
+    for part in [SOURCE_ID.as_bytes(), scenario.as_bytes(), &seed.to_le_bytes(), json.as_bytes()] {
+        all.extend_from_slice(part);
+        all.push(0);
+    }
+    digest(&all)
+}
+
+/// The key of `s`'s run (see [`run_key`]).
+pub fn session_key(s: &Session) -> String {
+    run_key(s.scenario().name, s.seed(), s.start_params())
+}
+
+/// 64-bit FNV-1a of `bytes`, as 16 hexadecimal digits.
+fn digest(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:0width$x}", width = KEY_DIGITS)
+}
+
+/// A mark of `s`'s run at its current time: [`MAGIC`], the run's key, a digest of the image, and
+/// the world's full image packed against `reference` (the run's image at time 0).
+pub fn write(s: &Session, reference: &[u8]) -> Vec<u8> {
+    let image = s.world().write_image(reference);
+    let mut out = Vec::with_capacity(MAGIC.len() + 2 * KEY_DIGITS + image.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(session_key(s).as_bytes());
+    out.extend_from_slice(digest(&image).as_bytes());
+    out.extend_from_slice(&image);
+    out
+}
+
+/// The session `s` would be at the time of the mark `bytes` holds: `s` is the run at time 0 (or
+/// any time; its scenario, seed and start parameters name the run) and `reference` its image at
+/// time 0. Refused if the mark is of another run, or if anything was done to `s` before the
+/// mark's time.
+pub fn read(s: &Session, reference: &[u8], bytes: &[u8]) -> Result<Session, MarkError> {
+    let key_end = MAGIC.len() + KEY_DIGITS;
+    let head = key_end + KEY_DIGITS;
+    if bytes.len() < head || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(MarkError::NotAMark);
+    }
+    if bytes[MAGIC.len()..key_end] != *session_key(s).as_bytes() {
+        return Err(MarkError::OtherRun);
+    }
+    if bytes[key_end..head] != *digest(&bytes[head..]).as_bytes() {
+        return Err(MarkError::Corrupt);
+    }
+    // The run at time 0: `s` itself if it has not started, else built afresh.
+    let fresh;
+    let start = if s.world().time_s() == 0.0 && s.log().is_empty() && !s.needs_restart() {
+        s.world()
+    } else {
+        fresh = Session::new(s.scenario().clone(), s.start_params().clone(), s.seed()).map_err(|_| MarkError::OtherRun)?;
+        fresh.world()
+    };
+    let world = World::read_image(start, reference, &bytes[head..]).ok_or(MarkError::Corrupt)?;
+    s.at_plain(world).ok_or(MarkError::NotPlain)
+}

@@ -1,0 +1,136 @@
+//! Marks shipped with the page read back as the run itself, bit for bit: a history that adopts
+//! one restores and runs on exactly as the run computed from the start, and a mark of another
+//! run, of a run changed before it, or corrupt is refused.
+
+use supernode_sim::actions::{parse_log, Session};
+use supernode_sim::history::History;
+use supernode_sim::marks::{self, MarkError};
+use supernode_sim::model::World;
+use supernode_sim::scenarios;
+
+/// Everything a world holds, as text (as in `tests/checkpoints.rs`).
+fn state(w: &World) -> String {
+    format!("{:?} {:?} {:?}", w.checkpoint(&[]), w.series(), w.events())
+}
+
+fn session(name: &str, scale: f64, seed: u64, log: &str) -> Session {
+    let sc = scenarios::find(name).unwrap();
+    let p = scenarios::scaled(&sc.params, scale);
+    let actions = parse_log(log, &p).unwrap();
+    let mut s = Session::new(sc, p, seed).unwrap();
+    s.replay(actions);
+    s
+}
+
+/// A mark of the run at `t_s`, written as `supernode-sim marks` writes it.
+fn mark_at(name: &str, scale: f64, seed: u64, t_s: f64) -> Vec<u8> {
+    let mut s = session(name, scale, seed, "[]");
+    let reference = s.world().checkpoint_image();
+    s.run_until(t_s);
+    marks::write(&s, &reference)
+}
+
+#[test]
+fn a_link_far_into_a_run_adopts_its_mark_and_goes_on_bit_for_bit() {
+    for name in ["skype-2010", "skype-2015", "baseline"] {
+        let sc = scenarios::find(name).unwrap();
+        let t = sc.params.trigger.start_s + 2.0 * 3600.0;
+        let bytes = mark_at(name, 0.02, 1, t);
+        // The page: a run at time 0 with its history, then the mark.
+        let s = session(name, 0.02, 1, "[]");
+        let mut h = History::new(&s, usize::MAX);
+        let m = marks::read(&s, h.reference(), &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(h.adopt(&m), "{name}: adopted");
+        assert!(!h.adopt(&m), "{name}: a mark at the same time is not taken twice");
+        assert_eq!(h.furthest_s(), t);
+        // A seek to a time past the mark restores it and runs on.
+        let mut r = h.restore(&s, t + 1000.0).unwrap();
+        assert_eq!(r.world().time_s(), t);
+        let mut straight = session(name, 0.02, 1, "[]");
+        straight.run_until(t);
+        assert_eq!(state(r.world()), state(straight.world()), "{name}: the world at the mark");
+        assert_eq!(h.events(), straight.world().events(), "{name}: the narration up to the mark");
+        h.run_until(&mut r, t + 3600.0);
+        straight.run_until(t + 3600.0);
+        assert_eq!(state(r.world()), state(straight.world()), "{name}: an hour on");
+        assert_eq!(r.world().series().hash_hex(), straight.world().series().hash_hex());
+        // Back before the mark: from the mark at time 0, as without it.
+        let back = h.restore(&r, 1800.0).unwrap();
+        assert_eq!(back.world().time_s(), 0.0);
+    }
+}
+
+#[test]
+fn a_mark_within_the_time_computed_becomes_a_mark_between_the_others() {
+    // Marks fall every 10 simulated minutes; one read at T+2 h 5 min lands between two.
+    let t = 3600.0 + 2.0 * 3600.0 + 300.0;
+    let bytes = mark_at("skype-2010", 0.02, 3, t);
+    let mut s = session("skype-2010", 0.02, 3, "[]");
+    let mut h = History::new(&s, usize::MAX);
+    h.run_until(&mut s, t + 3000.0);
+    let m = marks::read(&s, h.reference(), &bytes).unwrap();
+    assert!(h.adopt(&m));
+    let r = h.restore(&s, t + 100.0).unwrap();
+    assert_eq!(r.world().time_s(), t, "the seek starts from the adopted mark");
+    let mut straight = session("skype-2010", 0.02, 3, "[]");
+    straight.run_until(t);
+    assert_eq!(state(r.world()), state(straight.world()));
+}
+
+#[test]
+fn actions_after_the_mark_still_apply_and_actions_before_it_refuse_it() {
+    let t = 3600.0 + 3.0 * 3600.0;
+    let bytes = mark_at("skype-2010", 0.02, 1, t);
+    let after = format!(r#"[{{"t": {}, "a": "do", "k": "megas"}}]"#, t as u64 + 600);
+    let s = session("skype-2010", 0.02, 1, &after);
+    let mut h = History::new(&s, usize::MAX);
+    let m = marks::read(&s, h.reference(), &bytes).unwrap();
+    assert!(h.adopt(&m));
+    let mut r = h.restore(&s, t + 1.0).unwrap();
+    h.run_until(&mut r, t + 3600.0);
+    let mut straight = session("skype-2010", 0.02, 1, &after);
+    straight.run_until(t + 3600.0);
+    assert_eq!(r.log().len(), 1, "the action applied after the mark");
+    assert_eq!(state(r.world()), state(straight.world()));
+    let before = format!(r#"[{{"t": {}, "a": "do", "k": "megas"}}]"#, t as u64 - 600);
+    let s = session("skype-2010", 0.02, 1, &before);
+    let h = History::new(&s, usize::MAX);
+    assert_eq!(marks::read(&s, h.reference(), &bytes).err(), Some(MarkError::NotPlain));
+}
+
+#[test]
+fn marks_of_other_runs_and_damaged_marks_are_refused_without_panicking() {
+    let bytes = mark_at("skype-2010", 0.02, 1, 7200.0);
+    let other_seed = session("skype-2010", 0.02, 2, "[]");
+    let h = History::new(&other_seed, usize::MAX);
+    assert_eq!(marks::read(&other_seed, h.reference(), &bytes).err(), Some(MarkError::OtherRun));
+    let mut p = scenarios::scaled(&scenarios::find("skype-2010").unwrap().params, 0.02);
+    p.failsafe.threshold += 1.0;
+    let other_params = Session::new(scenarios::find("skype-2010").unwrap(), p, 1).unwrap();
+    assert_eq!(marks::read(&other_params, h.reference(), &bytes).err(), Some(MarkError::OtherRun));
+    let s = session("skype-2010", 0.02, 1, "[]");
+    let h = History::new(&s, usize::MAX);
+    assert_eq!(marks::read(&s, h.reference(), b"<!doctype html>").err(), Some(MarkError::NotAMark));
+    assert_eq!(marks::read(&s, h.reference(), &bytes[..20]).err(), Some(MarkError::NotAMark));
+    let mut flipped = bytes.clone();
+    let k = flipped.len() / 2;
+    flipped[k] ^= 0x40;
+    assert_eq!(marks::read(&s, h.reference(), &flipped).err(), Some(MarkError::Corrupt));
+    assert_eq!(marks::read(&s, h.reference(), &bytes[..bytes.len() - 1]).err(), Some(MarkError::Corrupt));
+    assert!(marks::read(&s, h.reference(), &bytes).is_ok());
+}
+
+#[test]
+fn a_full_image_reads_back_with_the_whole_narration() {
+    // At 40 h the 2010 run has narrated the trigger, the losses, the load, the failsafes, the
+    // mega-supernodes and the recovery.
+    let bytes = mark_at("skype-2010", 0.02, 1, 40.0 * 3600.0);
+    let s = session("skype-2010", 0.02, 1, "[]");
+    let h = History::new(&s, usize::MAX);
+    let m = marks::read(&s, h.reference(), &bytes).unwrap();
+    let mut straight = session("skype-2010", 0.02, 1, "[]");
+    straight.run_until(40.0 * 3600.0);
+    assert_eq!(m.world().events(), straight.world().events());
+    assert!(m.world().events().len() > 10);
+    assert_eq!(state(m.world()), state(straight.world()));
+}
