@@ -29,11 +29,14 @@ web-test: pkg node-tools chromium hugo
 serve: pkg
 	python3 tools/serve.py $(PORT)
 
-## pkg: the WebAssembly build (wasm-pack, pinned wasm-bindgen, wasm-opt from npm's binaryen), and
-## each scenario's poster (pkg/posters/<name>.png, drawn by the CLI) that a lazy element shows first
+## pkg: the WebAssembly build (wasm-pack, pinned wasm-bindgen, wasm-opt from npm's binaryen),
+## each scenario's poster (pkg/posters/<name>.png, drawn by the CLI) that a lazy element shows
+## first, and the marks of the incident scenarios' default runs (pkg/marks/, every simulated
+## hour) that let a link far into them open without computing its way there
 pkg: wasm-tools node-tools
 	wasm-pack build --target web --mode no-install --release
 	cargo run --release --quiet -- poster --all --out pkg/posters
+	cargo run --release --quiet -- marks --scenario skype-2010 --scenario skype-2015 --out pkg/marks
 
 tools: wasm-tools node-tools chromium hugo
 

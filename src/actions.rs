@@ -420,6 +420,11 @@ impl Session {
         })
     }
 
+    /// The tick of the first action still scheduled, if any.
+    pub fn scheduled_from(&self) -> Option<f64> {
+        self.schedule.front().map(|a| a.t as f64)
+    }
+
     /// Schedules a log (from [`parse_log`]): each action applies when the run reaches its tick.
     pub fn replay(&mut self, actions: Vec<Action>) {
         self.schedule = actions.into();

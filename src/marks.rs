@@ -113,3 +113,82 @@ pub fn read(s: &Session, reference: &[u8], bytes: &[u8]) -> Result<Session, Mark
     let world = World::read_image(start, reference, &bytes[head..]).ok_or(MarkError::Corrupt)?;
     s.at_plain(world).ok_or(MarkError::NotPlain)
 }
+
+/// The spacing of shipped marks, in simulated seconds: a link replays at most this much.
+pub const SHIPPED_EVERY_S: f64 = 3600.0;
+
+/// A mark is worth fetching only if it saves at least this much replay, in simulated seconds.
+pub const MIN_GAIN_S: f64 = 600.0;
+
+/// One run's shipped marks, as the index lists them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shipped {
+    /// The run's key ([`run_key`]): its marks are in a folder of that name.
+    pub key: String,
+    /// The scenario.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// The times of its marks, in simulated seconds, increasing.
+    pub times_s: Vec<f64>,
+}
+
+/// The file name of the mark at `t_s` in its run's folder.
+pub fn file_name(t_s: f64) -> String {
+    format!("{}.mark", t_s as u64)
+}
+
+/// The times at which `scenario`'s run is shipped: every `every_s` from `every_s` to its length.
+pub fn ship_times(default_hours: f64, every_s: f64) -> Vec<f64> {
+    let end = default_hours * 3600.0;
+    (1..).map(|k| k as f64 * every_s).take_while(|&t| t <= end).collect()
+}
+
+/// Runs `s` (a session at time 0) through `times_s`, handing each mark to `out` with its time:
+/// what `supernode-sim marks` writes. Returns the run's entry for the index.
+pub fn ship<E>(mut s: Session, times_s: &[f64], mut out: impl FnMut(f64, Vec<u8>) -> Result<(), E>) -> Result<Shipped, E> {
+    let reference = s.world().checkpoint_image();
+    let key = session_key(&s);
+    for &t in times_s {
+        s.run_until(t);
+        out(t, write(&s, &reference))?;
+    }
+    Ok(Shipped { key, scenario: s.scenario().name.to_string(), seed: s.seed(), times_s: times_s.to_vec() })
+}
+
+/// The index of shipped runs as JSON: `{"<key>": {"scenario", "seed", "times_s": [...]}}`.
+pub fn index_json(list: &[Shipped]) -> String {
+    let mut m = serde_json::Map::new();
+    for x in list {
+        m.insert(x.key.clone(), serde_json::json!({ "scenario": x.scenario, "seed": x.seed, "times_s": x.times_s }));
+    }
+    serde_json::to_string_pretty(&serde_json::Value::Object(m)).unwrap_or_default()
+}
+
+/// The index read back: the runs it lists (an entry it cannot read is left out).
+pub fn parse_index(text: &str) -> Vec<Shipped> {
+    let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(text) else { return Vec::new() };
+    m.into_iter()
+        .filter_map(|(key, v)| {
+            let times_s: Vec<f64> = v.get("times_s")?.as_array()?.iter().map(|t| t.as_f64()).collect::<Option<_>>()?;
+            Some(Shipped { key, scenario: v.get("scenario")?.as_str()?.to_string(), seed: v.get("seed")?.as_u64()?, times_s })
+        })
+        .collect()
+}
+
+/// The shipped mark worth fetching to show `s`'s run at `target_s`, given the index's text and
+/// the history the run keeps: the latest listed at or before the target that is at least
+/// [`MIN_GAIN_S`] further on than where the run would otherwise start from (its own latest
+/// mark at or before the target, or where it stands if that is closer), with nothing done to
+/// the run before it. `None` if none is.
+pub fn wanted(index: &str, s: &Session, h: &crate::history::History, target_s: f64) -> Option<f64> {
+    let key = session_key(s);
+    let runs = parse_index(index);
+    let run = runs.iter().find(|x| x.key == key)?;
+    let own = h.marks().iter().map(|m| m.time_s()).filter(|&t| t <= target_s).fold(0.0, f64::max);
+    let now = s.world().time_s();
+    let from = if now <= target_s { own.max(now) } else { own };
+    let t = run.times_s.iter().copied().filter(|&t| t <= target_s).fold(f64::NEG_INFINITY, f64::max);
+    let plain = s.log().is_empty() && !s.needs_restart() && s.scheduled_from().is_none_or(|first| first > t);
+    (t >= from + MIN_GAIN_S && plain && h.as_happened().is_none()).then_some(t)
+}

@@ -345,6 +345,26 @@ impl Sim {
         }
     }
 
+    /// The time of the shipped mark worth fetching to show `t_s`, given the marks' index (the
+    /// text of `pkg/marks/index.json`), or −1 if none is (see `marks::wanted`).
+    pub fn mark_wanted(&self, index_json: &str, t_s: f64) -> f64 {
+        crate::marks::wanted(index_json, &self.session, &self.history, t_s).unwrap_or(-1.0)
+    }
+
+    /// This run's key, under which its shipped marks are filed (`marks::run_key`).
+    pub fn run_key(&self) -> String {
+        crate::marks::session_key(&self.session)
+    }
+
+    /// Takes in a shipped mark (the bytes of a `.mark` file): its world becomes a mark of this
+    /// run's history, from which a seek then starts. Returns whether it was taken (false: a
+    /// mark at that time is kept already); an error names why a mark is not this run's or does
+    /// not read.
+    pub fn adopt_mark(&mut self, bytes: &[u8]) -> Result<bool, JsError> {
+        let m = crate::marks::read(&self.session, self.history.reference(), bytes).map_err(|e| JsError::new(&format!("mark: {e}")))?;
+        Ok(self.history.adopt(&m))
+    }
+
     /// Computes up to `ticks` simulated seconds beyond the furthest time computed on this branch
     /// (up to `until_s`) on a copy of the run, which stays where it is: what the worker does when
     /// the page is idle, so that going there later is a restore. Returns the ticks run (0 when

@@ -20,6 +20,11 @@ for (const f of ['supernode_sim.js', 'supernode_sim_bg.wasm', 'supernode_sim.d.t
 }
 // The posters a lazy element shows until it starts (drawn by `make pkg`).
 cpSync(join(root, 'pkg', 'posters'), join(out, 'pkg', 'posters'), { recursive: true });
+// The shipped marks (tens of megabytes) stay out of the package: an empty index says there are
+// none, so a link far into a run computes its way there. A site that wants them copies
+// pkg/marks/ from a build of the same version (`make pkg`).
+mkdirSync(join(out, 'pkg', 'marks'), { recursive: true });
+writeFileSync(join(out, 'pkg', 'marks', 'index.json'), '{}\n');
 // The element and every module it imports from www/ (followed from its import lines and the
 // worker's `new URL(…, import.meta.url)`, so a new module is packed without a list to keep up to
 // date).
@@ -81,6 +86,10 @@ Serve the files over HTTP (WebAssembly does not load from \`file://\`). The runs
 Worker; a page whose Content-Security-Policy allows no worker gets them on its own thread, with a
 notice. Types: \`www/supernode-sim.d.ts\`; every attribute, member, event and CSS part:
 \`custom-elements.json\`.
+
+A link far into the 2010 or 2015 replay computes its way there (about a simulated hour a second
+or two). To have it open at once, copy \`pkg/marks/\` from a build of the same version (\`make pkg\`
+in the repository): the marks of the incident scenarios' default runs, every simulated hour.
 
 ## Attributes
 

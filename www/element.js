@@ -36,6 +36,7 @@ import { hex, fmtInt, fmtClients, simulatedClock, flatPairs } from './element-ut
 import { ParamPanel, abInputsFor, paramValue } from './element-controls.js';
 import { PictureView } from './element-view.js';
 import { Clock } from './element-clock.js';
+import { marksIndex, fetchMark } from './marks.js';
 import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
@@ -149,6 +150,8 @@ export class SupernodeSimElement extends Stamp {
   #uiTick = 0;
   #errors = new Map();
   #seekTarget = null;
+  /** Seeks asked for so far: a later one supersedes an earlier one still fetching its mark. */
+  #seekSeq = 0;
   /** Simulated time the current seek started from (for its progress). */
   #seekFrom = 0;
   #reducedMotion = null;
@@ -418,14 +421,40 @@ export class SupernodeSimElement extends Stamp {
     this.#previewT = null;
     // A tooltip read before the jump would describe another moment.
     this.#els.tip.hidden = true;
-    this.#seekTarget = t;
-    this.#seekFrom = this.#a ? this.#a.time_s() : 0;
-    this.#track(this.#runs.request({ type: 'seek', t }).then((r) => {
-      this.#seekFrom = Math.min(this.#a.time_s(), this.#b ? this.#b.time_s() : Infinity);
-      // A mark always exists at or before any time; were one to fail, start again from zero.
-      if (r.behind) return this.#newRun(this.#a.overrides()).then(() => this.seek(t));
+    const seq = ++this.#seekSeq;
+    // Until a shipped mark (if one is worth fetching) is in, the runs are not asked to replay.
+    this.#seekTarget = null;
+    this.#track(this.#shippedMark(t, seq).then(() => {
+      if (seq !== this.#seekSeq || !this.#runs) return null;
+      this.#seekTarget = t;
+      this.#seekFrom = this.#a ? this.#a.time_s() : 0;
+      this.#kick();
+      return this.#runs.request({ type: 'seek', t }).then((r) => {
+        this.#seekFrom = Math.min(this.#a.time_s(), this.#b ? this.#b.time_s() : Infinity);
+        // A mark always exists at or before any time; were one to fail, start again from zero.
+        if (r.behind) return this.#newRun(this.#a.overrides()).then(() => this.seek(t));
+        return null;
+      });
     }));
     this.#kick();
+  }
+
+  /** Fetches the shipped mark before `t` if run A would take one (pkg/marks/: the incident
+   * scenarios' default runs saved every simulated hour; marks.js) and hands it to the runs, so
+   * that a seek far ahead starts there instead of computing its way. Resolves when done, or at
+   * once when there is none worth fetching; a mark that cannot be had changes nothing. */
+  async #shippedMark(t, seq) {
+    const index = await marksIndex();
+    if (!index || seq !== this.#seekSeq || !this.#runs) return;
+    const { t: at, key } = await this.#runs.request({ type: 'wanted', index, t });
+    if (!(at >= 0) || seq !== this.#seekSeq) return;
+    this.#els.progress.hidden = false;
+    this.#els.progress.textContent = `Loading the run at ${formatClock(at, this.#a.trigger_s())}…`;
+    const bytes = await fetchMark(key, at);
+    if (bytes && seq === this.#seekSeq && this.#runs) {
+      // A mark that does not read (a damaged file) is refused in Rust; the seek then computes.
+      await this.#runs.request({ type: 'adopt', bytes }, [bytes]).catch(() => {});
+    }
   }
 
   /** Changes parameters (an object of dotted keys, or nested as `params` prints). Changes to the
@@ -934,6 +963,7 @@ export class SupernodeSimElement extends Stamp {
     this.#selected = -1;
     this.#hover = -1;
     this.#seekTarget = null;
+    this.#seekSeq++; // a seek still fetching its mark was for the run before
     this.#previewT = null;
     this.#els.caption.classList.add('faded');
     this.#els.tip.hidden = true;

@@ -199,6 +199,18 @@ export class RunHost {
     return {};
   }
 
+  /** Which shipped mark run A would take to show `t` (`index`: the marks' index), and its key:
+   * `t` is −1 if none is worth fetching. */
+  on_wanted({ index, t }) {
+    const a = this.runs.a;
+    return { t: a.mark_wanted(index, t), key: a.run_key() };
+  }
+
+  /** Takes a shipped mark (its bytes) into run A's history; a seek then starts from it. */
+  on_adopt({ bytes }) {
+    return { adopted: this.runs.a.adopt_mark(new Uint8Array(bytes)) };
+  }
+
   /** Goes back (or forward) to the latest mark at or before `t` on both runs. */
   on_seek({ t }) {
     const { a, b } = this.runs;

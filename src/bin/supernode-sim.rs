@@ -123,6 +123,37 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// Write the marks the page ships: a scenario's default run saved every simulated hour, so
+    /// that a link far into it opens without computing its way there (`make pkg` writes them for
+    /// the incident scenarios into `pkg/marks/`). Each run's marks go to `<out>/<key>/<t>.mark`
+    /// and are listed in `<out>/index.json`; marks an earlier index listed under other keys (an
+    /// older version of the model) are removed.
+    Marks {
+        /// Scenario name (repeat for several; they run in parallel).
+        #[arg(long = "scenario", required = true)]
+        scenarios: Vec<String>,
+        /// Seed (the page's default is 1).
+        #[arg(long, default_value_t = DEFAULT_SEED, value_parser = seed_arg, allow_negative_numbers = true)]
+        seed: u64,
+        /// Simulated seconds between marks.
+        #[arg(long, default_value_t = supernode_sim::marks::SHIPPED_EVERY_S, value_parser = every_arg)]
+        every_s: f64,
+        /// Run at a fraction of the scenario's scale, more than 0 and at most 1 (the page's
+        /// `scale`: a link with the same scale finds these marks).
+        #[arg(long, value_name = "F", value_parser = scale_arg, allow_negative_numbers = true)]
+        scale: Option<f64>,
+        /// The folder to write (made if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// `--every-s`: at least a simulated minute, at most a day.
+fn every_arg(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (60.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not allowed; allowed: simulated seconds from 60 to 86400")),
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -355,6 +386,66 @@ fn execute(cmd: Command) -> Result<(), Failure> {
             write_stdout(&out)
         }
         Command::Compare(args) => compare_cmd(args),
+        Command::Marks { scenarios: names, seed, every_s, scale, out: dest } => {
+            use supernode_sim::marks;
+            let list = names.iter().map(|n| run::scenario(n)).collect::<Result<Vec<_>, _>>()?;
+            std::fs::create_dir_all(&dest).map_err(|e| Failure::Output(format!("cannot make the folder {}: {e}", dest.display())))?;
+            let index_path = dest.join("index.json");
+            let before = std::fs::read_to_string(&index_path).map(|t| marks::parse_index(&t)).unwrap_or_default();
+            let shipped = std::thread::scope(|scope| {
+                let jobs: Vec<_> = list
+                    .iter()
+                    .map(|sc| {
+                        let dest = &dest;
+                        scope.spawn(move || -> Result<(marks::Shipped, u64), Failure> {
+                            let s = actions::Session::new(sc.clone(), scaled_params(&sc.params, scale)?, seed)?;
+                            let key = marks::session_key(&s);
+                            let dir = dest.join(&key);
+                            std::fs::create_dir_all(&dir)
+                                .map_err(|e| Failure::Output(format!("cannot make the folder {}: {e}", dir.display())))?;
+                            let mut bytes = 0u64;
+                            let run = marks::ship(s, &marks::ship_times(sc.default_hours, every_s), |t, mark| {
+                                bytes += mark.len() as u64;
+                                let path = dir.join(marks::file_name(t));
+                                std::fs::write(&path, &mark).map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))
+                            })?;
+                            Ok((run, bytes))
+                        })
+                    })
+                    .collect();
+                jobs.into_iter()
+                    .map(|j| j.join().unwrap_or_else(|_| Err(Failure::Output("a run panicked".into()))))
+                    .collect::<Result<Vec<_>, _>>()
+            })?;
+            for (run, bytes) in &shipped {
+                outln!(
+                    out,
+                    "{} (seed {}): {} marks, every {every_s} s, {:.1} MB → {}",
+                    run.scenario,
+                    run.seed,
+                    run.times_s.len(),
+                    *bytes as f64 / 1e6,
+                    dest.join(&run.key).display()
+                );
+            }
+            let runs: Vec<marks::Shipped> = shipped.into_iter().map(|(r, _)| r).collect();
+            // Marks this command wrote before under keys no longer listed: only the files the old
+            // index names, then their folder if that leaves it empty.
+            for old in &before {
+                let kept = runs.iter().find(|r| r.key == old.key);
+                let dir = dest.join(&old.key);
+                for &t in old.times_s.iter().filter(|t| !kept.is_some_and(|r| r.times_s.contains(t))) {
+                    let _ = std::fs::remove_file(dir.join(marks::file_name(t)));
+                }
+                if kept.is_none() && std::fs::remove_dir(&dir).is_ok() {
+                    outln!(out, "removed the marks of an earlier version: {}", dir.display());
+                }
+            }
+            std::fs::write(&index_path, marks::index_json(&runs))
+                .map_err(|e| Failure::Output(format!("cannot write {}: {e}", index_path.display())))?;
+            outln!(out, "the index → {}", index_path.display());
+            write_stdout(&out)
+        }
         Command::Poster { scenario, all, t, seed, width, height, theme, out: dest } => {
             let list: Vec<scenarios::Scenario> = if all { scenarios::all() } else { vec![run::scenario(&scenario)?] };
             if all {

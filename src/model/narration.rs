@@ -304,7 +304,8 @@ impl EventKind {
     }
 }
 
-/// Kinds in a fixed order: a kind's index is its tag in a world's full image.
+/// How many kinds there are: a kind's tag in a world's full image is below it.
+#[cfg(test)]
 const KIND_TAGS: u8 = 23;
 
 impl EventKind {
@@ -383,7 +384,9 @@ impl Field for EventKind {
         match self {
             EventKind::TriggerStart { trigger, affected_fraction } => fields!(io; *trigger, *affected_fraction),
             EventKind::TriggerEnd { trigger } => fields!(io; *trigger),
-            EventKind::SupernodesLost { step_pct, down_fraction, crashed_fraction, shut_down_fraction } => fields!(io; *step_pct, *down_fraction, *crashed_fraction, *shut_down_fraction),
+            EventKind::SupernodesLost { step_pct, down_fraction, crashed_fraction, shut_down_fraction } => {
+                fields!(io; *step_pct, *down_fraction, *crashed_fraction, *shut_down_fraction)
+            }
             EventKind::LoadRatio { step, ratio } => fields!(io; *step, *ratio),
             EventKind::OnlineBelow { step_pct, fraction } => fields!(io; *step_pct, *fraction),
             EventKind::Recovered { step_pct, fraction } => fields!(io; *step_pct, *fraction),

@@ -50,6 +50,64 @@ test('seeking back starts from a saved mark, and the run then continues as the C
   await page.close();
 });
 
+/** Opens `url` recording the shipped marks the page fetches (their file names) and its errors. */
+async function openRecordingMarks(url) {
+  const page = await env.ctx.newPage();
+  const marks = [];
+  const errors = [];
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.endsWith('.mark')) marks.push(p.split('/').pop());
+  });
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { page, marks, errors };
+}
+
+const atMoment = (page, t) => page.waitForFunction((t) => {
+  const el = document.querySelector('supernode-sim');
+  return el?.snapshot()?.t_s === t && el.shadowRoot.querySelector('.progress').hidden;
+}, t, { timeout: 300000, polling: 100 });
+
+test('a link far into an incident opens from the mark shipped with the page: the same run, bit for bit, as the CLI computes', async () => {
+  // Five hours into the 2015 storm at real scale, and a quarter of an hour past that.
+  const cli = (hours) => JSON.parse(execFileSync('cargo', ['run', '--release', '--quiet', '--', 'run', '--scenario', 'skype-2015', '--seed', '1', '--hours', String(hours)], { cwd: ROOT, maxBuffer: 1 << 28 }).toString()).hash;
+  const at5 = cli(5);
+  const past = cli(5.25);
+  const t0 = Date.now();
+  const { page, marks, errors } = await openRecordingMarks(`${env.server.base}/?scenario=skype-2015&seed=1&t=${5 * 3600}`);
+  await atMoment(page, 5 * 3600);
+  const ms = Date.now() - t0;
+  console.log(`# a link at 5 h into skype-2015 (real scale) on screen ${ms} ms after navigation, from the shipped mark`);
+  assert.deepEqual(marks, ['18000.mark'], 'it fetched the mark at 5 h, and only that');
+  assert.equal((await snapshot(page)).hash, at5, 'the run at 5 h is the CLI\'s');
+  // On from there: the same run as computed straight.
+  await seekAndWait(page, 5.25 * 3600);
+  assert.equal((await snapshot(page)).hash, past, 'a quarter of an hour later');
+  assert.ok(ms < 60000, `${ms} ms (computing 5 h would take far longer here)`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('shipped marks are only for the plain run: a link that changed the run before its moment computes it, and a page without the marks works as before', async () => {
+  // A parameter changed from the start: another run, whose marks are not shipped.
+  const other = await openRecordingMarks(`${env.server.base}/?scenario=skype-2015&seed=1&t=9000&p.failsafe.threshold=25`);
+  await atMoment(other.page, 9000);
+  assert.deepEqual(other.marks, [], 'another run fetches no mark');
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
+  // No marks where the page is served (an npm install without them): the run computes its way.
+  const page = await env.ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/pkg/marks/**', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{}' }));
+  await page.goto(`${env.server.base}/?scenario=skype-2015&seed=1&t=9000`);
+  await atMoment(page, 9000);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the timeline: an ARIA slider with the time as text, keyboard steps, chapters with their sources', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=1&t=12000`);
   await ready(page);

@@ -34,7 +34,9 @@ use super::supernode::{derive_seed, SnKind, SnState, Supernodes};
 
 pub use caches::Caches;
 pub use checkpoint::Checkpoint;
-pub(crate) use checkpoint::{fields, table, table_vecs, Columns, Field, Plain};
+#[cfg(test)]
+pub(crate) use checkpoint::Plain;
+pub(crate) use checkpoint::{fields, table, table_vecs, Columns, Field};
 pub use clients::{Clients, VERSIONS, V_BUGGY, V_CRASHED, V_FIXED, V_OTHER};
 
 /// Simulated seconds per tick.
