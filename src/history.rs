@@ -39,6 +39,12 @@ pub struct History {
     /// A copy of the run at the furthest time computed, which [`History::compute_ahead`] steps
     /// while the user's own run stays where it is. Dropped at a branch.
     scout: Option<Box<Session>>,
+    /// Stretches of the branch not computed through, `(from_s, to_s)`: a shipped mark at `to_s`
+    /// was adopted beyond the furthest time computed, `from_s` (see [`History::adopt`]). Marks
+    /// are saved within them as a run passes, and [`History::compute_ahead`] fills them first.
+    holes: Vec<(f64, f64)>,
+    /// The copy of the run that fills the first hole, where it left off.
+    filler: Option<Box<Session>>,
 }
 
 /// A run as it was computed before a branch replaced its future (see [`History::as_happened`]).
@@ -68,6 +74,8 @@ impl History {
             furthest_s: s.world().time_s(),
             as_happened: None,
             scout: None,
+            holes: Vec::new(),
+            filler: None,
         };
         h.push(s);
         h
@@ -117,6 +125,30 @@ impl History {
         let m = s.mark(&self.reference);
         self.marks_bytes += m.bytes();
         self.marks.push(m);
+        while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
+            self.thin();
+        }
+    }
+
+    /// Saves a mark of `s` between the marks kept (in a hole: see `holes`), unless one is there
+    /// already or the budget is full and the marks around it are no further apart than marks
+    /// are on average.
+    fn insert(&mut self, s: &Session) {
+        let t = s.world().time_s();
+        let at = self.marks.partition_point(|m| m.time_s() < t);
+        if self.marks.get(at).is_some_and(|m| m.time_s() == t) {
+            return;
+        }
+        let gap = match (at.checked_sub(1).and_then(|k| self.marks.get(k)), self.marks.get(at)) {
+            (Some(a), Some(b)) => b.time_s() - a.time_s(),
+            _ => f64::INFINITY,
+        };
+        if self.full() && gap < 2.0 * self.mean_spacing_s() {
+            return;
+        }
+        let m = s.mark(&self.reference);
+        self.marks_bytes += m.bytes();
+        self.marks.insert(at, m);
         while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
             self.thin();
         }
@@ -209,6 +241,8 @@ impl History {
         // from the last one as marks are apart on average.
         if tick.is_multiple_of(self.spacing_ticks) && t > last && (!self.full() || t - last >= self.mean_spacing_s()) {
             self.push(s);
+        } else if tick.is_multiple_of(self.spacing_ticks) && t < last && self.holes.iter().any(|&(a, b)| t >= a && t < b) {
+            self.insert(s);
         }
     }
 
@@ -230,6 +264,8 @@ impl History {
         self.events = s.world().events().to_vec();
         self.furthest_s = t;
         self.scout = None;
+        self.holes = self.holes.iter().filter(|h| h.0 < t).map(|&(a, b)| (a, b.min(t))).collect();
+        self.filler = None;
         self.push(s);
     }
 
@@ -248,6 +284,9 @@ impl History {
         let series = m.world().series();
         let rev = series.revision();
         if t > self.furthest_s {
+            if t - self.furthest_s > self.spacing_ticks as f64 {
+                self.holes.push((self.furthest_s, t));
+            }
             self.series.retain(|x| x.revision() < rev);
             self.series.push(series.clone());
             self.events = m.world().events().to_vec();
@@ -277,6 +316,12 @@ impl History {
         true
     }
 
+    /// Simulated seconds of this branch not computed through yet (before adopted marks; see
+    /// [`History::adopt`]): filled first when the run computes ahead.
+    pub fn hole_s(&self) -> f64 {
+        self.holes.iter().map(|(a, b)| b - a).sum()
+    }
+
     /// The image of the run at time 0 that marks are packed against (what
     /// [`crate::marks::read`] needs).
     pub fn reference(&self) -> &[u8] {
@@ -289,8 +334,14 @@ impl History {
     /// going there later is a restore. Returns the ticks run (0 when `until_s` is reached).
     /// The copy is the run itself, bit for bit: the same session stepped the same ticks.
     pub fn compute_ahead(&mut self, s: &Session, ticks: u32, until_s: f64) -> u32 {
+        if ticks == 0 {
+            return 0;
+        }
+        if !self.holes.is_empty() {
+            return self.fill_hole(s, ticks);
+        }
         let left = (until_s - self.furthest_s).ceil();
-        if left < 1.0 || ticks == 0 {
+        if left < 1.0 {
             return 0;
         }
         let mut scout = match self.scout.take() {
@@ -302,6 +353,39 @@ impl History {
         let want = (left.min(u32::MAX as f64) as u32).min(ticks);
         let ran = self.step(&mut scout, want);
         self.scout = Some(scout);
+        ran
+    }
+
+    /// Computes up to `ticks` simulated seconds through the first hole (see `holes`) on a copy of
+    /// the run, saving marks in it as it goes; the hole is gone once the copy reaches its end.
+    /// Returns the ticks run.
+    fn fill_hole(&mut self, s: &Session, ticks: u32) -> u32 {
+        let (from, to) = self.holes[0];
+        let mut filler = match self.filler.take() {
+            Some(f) if f.world().time_s() == from => f,
+            _ => {
+                let idx = self.marks.partition_point(|m| m.time_s() <= from).saturating_sub(1);
+                let m = &self.marks[idx];
+                let series = self.series.iter().find(|x| x.revision() == m.checkpoint().series_revision());
+                match series.and_then(|x| s.restored(m, &self.reference, x, &self.events)) {
+                    Some(f) => Box::new(f),
+                    // A mark that does not restore would be a bug; the hole is then left.
+                    None => {
+                        self.holes.remove(0);
+                        return 0;
+                    }
+                }
+            }
+        };
+        let want = ((to - filler.world().time_s()).ceil().max(1.0) as u32).min(ticks);
+        let ran = self.step(&mut filler, want);
+        let now = filler.world().time_s();
+        if now >= to || ran == 0 {
+            self.holes.remove(0);
+        } else {
+            self.holes[0].0 = now;
+            self.filler = Some(filler);
+        }
         ran
     }
 

@@ -380,7 +380,7 @@ impl Sim {
 
     /// Marks kept and the memory they take, as JSON: `{marks, bytes, mean_spacing_s}`.
     pub fn history_stats(&self) -> String {
-        json!({"marks": self.history.marks().len(), "bytes": self.history.bytes(), "mean_spacing_s": self.history.mean_spacing_s()})
+        json!({"marks": self.history.marks().len(), "bytes": self.history.bytes(), "mean_spacing_s": self.history.mean_spacing_s(), "hole_s": self.history.hole_s()})
             .to_string()
     }
 

@@ -134,3 +134,39 @@ fn a_full_image_reads_back_with_the_whole_narration() {
     assert!(m.world().events().len() > 10);
     assert_eq!(state(m.world()), state(straight.world()));
 }
+
+#[test]
+fn the_stretch_before_an_adopted_mark_is_filled_with_marks_when_idle_then_the_run_ahead() {
+    let t = 3600.0 + 5.0 * 3600.0;
+    let bytes = mark_at("skype-2010", 0.02, 1, t);
+    let s = session("skype-2010", 0.02, 1, "[]");
+    let mut h = History::new(&s, usize::MAX);
+    let m = marks::read(&s, h.reference(), &bytes).unwrap();
+    assert!(h.adopt(&m));
+    assert_eq!(h.marks().len(), 2, "the start and the adopted mark");
+    // Idle: the hole first, a slice at a time, marks every spacing within it.
+    let mut ran = 0u64;
+    while h.furthest_s() == t {
+        let n = h.compute_ahead(&s, 2000, 48.0 * 3600.0);
+        assert!(n > 0);
+        ran += n as u64;
+    }
+    assert!(ran >= t as u64, "the hole took {ran} ticks");
+    let inside: Vec<f64> = h.marks().iter().map(|m| m.time_s()).filter(|&x| x > 0.0 && x < t).collect();
+    assert_eq!(inside.len(), (t / h.spacing_s()) as usize - 1, "a mark every spacing in the hole: {inside:?}");
+    // A seek into it starts from the mark just before, the same world as the straight run's.
+    let r = h.restore(&s, 3.0 * 3600.0 + 100.0).unwrap();
+    assert_eq!(r.world().time_s(), 3.0 * 3600.0);
+    let mut straight = session("skype-2010", 0.02, 1, "[]");
+    straight.run_until(3.0 * 3600.0);
+    assert_eq!(state(r.world()), state(straight.world()));
+    // Then ahead, as before: beyond the adopted mark, the run as computed straight.
+    while h.furthest_s() < t + 3600.0 {
+        h.compute_ahead(&s, 2000, t + 3600.0);
+    }
+    let mut r = h.restore(&s, t + 3600.0).unwrap();
+    h.run_until(&mut r, t + 3600.0);
+    straight.run_until(t + 3600.0);
+    assert_eq!(state(r.world()), state(straight.world()));
+    assert_eq!(h.events(), straight.world().events());
+}

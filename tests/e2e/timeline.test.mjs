@@ -153,6 +153,9 @@ test('dragging the timeline shows saved moments live and lands where it is relea
   await ready(page);
   await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 14400, null, { timeout: 60000 });
   await onScreen(page);
+  // The link opened from the mark shipped for 4 h; the hours before it get their marks while the
+  // page is idle.
+  await page.waitForFunction(() => JSON.parse(document.querySelector('supernode-sim').sim.history_stats()).hole_s === 0, null, { timeout: 120000 });
   await page.locator('supernode-sim >> .timeline .scrub').scrollIntoViewIfNeeded();
   const box = await page.locator('supernode-sim >> .timeline .scrub').boundingBox();
   const xAt = (t) => box.x + 8 + ((box.width - 16) * t) / 172800;
