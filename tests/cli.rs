@@ -280,3 +280,46 @@ fn follow_tells_a_story_in_simulated_time_and_names_a_bad_target() {
     bad(&["follow", "--target", "3.100000", "--scale", "0.02", "--hours", "1"], &["--target", "allowed slots"]);
     bad(&["follow", "--target", "3", "--hours", "1", "--from", "7200"], &["--from", "allowed"]);
 }
+
+#[test]
+fn marks_writes_each_run_at_its_spacing_and_an_index_and_removes_only_the_marks_it_listed_before() {
+    let dir = std::env::temp_dir().join(format!("snsim-marks-{}", std::process::id()));
+    let out = cli(&["marks", "--scenario", "lesson-jitter", "--scale", "0.01", "--every-s", "7200", "--out", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    let (key, run) = index.as_object().unwrap().iter().next().unwrap();
+    assert_eq!(run["scenario"], "lesson-jitter");
+    assert_eq!(run["seed"], 1);
+    let hours = supernode_sim::scenarios::find("lesson-jitter").unwrap().default_hours;
+    let times: Vec<f64> = run["times_s"].as_array().unwrap().iter().map(|t| t.as_f64().unwrap()).collect();
+    assert_eq!(times, (1..=(hours as usize / 2)).map(|k| k as f64 * 7200.0).collect::<Vec<_>>());
+    for t in &times {
+        let bytes = std::fs::read(dir.join(key).join(format!("{t}.mark"))).unwrap();
+        assert_eq!(&bytes[..8], b"SNSMARK1");
+    }
+    // Another run into the same folder: the first run's marks (listed in the old index) go, a
+    // file the command did not write stays.
+    std::fs::write(dir.join(key).join("notes.txt"), "mine").unwrap();
+    let out = cli(&[
+        "marks",
+        "--scenario",
+        "lesson-jitter",
+        "--scale",
+        "0.01",
+        "--seed",
+        "2",
+        "--every-s",
+        "7200",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.join(key).join("7200.mark").exists());
+    assert!(dir.join(key).join("notes.txt").exists());
+    let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index.as_object().unwrap().len(), 1);
+    assert_ne!(index.as_object().unwrap().keys().next().unwrap(), key);
+    std::fs::remove_dir_all(&dir).unwrap();
+    bad(&["marks", "--scenario", "skype-2099", "--out", "x"], &["scenario", "skype-2010"]);
+    bad(&["marks", "--scenario", "skype-2010", "--every-s", "5", "--out", "x"], &["--every-s", "60 to 86400"]);
+}
