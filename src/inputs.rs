@@ -153,7 +153,7 @@ pub const INPUTS: &[Input] = &[
         cli: Some("poster --t"),
         kind: Kind::Number { min: 0.0, above_min: false, max: MAX_TIME_S, unit: "simulated seconds" },
         default: "0",
-        doc: "The moment to show: the run is computed up to it (from its nearest saved mark).",
+        doc: "The moment to show: the run is computed up to it, from its nearest saved mark (or one shipped with the page: pkg/marks/).",
     },
     Input {
         name: "controls",
