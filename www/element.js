@@ -424,7 +424,9 @@ export class SupernodeSimElement extends Stamp {
     const seq = ++this.#seekSeq;
     // Until a shipped mark (if one is worth fetching) is in, the runs are not asked to replay.
     this.#seekTarget = null;
-    this.#track(this.#shippedMark(t, seq).then(() => {
+    // A mark that cannot be had (the runs closed meanwhile, an error in them) leaves the seek to
+    // compute its way, as without marks.
+    this.#track(this.#shippedMark(t, seq).catch(() => {}).then(() => {
       if (seq !== this.#seekSeq || !this.#runs) return null;
       this.#seekTarget = t;
       this.#seekFrom = this.#a ? this.#a.time_s() : 0;
