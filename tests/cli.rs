@@ -297,6 +297,17 @@ fn marks_writes_each_run_at_its_spacing_and_an_index_and_removes_only_the_marks_
         let bytes = std::fs::read(dir.join(key).join(format!("{t}.mark"))).unwrap();
         assert_eq!(&bytes[..8], b"SNSMARK1");
     }
+    // The same again: the marks are there under the same key, so they are kept, not rewritten.
+    let first = dir.join(key).join("7200.mark");
+    let written = std::fs::metadata(&first).unwrap().modified().unwrap();
+    let out = cli(&["marks", "--scenario", "lesson-jitter", "--scale", "0.01", "--every-s", "7200", "--out", dir.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("up to date: kept"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(std::fs::metadata(&first).unwrap().modified().unwrap(), written);
+    // A damaged one is written again.
+    std::fs::write(&first, b"not a mark").unwrap();
+    let out = cli(&["marks", "--scenario", "lesson-jitter", "--scale", "0.01", "--every-s", "7200", "--out", dir.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("up to date"));
+    assert_eq!(&std::fs::read(&first).unwrap()[..8], b"SNSMARK1");
     // Another run into the same folder: the first run's marks (listed in the old index) go, a
     // file the command did not write stays.
     std::fs::write(dir.join(key).join("notes.txt"), "mine").unwrap();

@@ -127,7 +127,8 @@ enum Command {
     /// that a link far into it opens without computing its way there (`make pkg` writes them for
     /// the incident scenarios into `pkg/marks/`). Each run's marks go to `<out>/<key>/<t>.mark`
     /// and are listed in `<out>/index.json`; marks an earlier index listed under other keys (an
-    /// older version of the model) are removed.
+    /// older version of the model) are removed, and a run whose marks are there already under
+    /// its key (the same model, parameters and seed) is kept, not computed again.
     Marks {
         /// Scenario name (repeat for several; they run in parallel).
         #[arg(long = "scenario", required = true)]
@@ -396,20 +397,40 @@ fn execute(cmd: Command) -> Result<(), Failure> {
                 let jobs: Vec<_> = list
                     .iter()
                     .map(|sc| {
-                        let dest = &dest;
-                        scope.spawn(move || -> Result<(marks::Shipped, u64), Failure> {
+                        let (dest, before) = (&dest, &before);
+                        scope.spawn(move || -> Result<(marks::Shipped, u64, bool), Failure> {
                             let s = actions::Session::new(sc.clone(), scaled_params(&sc.params, scale)?, seed)?;
                             let key = marks::session_key(&s);
                             let dir = dest.join(&key);
+                            let times = marks::ship_times(sc.default_hours, every_s);
+                            // The same key is the same model, run and parameters: marks listed and
+                            // present with their header are the marks this run would write.
+                            if let Some(old) = before.iter().find(|o| o.key == key && o.times_s == times) {
+                                let head = [marks::MAGIC.as_slice(), key.as_bytes()].concat();
+                                let mut bytes = 0u64;
+                                let present = times.iter().all(|&t| {
+                                    let path = dir.join(marks::file_name(t));
+                                    let ok = std::fs::File::open(&path).and_then(|mut f| {
+                                        let mut b = vec![0u8; head.len()];
+                                        std::io::Read::read_exact(&mut f, &mut b)?;
+                                        Ok(b == head)
+                                    });
+                                    bytes += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                                    ok.unwrap_or(false)
+                                });
+                                if present {
+                                    return Ok((old.clone(), bytes, true));
+                                }
+                            }
                             std::fs::create_dir_all(&dir)
                                 .map_err(|e| Failure::Output(format!("cannot make the folder {}: {e}", dir.display())))?;
                             let mut bytes = 0u64;
-                            let run = marks::ship(s, &marks::ship_times(sc.default_hours, every_s), |t, mark| {
+                            let run = marks::ship(s, &times, |t, mark| {
                                 bytes += mark.len() as u64;
                                 let path = dir.join(marks::file_name(t));
                                 std::fs::write(&path, &mark).map_err(|e| Failure::Output(format!("cannot write {}: {e}", path.display())))
                             })?;
-                            Ok((run, bytes))
+                            Ok((run, bytes, false))
                         })
                     })
                     .collect();
@@ -417,18 +438,19 @@ fn execute(cmd: Command) -> Result<(), Failure> {
                     .map(|j| j.join().unwrap_or_else(|_| Err(Failure::Output("a run panicked".into()))))
                     .collect::<Result<Vec<_>, _>>()
             })?;
-            for (run, bytes) in &shipped {
+            for (run, bytes, kept) in &shipped {
                 outln!(
                     out,
-                    "{} (seed {}): {} marks, every {every_s} s, {:.1} MB → {}",
+                    "{} (seed {}): {} marks, every {every_s} s, {:.1} MB → {}{}",
                     run.scenario,
                     run.seed,
                     run.times_s.len(),
                     *bytes as f64 / 1e6,
-                    dest.join(&run.key).display()
+                    dest.join(&run.key).display(),
+                    if *kept { " (up to date: kept)" } else { "" }
                 );
             }
-            let runs: Vec<marks::Shipped> = shipped.into_iter().map(|(r, _)| r).collect();
+            let runs: Vec<marks::Shipped> = shipped.into_iter().map(|(r, _, _)| r).collect();
             // Marks this command wrote before under keys no longer listed: only the files the old
             // index names, then their folder if that leaves it empty.
             for old in &before {
