@@ -122,9 +122,15 @@ impl History {
     }
 
     fn push(&mut self, s: &Session) {
+        self.keep(self.marks.len(), s);
+    }
+
+    /// Saves a mark of `s` at index `at` of the marks (their time order), then thins them to the
+    /// budget.
+    fn keep(&mut self, at: usize, s: &Session) {
         let m = s.mark(&self.reference);
         self.marks_bytes += m.bytes();
-        self.marks.push(m);
+        self.marks.insert(at, m);
         while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
             self.thin();
         }
@@ -146,12 +152,7 @@ impl History {
         if self.full() && gap < 2.0 * self.mean_spacing_s() {
             return;
         }
-        let m = s.mark(&self.reference);
-        self.marks_bytes += m.bytes();
-        self.marks.insert(at, m);
-        while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
-            self.thin();
-        }
+        self.keep(at, s);
     }
 
     /// Drops the mark whose neighbours are closest together (never the first or the last), so
@@ -306,13 +307,7 @@ impl History {
                 }
             }
         }
-        let mark = m.mark(&self.reference);
-        let at = self.marks.partition_point(|x| x.time_s() < t);
-        self.marks_bytes += mark.bytes();
-        self.marks.insert(at, mark);
-        while self.marks_bytes > self.budget_bytes && self.marks.len() > 2 {
-            self.thin();
-        }
+        self.keep(self.marks.partition_point(|x| x.time_s() < t), m);
         true
     }
 
@@ -365,9 +360,7 @@ impl History {
             Some(f) if f.world().time_s() == from => f,
             _ => {
                 let idx = self.marks.partition_point(|m| m.time_s() <= from).saturating_sub(1);
-                let m = &self.marks[idx];
-                let series = self.series.iter().find(|x| x.revision() == m.checkpoint().series_revision());
-                match series.and_then(|x| s.restored(m, &self.reference, x, &self.events)) {
+                match self.restore_mark(s, idx) {
                     Some(f) => Box::new(f),
                     // A mark that does not restore would be a bug; the hole is then left.
                     None => {
@@ -399,6 +392,12 @@ impl History {
         if now <= t_s && now >= m.time_s() {
             return None;
         }
+        self.restore_mark(s, idx)
+    }
+
+    /// `s`'s run at mark `idx`, with the series of the mark's revision and the narration kept.
+    fn restore_mark(&self, s: &Session, idx: usize) -> Option<Session> {
+        let m = self.marks.get(idx)?;
         let series = self.series.iter().find(|x| x.revision() == m.checkpoint().series_revision())?;
         s.restored(m, &self.reference, series, &self.events)
     }
