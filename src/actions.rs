@@ -402,14 +402,10 @@ impl Session {
     }
 
     /// This session with `world` (a world of the same run, read from a shipped mark) in place of
-    /// its own, if nothing was done to the run before the world's time: no action in its log, no
-    /// change waiting for a restart, and every scheduled action after that time (they stay
-    /// scheduled). `None` otherwise.
+    /// its own, if the run is plain until the world's time ([`Session::plain_until`]; actions
+    /// scheduled after it stay scheduled). `None` otherwise.
     pub fn at_plain(&self, world: World) -> Option<Session> {
-        let t = world.time_s();
-        // An action at tick `t` or before would have applied by then (see `apply_due`).
-        let plain = self.log.is_empty() && self.pending.is_none() && self.schedule.iter().all(|a| a.t as f64 > t);
-        plain.then(|| Session {
+        self.plain_until(world.time_s()).then(|| Session {
             scenario: self.scenario.clone(),
             seed: self.seed,
             world,
@@ -420,9 +416,11 @@ impl Session {
         })
     }
 
-    /// The tick of the first action still scheduled, if any.
-    pub fn scheduled_from(&self) -> Option<f64> {
-        self.schedule.front().map(|a| a.t as f64)
+    /// Whether nothing was or will be done to the run up to simulated time `t_s`: no action in
+    /// its log, no change waiting for a restart, and every scheduled action after `t_s` (one at
+    /// tick `t_s` or before would have applied by then; see `apply_due`).
+    pub fn plain_until(&self, t_s: f64) -> bool {
+        self.log.is_empty() && self.pending.is_none() && self.schedule.iter().all(|a| a.t as f64 > t_s)
     }
 
     /// Schedules a log (from [`parse_log`]): each action applies when the run reaches its tick.

@@ -189,6 +189,5 @@ pub fn wanted(index: &str, s: &Session, h: &crate::history::History, target_s: f
     let now = s.world().time_s();
     let from = if now <= target_s { own.max(now) } else { own };
     let t = run.times_s.iter().copied().filter(|&t| t <= target_s).fold(f64::NEG_INFINITY, f64::max);
-    let plain = s.log().is_empty() && !s.needs_restart() && s.scheduled_from().is_none_or(|first| first > t);
-    (t >= from + MIN_GAIN_S && plain && h.as_happened().is_none()).then_some(t)
+    (t >= from + MIN_GAIN_S && s.plain_until(t) && h.as_happened().is_none()).then_some(t)
 }
