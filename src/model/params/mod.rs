@@ -62,14 +62,7 @@ impl RetryPolicy {
 
 impl crate::model::world::Field for RetryPolicy {
     fn field(&mut self, io: &mut impl crate::model::world::Columns) -> bool {
-        let mut k = RetryPolicy::ALL.iter().position(|x| x == self).unwrap_or(0) as u8;
-        match k.field(io).then(|| RetryPolicy::ALL.get(k as usize)).flatten() {
-            Some(x) => {
-                *self = *x;
-                true
-            }
-            None => false,
-        }
+        crate::model::world::choice_field(io, self, &RetryPolicy::ALL)
     }
 }
 
@@ -103,14 +96,7 @@ impl TriggerKind {
 
 impl crate::model::world::Field for TriggerKind {
     fn field(&mut self, io: &mut impl crate::model::world::Columns) -> bool {
-        let mut k = TriggerKind::ALL.iter().position(|x| x == self).unwrap_or(0) as u8;
-        match k.field(io).then(|| TriggerKind::ALL.get(k as usize)).flatten() {
-            Some(x) => {
-                *self = *x;
-                true
-            }
-            None => false,
-        }
+        crate::model::world::choice_field(io, self, &TriggerKind::ALL)
     }
 }
 

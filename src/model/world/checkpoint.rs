@@ -188,6 +188,18 @@ impl<T: Field + Default> Field for Option<T> {
     }
 }
 
+/// Visits `v`, one of the values `all` lists, as its index there (an enum's choices).
+pub(crate) fn choice_field<T: Copy + PartialEq>(io: &mut impl Columns, v: &mut T, all: &[T]) -> bool {
+    let mut k = all.iter().position(|x| x == v).unwrap_or(0) as u8;
+    match k.field(io).then(|| all.get(k as usize)).flatten() {
+        Some(x) => {
+            *v = *x;
+            true
+        }
+        None => false,
+    }
+}
+
 /// Most entries a small vector read from a stream may claim (a corrupt length is refused, not
 /// allocated).
 const MAX_SMALL_LEN: u64 = 1 << 24;

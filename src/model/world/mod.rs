@@ -36,7 +36,7 @@ pub use caches::Caches;
 pub use checkpoint::Checkpoint;
 #[cfg(test)]
 pub(crate) use checkpoint::Plain;
-pub(crate) use checkpoint::{fields, table, table_vecs, Columns, Field};
+pub(crate) use checkpoint::{choice_field, fields, table, table_vecs, Columns, Field};
 pub use clients::{Clients, VERSIONS, V_BUGGY, V_CRASHED, V_FIXED, V_OTHER};
 
 /// Simulated seconds per tick.
