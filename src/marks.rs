@@ -11,6 +11,7 @@
 //! `make pkg` runs it for the incident scenarios.
 
 use crate::actions::Session;
+use crate::model::metrics::fnv1a_hex;
 use crate::model::{Params, World};
 
 /// A fingerprint of the library's source (`build.rs`): marks of another version never match.
@@ -64,14 +65,9 @@ pub fn session_key(s: &Session) -> String {
     run_key(s.scenario().name, s.seed(), s.start_params())
 }
 
-/// 64-bit FNV-1a of `bytes`, as 16 hexadecimal digits.
+/// The digest of `bytes` ([`fnv1a_hex`]: [`KEY_DIGITS`] hexadecimal digits).
 fn digest(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:0width$x}", width = KEY_DIGITS)
+    fnv1a_hex(bytes.iter().copied())
 }
 
 /// A mark of `s`'s run at its current time: [`MAGIC`], the run's key, a digest of the image, and

@@ -210,16 +210,7 @@ impl Series {
     /// A hex digest (64-bit FNV-1a) of every value of every column, bit for bit: equal for equal
     /// runs, different (almost surely) for different ones.
     pub fn hash_hex(&self) -> String {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for col in &self.columns {
-            for v in col {
-                for b in v.to_bits().to_le_bytes() {
-                    h ^= b as u64;
-                    h = h.wrapping_mul(0x0100_0000_01b3);
-                }
-            }
-        }
-        format!("{h:016x}")
+        fnv1a_hex(self.columns.iter().flatten().flat_map(|v| v.to_bits().to_le_bytes()))
     }
 
     /// The series as CSV text with a header row.
@@ -242,6 +233,17 @@ impl Series {
         }
         serde_json::Value::Object(m)
     }
+}
+
+/// 64-bit FNV-1a of `bytes`, as 16 hexadecimal digits: the digest of a run's series, of a
+/// shipped mark and of its run's key.
+pub fn fnv1a_hex(bytes: impl IntoIterator<Item = u8>) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 fn fmt_value(v: f64) -> String {
