@@ -1,25 +1,12 @@
 //! A restored checkpoint continues bit for bit as the uninterrupted run: over scenarios, seeds
 //! and times, after live actions, and at real scale.
 
-use supernode_sim::actions::{parse_log, Intervention, Session};
+mod common;
+
+use common::{session, state};
+use supernode_sim::actions::Intervention;
 use supernode_sim::history::History;
-use supernode_sim::model::World;
 use supernode_sim::scenarios;
-
-/// Everything a world holds, as text: its checkpoint with no reference (the small parts as a
-/// clone, the large columns packed) and its series and narration.
-fn state(w: &World) -> String {
-    format!("{:?} {:?} {:?}", w.checkpoint(&[]), w.series(), w.events())
-}
-
-fn session(name: &str, scale: f64, seed: u64, log: &str) -> Session {
-    let sc = scenarios::find(name).unwrap();
-    let p = scenarios::scaled(&sc.params, scale);
-    let actions = parse_log(log, &p).unwrap();
-    let mut s = Session::new(sc, p, seed).unwrap();
-    s.replay(actions);
-    s
-}
 
 /// Runs a session to `end_s` keeping its history, then for each time in `at`: restores the mark
 /// at or before it, checks the restored session equals a straight run at the mark, and runs it

@@ -2,25 +2,13 @@
 //! one restores and runs on exactly as the run computed from the start, and a mark of another
 //! run, of a run changed before it, or corrupt is refused.
 
-use supernode_sim::actions::{parse_log, Session};
+mod common;
+
+use common::{session, state};
+use supernode_sim::actions::Session;
 use supernode_sim::history::History;
 use supernode_sim::marks::{self, MarkError};
-use supernode_sim::model::World;
 use supernode_sim::scenarios;
-
-/// Everything a world holds, as text (as in `tests/checkpoints.rs`).
-fn state(w: &World) -> String {
-    format!("{:?} {:?} {:?}", w.checkpoint(&[]), w.series(), w.events())
-}
-
-fn session(name: &str, scale: f64, seed: u64, log: &str) -> Session {
-    let sc = scenarios::find(name).unwrap();
-    let p = scenarios::scaled(&sc.params, scale);
-    let actions = parse_log(log, &p).unwrap();
-    let mut s = Session::new(sc, p, seed).unwrap();
-    s.replay(actions);
-    s
-}
 
 /// A mark of the run at `t_s`, written as `supernode-sim marks` writes it.
 fn mark_at(name: &str, scale: f64, seed: u64, t_s: f64) -> Vec<u8> {
