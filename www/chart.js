@@ -77,6 +77,8 @@ export class Chart {
     // timeline does. Touch drags too (horizontal; a vertical swipe still scrolls the page).
     this.onSeek = null;
     this.onPreview = null;
+    /** A drag that ended without a seek (the pointer was cancelled). */
+    this.onPreviewEnd = null;
     this.geom = null;
     let dragging = false;
     /** The simulated minute under the pointer, or null off the plot (unless `clamp`). */
@@ -105,6 +107,7 @@ export class Chart {
       this.onSeek(tAt(e, true));
     });
     canvas.addEventListener('pointercancel', () => {
+      if (dragging) this.onPreviewEnd?.();
       dragging = false;
     });
     canvas.addEventListener('pointerleave', () => {

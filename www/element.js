@@ -150,6 +150,11 @@ export class SupernodeSimElement extends Stamp {
   #uiTick = 0;
   #errors = new Map();
   #seekTarget = null;
+  /** The time a drag on the timeline or the chart last previewed (null once a seek follows). */
+  #dragT = null;
+  /** A drag's preview is fetching a shipped mark (`#previewMark`); the time it should fetch next. */
+  #previewFetching = false;
+  #previewWanted = null;
   /** Seeks asked for so far: a later one supersedes an earlier one still fetching its mark. */
   #seekSeq = 0;
   /** Simulated time the current seek started from (for its progress). */
@@ -419,6 +424,8 @@ export class SupernodeSimElement extends Stamp {
     const t = c.value;
     if (!this.#runs) return;
     this.#previewT = null;
+    this.#dragT = null;
+    this.#previewWanted = null;
     // A tooltip read before the jump would describe another moment.
     this.#els.tip.hidden = true;
     const seq = ++this.#seekSeq;
@@ -426,7 +433,8 @@ export class SupernodeSimElement extends Stamp {
     this.#seekTarget = null;
     // A mark that cannot be had (the runs closed meanwhile, an error in them) leaves the seek to
     // compute its way, as without marks.
-    this.#track(this.#shippedMark(t, seq).catch(() => {}).then(() => {
+    const current = () => seq === this.#seekSeq && !!this.#runs;
+    this.#track(this.#shippedMark(t, current, true).catch(() => {}).then(() => {
       if (seq !== this.#seekSeq || !this.#runs) return null;
       this.#seekTarget = t;
       this.#seekFrom = this.#a ? this.#a.time_s() : 0;
@@ -443,19 +451,47 @@ export class SupernodeSimElement extends Stamp {
 
   /** Fetches the shipped mark before `t` if run A would take one (pkg/marks/: the incident
    * scenarios' default runs saved every simulated hour; marks.js) and hands it to the runs, so
-   * that a seek far ahead starts there instead of computing its way. Resolves when done, or at
-   * once when there is none worth fetching; a mark that cannot be had changes nothing. */
-  async #shippedMark(t, seq) {
+   * that a seek far ahead starts there instead of computing its way. Resolves to whether a mark
+   * was taken: false at once when there is none worth fetching, or when `current()` says the
+   * fetch is no longer wanted; a mark that cannot be had changes nothing. `say`: show the loading
+   * in the progress line (a seek waits on it; a drag's preview does not). */
+  async #shippedMark(t, current, say) {
     const index = await marksIndex();
-    if (!index || seq !== this.#seekSeq || !this.#runs) return;
+    if (!index || !current()) return false;
     const { t: at, key } = await this.#runs.request({ type: 'wanted', index, t });
-    if (!(at >= 0) || seq !== this.#seekSeq) return;
-    this.#els.progress.hidden = false;
-    this.#els.progress.textContent = `Loading the run at ${formatClock(at, this.#a.trigger_s())}…`;
+    if (!(at >= 0) || !current()) return false;
+    if (say) {
+      this.#els.progress.hidden = false;
+      this.#els.progress.textContent = `Loading the run at ${formatClock(at, this.#a.trigger_s())}…`;
+    }
     const bytes = await fetchMark(key, at);
-    if (bytes && seq === this.#seekSeq && this.#runs) {
-      // A mark that does not read (a damaged file) is refused in Rust; the seek then computes.
-      await this.#runs.request({ type: 'adopt', bytes }, [bytes]).catch(() => {});
+    if (!bytes || !current()) return false;
+    // A mark that does not read (a damaged file) is refused in Rust; the seek then computes.
+    return this.#runs.request({ type: 'adopt', bytes }, [bytes]).then(() => true, () => false);
+  }
+
+  /** While a drag previews a time the run has not computed yet (the hours before a link's moment,
+   * until the idle worker has filled them in), fetches the shipped mark before it, one at a time,
+   * the latest asked for next; once taken, the preview shows it. Without this the preview would
+   * show the nearest computed mark, perhaps the run's start. */
+  async #previewMark(tS) {
+    this.#previewWanted = tS;
+    if (this.#previewFetching) return;
+    this.#previewFetching = true;
+    const runs = this.#runs;
+    try {
+      while (this.#previewWanted !== null && this.#runs === runs) {
+        const t = this.#previewWanted;
+        this.#previewWanted = null;
+        const took = await this.#shippedMark(t, () => this.#runs === runs, false).catch(() => false);
+        // Still dragging (no seek since): show the mark just taken.
+        if (took && this.#runs === runs && this.#seekTarget === null && this.#dragT !== null) {
+          this.#previewT = this.#dragT;
+          this.#kick();
+        }
+      }
+    } finally {
+      this.#previewFetching = false;
     }
   }
 
@@ -967,6 +1003,8 @@ export class SupernodeSimElement extends Stamp {
     this.#seekTarget = null;
     this.#seekSeq++; // a seek still fetching its mark was for the run before
     this.#previewT = null;
+    this.#dragT = null;
+    this.#previewWanted = null;
     this.#els.caption.classList.add('faded');
     this.#els.tip.hidden = true;
   }
@@ -1006,6 +1044,10 @@ export class SupernodeSimElement extends Stamp {
     this.#chart.setRecord(this.#record);
     this.#chart.onSeek = (t) => this.seek(t);
     this.#chart.onPreview = (t) => this.#preview(t);
+    this.#chart.onPreviewEnd = () => {
+      this.#dragT = null;
+      this.#previewWanted = null;
+    };
     this.#timeline ??= new Timeline(this.#root.querySelector('.timeline'), { seek: (t) => this.seek(t), preview: (t) => this.#preview(t) });
     this.#timeline.reset(a.trigger_s, this.#chart.horizonS);
     this.#timeline.setChapters([], this.#record);
@@ -1073,7 +1115,9 @@ export class SupernodeSimElement extends Stamp {
   #preview(tS) {
     if (!this.#a) return;
     this.#previewT = tS;
+    this.#dragT = tS;
     this.#kick();
+    this.#previewMark(tS);
   }
 
   /** Tells the runs whether anyone can see this instance: only then do they compute ahead. */

@@ -197,6 +197,33 @@ test('dragging the timeline shows saved moments live and lands where it is relea
   await page.close();
 });
 
+test('dragging back over hours a link skipped shows the marks shipped for them, not the run\'s start', async () => {
+  // A link at T+20 h opens from the mark shipped for that hour; the 20 h before it are not
+  // computed yet (the idle worker fills them in over a minute or so). A drag back into them at
+  // once fetches the shipped mark before the pointer and shows it.
+  const { page, marks, errors } = await openRecordingMarks(`${env.server.base}/?seed=1&t=75600`);
+  await atMoment(page, 75600);
+  const hole = JSON.parse(await page.evaluate(() => document.querySelector('supernode-sim').sim.history_stats())).hole_s;
+  assert.ok(hole > 3600 * 10, `the hours before the link are still to compute (hole ${hole} s)`);
+  await page.locator('supernode-sim >> .timeline .scrub').scrollIntoViewIfNeeded();
+  const box = await page.locator('supernode-sim >> .timeline .scrub').boundingBox();
+  const xAt = (t) => box.x + 8 + ((box.width - 16) * t) / 172800;
+  await page.mouse.move(xAt(75600), box.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(xAt(59400), box.y + 12, { steps: 6 });
+  const value = Number(await page.locator('supernode-sim >> .timeline .scrub').inputValue());
+  // The hour's mark before the pointer, fetched and shown while the button is still down.
+  const hour = Math.floor(value / 3600) * 3600;
+  await page.waitForFunction((h) => document.querySelector('supernode-sim').snapshot().t_s === h, hour, { timeout: 30000, polling: 100 });
+  assert.ok(marks.includes(`${hour}.mark`), `fetched ${marks}`);
+  const stillHole = JSON.parse(await page.evaluate(() => document.querySelector('supernode-sim').sim.history_stats())).hole_s;
+  assert.ok(stillHole > 0, 'shown before the worker computed those hours itself');
+  await page.mouse.up();
+  await atMoment(page, value);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('an action after going back starts a branch: the chart keeps the run as it happened, and the CLI reproduces the branch from the link', async () => {
   const { page, errors } = await openPage(env.ctx, `${env.server.base}/?seed=2&t=14400`);
   await ready(page);
