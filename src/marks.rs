@@ -98,9 +98,11 @@ pub fn read(s: &Session, reference: &[u8], bytes: &[u8]) -> Result<Session, Mark
     if bytes[key_end..head] != *digest(&bytes[head..]).as_bytes() {
         return Err(MarkError::Corrupt);
     }
-    // The run at time 0: `s` itself if it has not started, else built afresh.
+    // A world of this run with its start parameters, whose every value the image then replaces
+    // (only the parameters and the scenario's texts are kept): `s`'s own while nothing has been
+    // done to it (scheduled interventions never change parameters), else the run built afresh.
     let fresh;
-    let start = if s.world().time_s() == 0.0 && s.log().is_empty() && !s.needs_restart() {
+    let start = if s.log().is_empty() && !s.needs_restart() {
         s.world()
     } else {
         fresh = Session::new(s.scenario().clone(), s.start_params().clone(), s.seed()).map_err(|_| MarkError::OtherRun)?;

@@ -404,7 +404,8 @@ impl World {
     }
 
     /// The world `bytes` hold, as [`World::write_image`] wrote it from a world of the run that
-    /// `start` begins (the same scenario, parameters and seed, at time 0) and whose image at time
+    /// `start` belongs to (the same scenario, parameters and seed; at any time, since the image
+    /// replaces every value but the parameters and the scenario's texts) and whose image at time
     /// 0 is `reference`. `None` if the bytes do not hold one (cut short, corrupt, or of another
     /// shape); a world of another run with the same shape is not detected here, which is why
     /// shipped images are filed under a key of their run (`marks::run_key`).
