@@ -315,7 +315,8 @@ impl World {
 
     /// Checks the conservation laws: clients are neither made nor lost, every count adds up
     /// across its views (versions, supernodes, cohorts, the wheel), no supernode holds more than
-    /// its limit, and the state counters match a recount.
+    /// its limit, a supernode out of service holds no clients and keeps no load figures, and the
+    /// state counters match a recount.
     pub fn check_invariants(&self) -> Result<(), String> {
         let c = &self.clients;
         let on: u64 = c.online.iter().sum();
@@ -359,6 +360,9 @@ impl World {
             }
             if !self.sn.is_up(i) && (h.clients != 0 || h.queue != 0) {
                 return Err(format!("supernode {i} is down but holds {} clients and {} queued", h.clients, h.queue));
+            }
+            if !self.sn.is_up(i) && (h.load_avg != 0.0 || h.credit != 0.0 || h.starved != 0.0) {
+                return Err(format!("supernode {i} is down but keeps load figures {} {} {}", h.load_avg, h.credit, h.starved));
             }
             let load = self.sn.load_per_s(i);
             if !load.is_finite() || load < 0.0 || !h.load_avg.is_finite() || !h.room.is_finite() || h.room < 0.0 {

@@ -80,6 +80,11 @@ impl World {
         let c = std::mem::take(&mut self.sn.clients[i]) as u64;
         let q = std::mem::take(&mut self.sn.queue[i]) as u64;
         self.set_state(i, new);
+        // Out of service, it keeps no load figures (the pass holds them at zero until it serves
+        // again): only the run's state is kept, which also keeps its saved marks small.
+        self.sn.load_avg[i] = 0.0;
+        self.sn.credit[i] = 0.0;
+        self.sn.starved[i] = 0.0;
         self.sn.back_at[i] = back_at;
         if back_at > 0 {
             self.returns.push(Reverse((back_at, i as u32)));

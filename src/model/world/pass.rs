@@ -280,7 +280,9 @@ impl<'a> Cols<'a> {
             let unanswered = ones(asked_ka > left_for_ka) * (1.0 - left_for_ka / hi(asked_ka, 1.0));
             let acc = starved[i] + cl * unanswered * c.starve_rate * up;
             let gone = lo(floor_pos(acc), cl);
-            starved[i] = acc - gone;
+            // A supernode out of service keeps no figures (× `up`: a serving one's are unchanged,
+            // bit for bit); it starts afresh when it serves again (`set_state`).
+            starved[i] = (acc - gone) * up;
             let cl = cl - gone;
             // 3. Serve the accept queue at spare capacity.
             let mu = hi(cap - cl * c.k - xf, 0.0) * c.inv_gm;
@@ -288,7 +290,7 @@ impl<'a> Cols<'a> {
             let served = lo(floor_pos(cr), q);
             let cl = cl + served;
             let q = q - served;
-            credit[i] = cr - served;
+            credit[i] = (cr - served) * up;
             // 4. Time out what it cannot serve in time: it holds at most μ·T (rounded up).
             let bound = lo(mu * c.timeout, c.qmax);
             let whole = floor_pos(bound);
@@ -300,7 +302,7 @@ impl<'a> Cols<'a> {
             asked[i] = demand;
             let avg0 = load_avg[i];
             let avg = avg0 + (demand - avg0) * c.alpha;
-            load_avg[i] = avg;
+            load_avg[i] = avg * up;
             let fire = ones(avg >= c.theta * cap) * guarded[i] * up;
             // 6. Room for the next second.
             let left = max - cl - q;
