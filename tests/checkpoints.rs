@@ -56,6 +56,17 @@ fn live_actions_restore_bit_for_bit() {
 }
 
 #[test]
+fn returns_made_stale_by_hand_restore_bit_for_bit() {
+    // A saved world does not hold the scheduled returns; they are rebuilt from the supernodes'
+    // columns. Supernode 7 crashed by a click, restored by hand before its return (its entry in
+    // the run's own schedule goes stale) and crashed again (a new return): restored between and
+    // after, the run brings it back at the same tick as the uninterrupted one.
+    let log = r#"[{"t":10,"a":"set","k":"supernodes.restart_mean_s","v":"120"},{"t":3000,"a":"toggle","k":"7"},
+        {"t":3010,"a":"toggle","k":"7"},{"t":3020,"a":"toggle","k":"7"}]"#;
+    check("skype-2010", 0.02, 6, log, &[3005.0, 3015.0, 3030.0, 3400.0], 4000.0);
+}
+
+#[test]
 fn a_branch_from_a_mark_equals_the_same_actions_from_the_start() {
     // Go back to 2:30, deploy mega-supernodes there; the result is the run whose log has that
     // action from the start.

@@ -8,9 +8,11 @@
 //! world on the same branch when it is restored (see [`Checkpoint::restore`]).
 //!
 //! The image is packed to compress well: each column is cut into byte planes (all first bytes,
-//! then all second bytes…), then XORed with a *reference* image (the same run at time 0), so a
-//! column that has not changed since the start (positions, capacities, overlay links) becomes
-//! zeros, and deflated.
+//! then all second bytes…); a column that mostly keeps its start values (positions, capacities,
+//! overlay links) is XORed with a *reference* image (the same run at time 0), so that it becomes
+//! zeros, while one that changes as the run goes is kept as it is (a supernode out of service
+//! holds zeros in it); then the image is deflated. The scheduled returns are not saved: they are
+//! rebuilt from the supernodes' columns ([`World::rebuild_returns`]).
 //!
 //! A *full image* ([`World::write_image`]) is a checkpoint's packed columns followed by everything
 //! else the world holds but its parameters and the scenario's texts (counters, the random
@@ -138,6 +140,14 @@ impl Plain for SnKind {
 pub(crate) trait Columns {
     /// Packs `v` (leaving it empty) or fills it; `false` if the image does not hold it.
     fn col<T: Plain>(&mut self, v: &mut Vec<T>) -> bool;
+
+    /// As [`Columns::col`], for a column that mostly keeps its values from the start of the run
+    /// (positions, capacities, links): packed XORed with the reference image, so that what has
+    /// not changed becomes zeros. A column that changes as the run goes is packed as it is, since
+    /// its out-of-service entries are zeros already, and XORing them would make them noise.
+    fn fixed<T: Plain>(&mut self, v: &mut Vec<T>) -> bool {
+        self.col(v)
+    }
 }
 
 /// A value of a world's small state (counters, the random generator, the services' state, the
@@ -240,13 +250,22 @@ macro_rules! fields {
 }
 pub(crate) use fields;
 
-/// Packs columns into an image, each as its length and then its byte planes.
+/// Packs columns into an image, each as its length and then its byte planes; the
+/// [`Columns::fixed`] ones XORed with `reference` at the same place (empty: none).
 #[derive(Default)]
-struct Packer {
+struct Packer<'a> {
     image: Vec<u8>,
+    reference: &'a [u8],
 }
 
-impl Columns for Packer {
+impl Columns for Packer<'_> {
+    fn fixed<T: Plain>(&mut self, v: &mut Vec<T>) -> bool {
+        let start = self.image.len() + 8;
+        self.col(v);
+        xor_with(&mut self.image[start..], self.reference.get(start..).unwrap_or(&[]));
+        true
+    }
+
     fn col<T: Plain>(&mut self, v: &mut Vec<T>) -> bool {
         let values = std::mem::take(v);
         self.image.extend_from_slice(&(values.len() as u64).to_le_bytes());
@@ -264,18 +283,35 @@ impl Columns for Packer {
     }
 }
 
-/// Fills columns from an image, in the order they were packed.
+/// Fills columns from an image, in the order they were packed (the [`Columns::fixed`] ones
+/// XORed back with `reference`).
 struct Unpacker<'a> {
     image: &'a [u8],
     at: usize,
+    reference: &'a [u8],
 }
 
-impl Unpacker<'_> {
-    fn read<T: Plain>(&mut self) -> Option<Vec<T>> {
+impl<'a> Unpacker<'a> {
+    /// Reads `image` from its start, with the same `reference` as it was packed with.
+    fn new(image: &'a [u8], reference: &'a [u8]) -> Self {
+        Unpacker { image, at: 0, reference }
+    }
+
+    fn read<T: Plain>(&mut self, fixed: bool) -> Option<Vec<T>> {
         let len = u64::from_le_bytes(self.image.get(self.at..self.at + 8)?.try_into().ok()?) as usize;
         self.at += 8;
-        let planes = self.image.get(self.at..self.at.checked_add(len.checked_mul(T::WIDTH)?)?)?;
+        let start = self.at;
+        let planes = self.image.get(start..start.checked_add(len.checked_mul(T::WIDTH)?)?)?;
         self.at += planes.len();
+        let unxored;
+        let planes = if fixed {
+            let mut b = planes.to_vec();
+            xor_with(&mut b, self.reference.get(start..).unwrap_or(&[]));
+            unxored = b;
+            &unxored[..]
+        } else {
+            planes
+        };
         let mut bits = vec![0u64; len];
         for (plane, src) in planes.chunks_exact(len.max(1)).enumerate() {
             let shift = 8 * plane as u32;
@@ -289,13 +325,11 @@ impl Unpacker<'_> {
 
 impl Columns for Unpacker<'_> {
     fn col<T: Plain>(&mut self, v: &mut Vec<T>) -> bool {
-        match self.read() {
-            Some(x) => {
-                *v = x;
-                true
-            }
-            None => false,
-        }
+        self.read(false).map(|x| *v = x).is_some()
+    }
+
+    fn fixed<T: Plain>(&mut self, v: &mut Vec<T>) -> bool {
+        self.read(true).map(|x| *v = x).is_some()
     }
 }
 
@@ -328,37 +362,43 @@ impl World {
     /// Visits the large columns, in one fixed order (see [`Columns`]).
     fn columns(&mut self, io: &mut impl Columns) -> bool {
         let sn = &mut self.sn;
-        let mut ok = io.col(&mut sn.clients)
-            & io.col(&mut sn.max_clients)
+        io.col(&mut sn.clients)
+            & io.fixed(&mut sn.max_clients)
             & io.col(&mut sn.queue)
-            & io.col(&mut sn.capacity_per_s)
+            & io.fixed(&mut sn.capacity_per_s)
             & io.col(&mut sn.credit)
             & io.col(&mut sn.load_avg)
             & io.col(&mut sn.starved)
             & io.col(&mut sn.room)
             & io.col(&mut sn.asked_per_s)
             & io.col(&mut sn.serving)
-            & io.col(&mut sn.guarded)
+            & io.fixed(&mut sn.guarded)
             & io.col(&mut sn.state)
-            & io.col(&mut sn.kind)
-            & io.col(&mut sn.buggy)
+            & io.fixed(&mut sn.kind)
+            & io.fixed(&mut sn.buggy)
             & io.col(&mut sn.back_at)
-            & io.col(&mut sn.x)
-            & io.col(&mut sn.y)
-            & io.col(&mut sn.neighbours)
-            & io.col(&mut sn.max_by_region)
-            & io.col(&mut sn.contacts_per_sn)
-            & io.col(&mut self.buggy_peers)
+            & io.fixed(&mut sn.x)
+            & io.fixed(&mut sn.y)
+            & io.fixed(&mut sn.neighbours)
+            & io.fixed(&mut sn.max_by_region)
+            & io.fixed(&mut sn.contacts_per_sn)
+            & io.fixed(&mut self.buggy_peers)
             & self.wheel.columns(io)
-            & self.caches.columns(io);
-        // The heap's own order, so that it is rebuilt exactly as it was (a vector in heap order
-        // stays in that order when made a heap again).
-        let heap = std::mem::take(&mut self.returns).into_vec();
-        let mut at: Vec<u64> = heap.iter().map(|r| r.0 .0).collect();
-        let mut who: Vec<u32> = heap.iter().map(|r| r.0 .1).collect();
-        ok &= io.col(&mut at) & io.col(&mut who) && at.len() == who.len();
-        self.returns = BinaryHeap::from(at.into_iter().zip(who).map(Reverse).collect::<Vec<_>>());
-        ok
+            & self.caches.columns(io)
+    }
+
+    /// The scheduled returns, from the columns: every supernode out of service with a time to
+    /// come back (`back_at`), so a saved world need not hold them. The heap a run builds as it
+    /// goes may also hold entries a later change made stale (a supernode restored by hand, or
+    /// down again until another time); those are skipped when due, so the rebuilt heap brings
+    /// back the same supernodes at the same ticks.
+    fn rebuild_returns(&mut self) {
+        let sn = &self.sn;
+        let due = (0..sn.len())
+            .filter(|&i| sn.back_at[i] > 0 && matches!(sn.state[i], SnState::Crashed | SnState::ShutDown))
+            .map(|i| Reverse((sn.back_at[i], i as u32)))
+            .collect::<Vec<_>>();
+        self.returns = BinaryHeap::from(due);
     }
 
     /// Goes over everything but the large columns ([`World::columns`]), the parameters, the
@@ -413,15 +453,15 @@ impl World {
         let n = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
         let packed = bytes.get(8..8usize.checked_add(n)?)?;
         let small = bytes.get(8 + n..)?;
-        let mut image = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_IMAGE_BYTES).ok()?;
-        xor_with(&mut image, reference);
+        let image = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_IMAGE_BYTES).ok()?;
         let mut w = start.clone();
-        let mut cols = Unpacker { image: &image, at: 0 };
+        let mut cols = Unpacker::new(&image, reference);
         if !w.columns(&mut cols) || cols.at != image.len() {
             return None;
         }
+        w.rebuild_returns();
         let small = miniz_oxide::inflate::decompress_to_vec_with_limit(small, MAX_IMAGE_BYTES).ok()?;
-        let mut io = Unpacker { image: &small, at: 0 };
+        let mut io = Unpacker::new(&small, &[]);
         if !w.small_fields(&mut io) || io.at != small.len() {
             return None;
         }
@@ -449,9 +489,10 @@ impl World {
         shell.events = Vec::new();
         // Scratch, filled afresh before each use.
         shell.prefix = Vec::new();
-        let mut p = Packer::default();
+        // Rebuilt from the columns on restore.
+        shell.returns = BinaryHeap::new();
+        let mut p = Packer { image: Vec::new(), reference };
         shell.columns(&mut p);
-        xor_with(&mut p.image, reference);
         let packed = miniz_oxide::deflate::compress_to_vec(&p.image, 1);
         Checkpoint { shell: Box::new(shell), packed, series_len, events_len, series_revision }
     }
@@ -493,12 +534,12 @@ impl Checkpoint {
         if later_series.len() < self.series_len || later_events.len() < self.events_len || later_series.revision() != self.series_revision {
             return None;
         }
-        let mut image = miniz_oxide::inflate::decompress_to_vec(&self.packed).ok()?;
-        xor_with(&mut image, reference);
+        let image = miniz_oxide::inflate::decompress_to_vec(&self.packed).ok()?;
         let mut w = (*self.shell).clone();
-        if !w.columns(&mut Unpacker { image: &image, at: 0 }) {
+        if !w.columns(&mut Unpacker::new(&image, reference)) {
             return None;
         }
+        w.rebuild_returns();
         w.series = later_series.prefix(self.series_len);
         w.events = later_events[..self.events_len].to_vec();
         Some(w)
