@@ -152,7 +152,27 @@ impl History {
         if self.full() && gap < 2.0 * self.mean_spacing_s() {
             return;
         }
+        // A mark in a hole may be of an earlier revision of the series (before the pre-incident
+        // load was known) than the one kept for it, which then ends where the run was when the
+        // hole was made: the mark would not restore.
+        self.cover_series(s.world().series());
         self.keep(at, s);
+    }
+
+    /// Keeps a series of `series`' revision at least as long as it, so that a mark whose series
+    /// it is restores: the one kept if it is (the current one, or an older revision's that
+    /// reaches it), else `series` itself, which the rest of that revision's series extends (a
+    /// revision only ever grows).
+    fn cover_series(&mut self, series: &Series) {
+        let rev = series.revision();
+        match self.series.iter_mut().find(|x| x.revision() == rev) {
+            Some(x) if x.len() >= series.len() => {}
+            Some(x) => *x = series.clone(),
+            None => {
+                let at = self.series.partition_point(|x| x.revision() < rev);
+                self.series.insert(at, series.clone());
+            }
+        }
     }
 
     /// Drops the mark whose neighbours are closest together (never the first or the last), so
@@ -176,6 +196,12 @@ impl History {
             (Some(a), Some(b)) if self.marks.len() > 1 => (b.time_s() - a.time_s()) / (self.marks.len() - 1) as f64,
             _ => self.spacing_ticks as f64,
         }
+    }
+
+    /// The longest stretch between two marks kept, and where it starts (simulated seconds): at
+    /// worst, what a seek within the time computed replays. `(0, 0)` with fewer than two marks.
+    pub fn longest_gap_s(&self) -> (f64, f64) {
+        self.marks.windows(2).map(|w| (w[1].time_s() - w[0].time_s(), w[0].time_s())).fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a })
     }
 
     /// Steps `s` by up to `ticks` simulated seconds, saving a mark at each multiple of the
@@ -294,18 +320,7 @@ impl History {
             self.furthest_s = t;
             self.scout = None;
         } else {
-            // A series of the mark's revision at least as long as the mark's, for its restore: the
-            // one kept if it is (the current one, or an older revision's that reaches it), else
-            // the mark's own, which the rest of that revision's series extends (a revision only
-            // ever grows).
-            match self.series.iter_mut().find(|x| x.revision() == rev) {
-                Some(x) if x.len() >= series.len() => {}
-                Some(x) => *x = series.clone(),
-                None => {
-                    let at = self.series.partition_point(|x| x.revision() < rev);
-                    self.series.insert(at, series.clone());
-                }
-            }
+            self.cover_series(series);
         }
         self.keep(self.marks.partition_point(|x| x.time_s() < t), m);
         true

@@ -142,6 +142,17 @@ fn the_stretch_before_an_adopted_mark_is_filled_with_marks_when_idle_then_the_ru
     assert!(ran >= t as u64, "the hole took {ran} ticks");
     let inside: Vec<f64> = h.marks().iter().map(|m| m.time_s()).filter(|&x| x > 0.0 && x < t).collect();
     assert_eq!(inside.len(), (t / h.spacing_s()) as usize - 1, "a mark every spacing in the hole: {inside:?}");
+    // Every one of them restores, those from before the trigger (an earlier revision of the
+    // series) too, as the straight run at its time.
+    // (`s` itself is at 0.)
+    for m in h.marks().iter().filter(|m| m.time_s() > 0.0) {
+        let r = h.restore(&s, m.time_s()).unwrap_or_else(|| panic!("the mark at {} restores", m.time_s()));
+        assert_eq!(r.world().time_s(), m.time_s());
+    }
+    let r = h.restore(&s, 1800.0).unwrap();
+    let mut early = session("skype-2010", 0.02, 1, "[]");
+    early.run_until(1800.0);
+    assert_eq!(state(r.world()), state(early.world()), "a mark before the trigger");
     // A seek into it starts from the mark just before, the same world as the straight run's.
     let r = h.restore(&s, 3.0 * 3600.0 + 100.0).unwrap();
     assert_eq!(r.world().time_s(), 3.0 * 3600.0);
