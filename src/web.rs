@@ -378,10 +378,13 @@ impl Sim {
         self.history.furthest_s()
     }
 
-    /// Marks kept and the memory they take, as JSON: `{marks, bytes, mean_spacing_s}`.
+    /// Marks kept and the memory they take, as JSON: `{marks, bytes, mean_spacing_s, hole_s,
+    /// max_gap_s, max_gap_at_s}` (the longest stretch between marks, and where it starts).
     pub fn history_stats(&self) -> String {
-        json!({"marks": self.history.marks().len(), "bytes": self.history.bytes(), "mean_spacing_s": self.history.mean_spacing_s(), "hole_s": self.history.hole_s()})
-            .to_string()
+        let (gap, at) = self.history.longest_gap_s();
+        json!({"marks": self.history.marks().len(), "bytes": self.history.bytes(), "mean_spacing_s": self.history.mean_spacing_s(),
+               "hole_s": self.history.hole_s(), "max_gap_s": gap, "max_gap_at_s": at})
+        .to_string()
     }
 
     /// Simulated time, in seconds.

@@ -442,7 +442,11 @@ export class SupernodeSimElement extends Stamp {
       return this.#runs.request({ type: 'seek', t }).then((r) => {
         this.#seekFrom = Math.min(this.#a.time_s(), this.#b ? this.#b.time_s() : Infinity);
         // A mark always exists at or before any time; were one to fail, start again from zero.
-        if (r.behind) return this.#newRun(this.#a.overrides()).then(() => this.seek(t));
+        if (r.behind) {
+          // A bug if it happens (the run's saved marks are then lost): say so where a developer looks.
+          console.warn(`supernode-sim: no saved mark restored for t=${t}; the run starts again from 0`);
+          return this.#newRun(this.#a.overrides()).then(() => this.seek(t));
+        }
         return null;
       });
     }));

@@ -12,6 +12,12 @@ const hours = numberArg(2, 20, 47, 'hours');
 const { server, page, close } = await benchPage();
 // A copied link at T+hours: the time from navigation until that moment is on screen.
 const target = 3600 + hours * 3600;
+// The shipped marks fetched (file names), to say which seeks fetched one.
+const fetched = [];
+page.on('request', (r) => {
+  const p = new URL(r.url()).pathname;
+  if (p.endsWith('.mark')) fetched.push(p.split('/').pop());
+});
 await page.goto(`${server.base}/?scenario=skype-2010&seed=1&t=${target}`);
 await page.waitForFunction((t) => {
   const el = document.querySelector('supernode-sim');
@@ -44,13 +50,15 @@ const atLoad = opened.long.filter(([t]) => t < opened.first);
 const replaying = opened.long.filter(([t]) => t >= opened.first);
 console.log(`a link at ${clock(target)}: on screen after ${(opened.ms / 1000).toFixed(1)} s, progress shown meanwhile; long tasks: ${longs(atLoad)} while loading, ${longs(replaying)} while replaying`);
 console.log(`the hours before it computed in the background in ${(filledMs / 1000).toFixed(1)} s more (the page responsive meanwhile)`);
-console.log(`saved marks: ${stats.marks}, one every ${(stats.mean_spacing_s / 60).toFixed(0)} simulated minutes on average, ${(stats.bytes / 2 ** 20).toFixed(1)} MB`);
+const marksLine = (st) => `${st.marks}, one every ${(st.mean_spacing_s / 60).toFixed(0)} simulated minutes on average, at most ${(st.max_gap_s / 60).toFixed(0)} (from ${clock(st.max_gap_at_s)}), ${(st.bytes / 2 ** 20).toFixed(1)} MB`;
+console.log(`saved marks: ${marksLine(stats)}`);
 
 // Seeks within what was computed: back into the collapse, forward, back to the start, to the end.
 const targets = [trigger_s + 1.3 * 3600, trigger_s + 0.5 * 3600, trigger_s + 5 * 3600, 1800, trigger_s + 12 * 3600, target - 60];
 const lat = [];
 const before = await page.evaluate(() => window.__longTasks.length);
 for (const t of targets) {
+  const had = fetched.length;
   const ms = await page.evaluate(async (t) => {
     const el = document.querySelector('supernode-sim');
     const t0 = performance.now();
@@ -62,8 +70,10 @@ for (const t of targets) {
     return performance.now() - t0;
   }, Math.round(t));
   lat.push(ms);
-  console.log(`seek to ${clock(t)}: ${ms.toFixed(0)} ms`);
+  const got = fetched.slice(had);
+  console.log(`seek to ${clock(t)}: ${ms.toFixed(0)} ms${got.length ? ` (fetched the shipped ${got.join(', ')})` : ''}`);
 }
+console.log(`saved marks after the seeks: ${marksLine(await page.evaluate(() => JSON.parse(document.querySelector('supernode-sim').sim.history_stats())))}`);
 const seekLong = await page.evaluate((n) => window.__longTasks.slice(n), before);
 console.log(`long tasks while seeking: ${longs(seekLong)}`);
 lat.sort((a, b) => a - b);
