@@ -126,7 +126,8 @@ pub struct Supernodes {
     /// Room left in each accept queue after the last second.
     pub room: Vec<f32>,
     /// The load asked of each in the last second (keep-alives and attempts at what serving them
-    /// would cost), in load units per second; what its load average follows.
+    /// would cost), in load units per second; what its load average follows. Scratch of the
+    /// pass, which writes every entry before it reads any (a saved world leaves it out).
     pub asked_per_s: Vec<f32>,
     /// 1 while serving, 0 otherwise (the state as a factor the pass multiplies by).
     pub serving: Vec<f32>,

@@ -11,8 +11,9 @@
 //! then all second bytes…); a column that mostly keeps its start values (positions, capacities,
 //! overlay links) is XORed with a *reference* image (the same run at time 0), so that it becomes
 //! zeros, while one that changes as the run goes is kept as it is (a supernode out of service
-//! holds zeros in it); then the image is deflated. The scheduled returns are not saved: they are
-//! rebuilt from the supernodes' columns ([`World::rebuild_returns`]).
+//! holds zeros in it); then the image is deflated. The scheduled returns and the load each
+//! supernode was asked in the last pass (scratch the next pass writes before it reads) are not
+//! saved: they are rebuilt from the supernodes' columns ([`World::rebuild_scratch`]).
 //!
 //! A *full image* ([`World::write_image`]) is a checkpoint's packed columns followed by everything
 //! else the world holds but its parameters and the scenario's texts (counters, the random
@@ -370,7 +371,6 @@ impl World {
             & io.col(&mut sn.load_avg)
             & io.col(&mut sn.starved)
             & io.col(&mut sn.room)
-            & io.col(&mut sn.asked_per_s)
             & io.col(&mut sn.serving)
             & io.fixed(&mut sn.guarded)
             & io.col(&mut sn.state)
@@ -385,6 +385,14 @@ impl World {
             & io.fixed(&mut self.buggy_peers)
             & self.wheel.columns(io)
             & self.caches.columns(io)
+    }
+
+    /// The parts of a world a saved one leaves out, rebuilt after its columns are read: the
+    /// scheduled returns, and the load asked of each supernode in the last pass (which the pass
+    /// writes for every supernode before it reads any: zeros until then).
+    fn rebuild_scratch(&mut self) {
+        self.sn.asked_per_s = vec![0.0; self.sn.len()];
+        self.rebuild_returns();
     }
 
     /// The scheduled returns, from the columns: every supernode out of service with a time to
@@ -459,7 +467,7 @@ impl World {
         if !w.columns(&mut cols) || cols.at != image.len() {
             return None;
         }
-        w.rebuild_returns();
+        w.rebuild_scratch();
         let small = miniz_oxide::inflate::decompress_to_vec_with_limit(small, MAX_IMAGE_BYTES).ok()?;
         let mut io = Unpacker::new(&small, &[]);
         if !w.small_fields(&mut io) || io.at != small.len() {
@@ -491,6 +499,7 @@ impl World {
         shell.prefix = Vec::new();
         // Rebuilt from the columns on restore.
         shell.returns = BinaryHeap::new();
+        shell.sn.asked_per_s = Vec::new();
         let mut p = Packer { image: Vec::new(), reference };
         shell.columns(&mut p);
         let packed = miniz_oxide::deflate::compress_to_vec(&p.image, 1);
@@ -539,7 +548,7 @@ impl Checkpoint {
         if !w.columns(&mut Unpacker::new(&image, reference)) {
             return None;
         }
-        w.rebuild_returns();
+        w.rebuild_scratch();
         w.series = later_series.prefix(self.series_len);
         w.events = later_events[..self.events_len].to_vec();
         Some(w)
