@@ -438,6 +438,7 @@ mod tests {
         let times: Vec<f64> = h.marks().iter().map(|m| m.time_s()).collect();
         let every = FIRST_SPACING_S as f64;
         assert_eq!(times, (0..=(3600 / FIRST_SPACING_S)).map(|k| k as f64 * every).collect::<Vec<_>>());
+        assert_eq!(h.longest_gap_s(), (every, 0.0), "the first of the longest stretches");
         // A budget of a few marks over six hours: they stay within it, the first and the
         // latest are kept, and none is much further from the next than the mean.
         let one = h.marks().iter().map(|m| m.bytes()).max().unwrap();
@@ -459,6 +460,8 @@ mod tests {
             assert_eq!(w[1] as u64 % FIRST_SPACING_S, 0);
             assert!(w[1] - w[0] <= 2.0 * h.mean_spacing_s(), "{times:?}");
         }
+        let (gap, at) = h.longest_gap_s();
+        assert!(times.windows(2).all(|w| w[1] - w[0] <= gap) && times.contains(&(at + gap)), "{gap} at {at}: {times:?}");
     }
 
     #[test]

@@ -471,7 +471,7 @@ export class SupernodeSimElement extends Stamp {
     const bytes = await fetchMark(key, at);
     if (!bytes || !current()) return false;
     // A mark that does not read (a damaged file) is refused in Rust; the seek then computes.
-    return this.#runs.request({ type: 'adopt', bytes }, [bytes]).then(() => true, () => false);
+    return this.#runs.request({ type: 'adopt', bytes }, [bytes]).then((r) => !!r?.adopted, () => false);
   }
 
   /** While a drag previews a time the run has not computed yet (the hours before a link's moment,
