@@ -439,7 +439,9 @@ impl World {
     /// the same run at time 0 ([`World::read_image`]). What `supernode-sim marks` ships with the
     /// page, so that a link far into a run need not compute its way there.
     pub fn write_image(&self, reference: &[u8]) -> Vec<u8> {
-        let packed = self.checkpoint(reference).packed;
+        // Written once and fetched over the network: the smallest deflate gives (a checkpoint
+        // kept in memory is saved while the run goes on, so it takes the quickest).
+        let packed = self.checkpoint_deflated(reference, 9).packed;
         let mut w = self.clone();
         let mut p = Packer::default();
         w.small_fields(&mut p);
@@ -489,6 +491,11 @@ impl World {
     /// Saves the world. `reference` is the image of the same run at time 0 (from
     /// [`World::checkpoint_image`]), or empty.
     pub fn checkpoint(&self, reference: &[u8]) -> Checkpoint {
+        self.checkpoint_deflated(reference, 1)
+    }
+
+    /// [`World::checkpoint`], its image deflated at `level` (1, quickest, to 10, smallest).
+    fn checkpoint_deflated(&self, reference: &[u8], level: u8) -> Checkpoint {
         let mut shell = self.clone();
         let series_len = shell.series.len();
         let series_revision = shell.series.revision();
@@ -502,7 +509,7 @@ impl World {
         shell.sn.asked_per_s = Vec::new();
         let mut p = Packer { image: Vec::new(), reference };
         shell.columns(&mut p);
-        let packed = miniz_oxide::deflate::compress_to_vec(&p.image, 1);
+        let packed = miniz_oxide::deflate::compress_to_vec(&p.image, level);
         Checkpoint { shell: Box::new(shell), packed, series_len, events_len, series_revision }
     }
 }
