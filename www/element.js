@@ -21,7 +21,8 @@
 // compare(key, a, b), stopCompare(), shareLink(base?), embedCode(), exportPng(), exportCsv(),
 // exportJson(), recordClip(seconds), reveal(), follow(target), setByState(on). Properties: ready
 // (a promise of the element once its first run is built), runsIn ('worker' | 'page'),
-// memoryBytes. Zoom, pan, the by-state view and following: element-view.js.
+// memoryBytes. Zoom, pan, the by-state view and following: element-view.js. Seeks and a drag's
+// previews: element-seek.js. The clock: element-clock.js.
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
 import { check_param, scenario_compare, record_json, check_input, check_overrides } from '../pkg/supernode_sim.js';
@@ -36,7 +37,7 @@ import { hex, fmtInt, fmtClients, simulatedClock, flatPairs } from './element-ut
 import { ParamPanel, abInputsFor, paramValue } from './element-controls.js';
 import { PictureView } from './element-view.js';
 import { Clock } from './element-clock.js';
-import { marksIndex, fetchMark } from './marks.js';
+import { Seeker } from './element-seek.js';
 import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
@@ -121,8 +122,6 @@ export class SupernodeSimElement extends Stamp {
   #chart = null;
   /** The timeline under the picture. */
   #timeline = null;
-  /** A time asked for by a drag on the timeline, shown from the nearest mark on the next frame. */
-  #previewT = null;
   /** The record's published points for the scenario (the timeline's chapters with the run's events). */
   #record = [];
   /** Connected instances of the page, which share the marks' budget. */
@@ -149,16 +148,8 @@ export class SupernodeSimElement extends Stamp {
   #perf = [];
   #uiTick = 0;
   #errors = new Map();
-  #seekTarget = null;
-  /** The time a drag on the timeline or the chart last previewed (null once a seek follows). */
-  #dragT = null;
-  /** A drag's preview is fetching a shipped mark (`#previewMark`); the time it should fetch next. */
-  #previewFetching = false;
-  #previewWanted = null;
-  /** Seeks asked for so far: a later one supersedes an earlier one still fetching its mark. */
-  #seekSeq = 0;
-  /** Simulated time the current seek started from (for its progress). */
-  #seekFrom = 0;
+  /** Seeks and a drag's previews (element-seek.js). */
+  #seeker = null;
   #reducedMotion = null;
   #darkQuery = null;
   /** Watches the host page's own theme (a `dark` class or `data-theme` on its root element). */
@@ -229,6 +220,15 @@ export class SupernodeSimElement extends Stamp {
     ghost.className = 'ghost-key';
     ghost.hidden = true;
     this.#els.chartLegend.append(ghost);
+    this.#seeker = new Seeker({
+      runs: () => this.#runs,
+      a: () => this.#a,
+      b: () => this.#b,
+      progress: this.#els.progress,
+      kick: () => this.#kick(),
+      track: (p) => this.#track(p),
+      restart: (t) => this.#newRun(this.#a.overrides()).then(() => this.seek(t)),
+    });
     this.#wire();
   }
 
@@ -423,80 +423,9 @@ export class SupernodeSimElement extends Stamp {
     if (c.error) throw new RangeError(`seek(t_s): ${c.error}`);
     const t = c.value;
     if (!this.#runs) return;
-    this.#previewT = null;
-    this.#dragT = null;
-    this.#previewWanted = null;
     // A tooltip read before the jump would describe another moment.
     this.#els.tip.hidden = true;
-    const seq = ++this.#seekSeq;
-    // Until a shipped mark (if one is worth fetching) is in, the runs are not asked to replay.
-    this.#seekTarget = null;
-    // A mark that cannot be had (the runs closed meanwhile, an error in them) leaves the seek to
-    // compute its way, as without marks.
-    const current = () => seq === this.#seekSeq && !!this.#runs;
-    this.#track(this.#shippedMark(t, current, true).catch(() => {}).then(() => {
-      if (seq !== this.#seekSeq || !this.#runs) return null;
-      this.#seekTarget = t;
-      this.#seekFrom = this.#a ? this.#a.time_s() : 0;
-      this.#kick();
-      return this.#runs.request({ type: 'seek', t }).then((r) => {
-        this.#seekFrom = Math.min(this.#a.time_s(), this.#b ? this.#b.time_s() : Infinity);
-        // A mark always exists at or before any time; were one to fail, start again from zero.
-        if (r.behind) {
-          // A bug if it happens (the run's saved marks are then lost): say so where a developer looks.
-          console.warn(`supernode-sim: no saved mark restored for t=${t}; the run starts again from 0`);
-          return this.#newRun(this.#a.overrides()).then(() => this.seek(t));
-        }
-        return null;
-      });
-    }));
-    this.#kick();
-  }
-
-  /** Fetches the shipped mark before `t` if run A would take one (pkg/marks/: the incident
-   * scenarios' default runs saved every simulated hour; marks.js) and hands it to the runs, so
-   * that a seek far ahead starts there instead of computing its way. Resolves to whether a mark
-   * was taken: false at once when there is none worth fetching, or when `current()` says the
-   * fetch is no longer wanted; a mark that cannot be had changes nothing. `say`: show the loading
-   * in the progress line (a seek waits on it; a drag's preview does not). */
-  async #shippedMark(t, current, say) {
-    const index = await marksIndex();
-    if (!index || !current()) return false;
-    const { t: at, key } = await this.#runs.request({ type: 'wanted', index, t });
-    if (!(at >= 0) || !current()) return false;
-    if (say) {
-      this.#els.progress.hidden = false;
-      this.#els.progress.textContent = `Loading the run at ${formatClock(at, this.#a.trigger_s())}…`;
-    }
-    const bytes = await fetchMark(key, at);
-    if (!bytes || !current()) return false;
-    // A mark that does not read (a damaged file) is refused in Rust; the seek then computes.
-    return this.#runs.request({ type: 'adopt', bytes }, [bytes]).then((r) => !!r?.adopted, () => false);
-  }
-
-  /** While a drag previews a time the run has not computed yet (the hours before a link's moment,
-   * until the idle worker has filled them in), fetches the shipped mark before it, one at a time,
-   * the latest asked for next; once taken, the preview shows it. Without this the preview would
-   * show the nearest computed mark, perhaps the run's start. */
-  async #previewMark(tS) {
-    this.#previewWanted = tS;
-    if (this.#previewFetching) return;
-    this.#previewFetching = true;
-    const runs = this.#runs;
-    try {
-      while (this.#previewWanted !== null && this.#runs === runs) {
-        const t = this.#previewWanted;
-        this.#previewWanted = null;
-        const took = await this.#shippedMark(t, () => this.#runs === runs, false).catch(() => false);
-        // Still dragging (no seek since): show the mark just taken.
-        if (took && this.#runs === runs && this.#seekTarget === null && this.#dragT !== null) {
-          this.#previewT = this.#dragT;
-          this.#kick();
-        }
-      }
-    } finally {
-      this.#previewFetching = false;
-    }
+    this.#seeker.seek(t);
   }
 
   /** Changes parameters (an object of dotted keys, or nested as `params` prints). Changes to the
@@ -1004,11 +933,7 @@ export class SupernodeSimElement extends Stamp {
     this.#clock.clear();
     this.#selected = -1;
     this.#hover = -1;
-    this.#seekTarget = null;
-    this.#seekSeq++; // a seek still fetching its mark was for the run before
-    this.#previewT = null;
-    this.#dragT = null;
-    this.#previewWanted = null;
+    this.#seeker.reset();
     this.#els.caption.classList.add('faded');
     this.#els.tip.hidden = true;
   }
@@ -1048,10 +973,7 @@ export class SupernodeSimElement extends Stamp {
     this.#chart.setRecord(this.#record);
     this.#chart.onSeek = (t) => this.seek(t);
     this.#chart.onPreview = (t) => this.#preview(t);
-    this.#chart.onPreviewEnd = () => {
-      this.#dragT = null;
-      this.#previewWanted = null;
-    };
+    this.#chart.onPreviewEnd = () => this.#seeker.endDrag();
     this.#timeline ??= new Timeline(this.#root.querySelector('.timeline'), { seek: (t) => this.seek(t), preview: (t) => this.#preview(t) });
     this.#timeline.reset(a.trigger_s, this.#chart.horizonS);
     this.#timeline.setChapters([], this.#record);
@@ -1117,11 +1039,7 @@ export class SupernodeSimElement extends Stamp {
 
   /** Shows the saved mark nearest before `t_s` (a drag on the timeline), on the next frame. */
   #preview(tS) {
-    if (!this.#a) return;
-    this.#previewT = tS;
-    this.#dragT = tS;
-    this.#kick();
-    this.#previewMark(tS);
+    if (this.#a) this.#seeker.preview(tS);
   }
 
   /** Tells the runs whether anyone can see this instance: only then do they compute ahead. */
@@ -1173,17 +1091,15 @@ export class SupernodeSimElement extends Stamp {
       yieldAtMark: !worker,
     };
     let asked = 0;
-    if (this.#previewT !== null) {
+    const preview = this.#seeker.takePreview();
+    if (preview !== null) {
       // A drag on the timeline: the nearest mark at or before it, no replay (that comes on
       // release). Paused while dragging.
-      msg.preview = this.#previewT;
-      this.#previewT = null;
-      this.#seekTarget = null;
-      this.#els.progress.hidden = true;
+      msg.preview = preview;
       if (this.#playing) this.pause();
-    } else if (this.#seekTarget !== null) {
+    } else if (this.#seeker.target !== null) {
       // Catching up to a time, in slices: the page stays responsive.
-      msg.target = this.#seekTarget;
+      msg.target = this.#seeker.target;
       msg.budgetMs = worker ? WORKER_SEEK_SLICE_MS : PAGE_SEEK_SLICE_MS;
     } else if (this.#playing) {
       asked = this.#clock.ticks(dtReal, this.#a.time_s(), worker ? Infinity : MAX_TICKS_PER_FRAME);
@@ -1198,25 +1114,15 @@ export class SupernodeSimElement extends Stamp {
       // The speed held, and what the runs could not do in their budget dropped: the clock runs
       // slower, and says so.
       const behind = msg.ticks !== undefined ? this.#clock.answered(asked, r.ran, dtReal) : false;
-      if (msg.target !== undefined) {
-        if (r.caughtUp) {
-          this.#seekTarget = this.#seekTarget === msg.target ? null : this.#seekTarget;
-          this.#els.progress.hidden = this.#seekTarget === null;
-        } else if (this.#seekTarget !== null) {
-          const at = Math.min(this.#a.time_s(), this.#b ? this.#b.time_s() : Infinity);
-          const done = msg.target > this.#seekFrom ? (at - this.#seekFrom) / (msg.target - this.#seekFrom) : 1;
-          this.#els.progress.hidden = false;
-          this.#els.progress.textContent = `Replaying to ${formatClock(msg.target, this.#a.trigger_s())}… ${Math.floor(100 * done)}%`;
-        }
-      }
+      if (msg.target !== undefined) this.#seeker.answered(msg.target, r.caughtUp);
       if (this.#playing && this.#a.time_s() >= this.#meta.limits.max_time_s) this.pause();
-      if (this.#seekTarget === null) {
+      if (this.#seeker.target === null) {
         this.#perf.push(this.#frameMs);
         if (this.#perf.length > 1200) this.#perf.splice(0, this.#perf.length - 1200);
       }
       // The reader moved the picture meanwhile, or the supernodes are gliding: another frame.
       if (this.#view.reply(r) || this.#view.pending) this.#kick();
-      if (this.#playing || this.#seekTarget !== null || this.#previewT !== null) {
+      if (this.#playing || this.#seeker.target !== null || this.#seeker.previewT !== null) {
         // A worker that could not do all it was asked (the model is behind the clock, or a seek is
         // replaying) is asked again at once, so that it never idles; one that could waits for the
         // display's next frame.
@@ -1250,7 +1156,7 @@ export class SupernodeSimElement extends Stamp {
     }
     // Read-outs refresh every few frames; the frame after which the loop goes idle (a seek
     // that has arrived, a run that stopped) always refreshes them, so they show where it stopped.
-    this.#updateUi(!this.#playing && (this.#seekTarget === null || r.caughtUp));
+    this.#updateUi(!this.#playing && (this.#seeker.target === null || r.caughtUp));
     const t = this.#a.time_s();
     if (t !== this.#lastTickEvent) {
       this.#lastTickEvent = t;
