@@ -402,9 +402,10 @@ impl World {
     /// back the same supernodes at the same ticks.
     fn rebuild_returns(&mut self) {
         let sn = &self.sn;
-        let due = (0..sn.len())
-            .filter(|&i| sn.back_at[i] > 0 && matches!(sn.state[i], SnState::Crashed | SnState::ShutDown))
-            .map(|i| Reverse((sn.back_at[i], i as u32)))
+        // Zipped, not indexed: an image read from outside has not been checked yet.
+        let due = (sn.back_at.iter().zip(&sn.state).enumerate())
+            .filter(|(_, (&at, &state))| at > 0 && matches!(state, SnState::Crashed | SnState::ShutDown))
+            .map(|(i, (&at, _))| Reverse((at, i as u32)))
             .collect::<Vec<_>>();
         self.returns = BinaryHeap::from(due);
     }
