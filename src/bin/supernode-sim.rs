@@ -406,19 +406,7 @@ fn execute(cmd: Command) -> Result<(), Failure> {
                             // The same key is the same model, run and parameters: marks listed and
                             // present with their header are the marks this run would write.
                             if let Some(old) = before.iter().find(|o| o.key == key && o.times_s == times) {
-                                let head = [marks::MAGIC.as_slice(), key.as_bytes()].concat();
-                                let mut bytes = 0u64;
-                                let present = times.iter().all(|&t| {
-                                    let path = dir.join(marks::file_name(t));
-                                    let ok = std::fs::File::open(&path).and_then(|mut f| {
-                                        let mut b = vec![0u8; head.len()];
-                                        std::io::Read::read_exact(&mut f, &mut b)?;
-                                        Ok(b == head)
-                                    });
-                                    bytes += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                                    ok.unwrap_or(false)
-                                });
-                                if present {
+                                if let Some(bytes) = marks_present(&dir, &key, &times) {
                                     return Ok((old.clone(), bytes, true));
                                 }
                             }
@@ -519,6 +507,26 @@ fn execute(cmd: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// The bytes of run `key`'s marks at `times` in `dir`, if every one is there with its header
+/// (the same key: the same model, run and parameters, so the marks this run would write); `None`
+/// if any is missing or is not one of them.
+fn marks_present(dir: &std::path::Path, key: &str, times: &[f64]) -> Option<u64> {
+    use std::io::Read;
+    let head = [supernode_sim::marks::MAGIC.as_slice(), key.as_bytes()].concat();
+    let mut bytes = 0u64;
+    for &t in times {
+        let path = dir.join(supernode_sim::marks::file_name(t));
+        let mut f = std::fs::File::open(&path).ok()?;
+        let mut b = vec![0u8; head.len()];
+        f.read_exact(&mut b).ok()?;
+        if b != head {
+            return None;
+        }
+        bytes += f.metadata().ok()?.len();
+    }
+    Some(bytes)
 }
 
 /// `bench --checkpoints`: the run with its history, then restoring marks.
