@@ -670,6 +670,30 @@ pub fn read_query(pairs: &[(String, String)], page: &[(String, String)]) -> Quer
     out
 }
 
+/// The clock speed `steps` places along the menu's speeds ([`SPEEDS`]) from `current` (simulated
+/// seconds per real second): faster for positive `steps`, slower for negative, stopping at the
+/// slowest and the fastest. A speed the menu does not list (one a link or an attribute set) is
+/// between two listed ones, and one step goes to the nearer of those on that side: a step slower
+/// from 100 is 60, a step faster is 600. A step never goes the other way: slower than the
+/// slowest listed speed, a step slower keeps the speed.
+pub fn nudge_speed(current: f64, steps: i32) -> f64 {
+    let last = SPEEDS.len() as i64 - 1;
+    if steps == 0 || current.is_nan() {
+        return current;
+    }
+    // Listed speeds below `current`, and whether `current` is one of them.
+    let below = SPEEDS.iter().filter(|(v, _)| *v < current).count() as i64;
+    let listed = SPEEDS.iter().any(|(v, _)| *v == current);
+    let steps = steps as i64;
+    let at = if listed || steps < 0 { below + steps } else { below + steps - 1 };
+    let to = SPEEDS[at.clamp(0, last) as usize].0;
+    if (steps < 0 && to > current) || (steps > 0 && to < current) {
+        current
+    } else {
+        to
+    }
+}
+
 /// The limits the page's clock and seeks need, as JSON: `{max_time_s, max_speed,
 /// default_speed, speeds: [{v, label}], max_zoom}`.
 pub fn limits_json() -> Value {
@@ -695,6 +719,33 @@ pub fn inputs_json() -> Value {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_step_of_speed_goes_to_the_next_listed_speed_on_that_side() {
+        let listed: Vec<f64> = SPEEDS.iter().map(|(v, _)| *v).collect();
+        assert_eq!(listed, [1.0, 10.0, 60.0, 600.0, 1440.0]);
+        // From a listed speed, along the list, stopping at its ends.
+        assert_eq!(nudge_speed(60.0, 1), 600.0);
+        assert_eq!(nudge_speed(60.0, -1), 10.0);
+        assert_eq!(nudge_speed(60.0, -2), 1.0);
+        assert_eq!(nudge_speed(1440.0, 1), 1440.0);
+        assert_eq!(nudge_speed(1.0, -1), 1.0);
+        assert_eq!(nudge_speed(10.0, 9), 1440.0);
+        // From a speed between two listed ones: one step slower is never faster, and the reverse.
+        assert_eq!(nudge_speed(100.0, -1), 60.0);
+        assert_eq!(nudge_speed(100.0, 1), 600.0);
+        assert_eq!(nudge_speed(100.0, 2), 1440.0);
+        assert_eq!(nudge_speed(0.5, 1), 1.0);
+        assert_eq!(nudge_speed(0.5, -1), 0.5);
+        assert_eq!(nudge_speed(1000.0, -1), 600.0);
+        assert_eq!(nudge_speed(1000.0, 1), 1440.0);
+        // No step, no change.
+        assert_eq!(nudge_speed(100.0, 0), 100.0);
+        for v in [0.5, 1.0, 5.0, 60.0, 100.0, 1000.0, 1440.0] {
+            assert!(nudge_speed(v, -1) <= v && nudge_speed(v, 1) >= v, "{v}");
+        }
+    }
+
     use super::*;
 
     fn bad(name: &str, text: &str) -> String {

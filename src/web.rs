@@ -55,6 +55,13 @@ pub fn limits_json() -> String {
     inputs::limits_json().to_string()
 }
 
+/// The clock speed `steps` places along the speed menu from `current` (see
+/// `inputs::nudge_speed`): what the element's + and − keys choose.
+#[wasm_bindgen]
+pub fn nudge_speed(current: f64, steps: i32) -> f64 {
+    inputs::nudge_speed(current, steps)
+}
+
 /// The page's parameter controls and A/B keys, as JSON `{sliders: [{key, label, min, max, step,
 /// display, tip}], ab_keys}` (see `controls::SLIDERS`).
 #[wasm_bindgen]

@@ -25,7 +25,7 @@
 // previews: element-seek.js. The clock: element-clock.js.
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
-import { check_param, scenario_compare, record_json, check_input, check_overrides } from '../pkg/supernode_sim.js';
+import { check_param, scenario_compare, record_json, check_input, check_overrides, nudge_speed } from '../pkg/supernode_sim.js';
 import { RunClient } from './run-client.js';
 import { messageOf } from './run-host.js';
 import { loadWasm, missingWasmFeature } from './wasm.js';
@@ -1488,13 +1488,10 @@ export class SupernodeSimElement extends Stamp {
     }
   }
 
+  /** One step along the speed menu, faster (`d` 1) or slower (−1): Rust decides where to
+   * (`nudge_speed`, also from a speed the menu does not list). */
   #nudgeSpeed(d) {
-    const SPEEDS = this.#meta.limits.speeds;
-    let i = SPEEDS.findIndex((s) => s.v >= this.#clock.speed);
-    if (i < 0) i = SPEEDS.length - 1;
-    if (SPEEDS[i].v !== this.#clock.speed && d < 0) i = Math.max(0, i);
-    else i = Math.min(SPEEDS.length - 1, Math.max(0, i + d));
-    this.#clock.speed = SPEEDS[i].v;
+    this.#clock.speed = nudge_speed(this.#clock.speed, d);
     this.#syncSpeed();
     this.#updateUi(true);
     this.#emit('statechange', this.#state());

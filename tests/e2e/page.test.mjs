@@ -107,6 +107,18 @@ test('keyboard: space, arrow right, + and -, r and ?', async () => {
   await page.keyboard.press('-');
   assert.ok((await snapshot(page)).speed < speed0);
   assert.equal(await page.locator('supernode-sim >> #speed').inputValue(), String((await snapshot(page)).speed));
+  // From a speed the menu does not list (a link's), − goes to the listed one just slower and +
+  // to the one just faster (− from 100 once chose 600).
+  for (const [key, want] of [['-', 60], ['+', 600]]) {
+    await page.evaluate(() => {
+      const el = document.querySelector('supernode-sim');
+      el.removeAttribute('speed');
+      el.setAttribute('speed', '100');
+    });
+    await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().speed === 100);
+    await page.keyboard.press(key);
+    assert.equal((await snapshot(page)).speed, want, `${key} from 100`);
+  }
   await page.keyboard.press('r');
   assert.equal((await snapshot(page)).t_s, 0);
   await page.keyboard.press('?');
