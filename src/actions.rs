@@ -236,6 +236,27 @@ pub enum Toggled {
     Nothing,
 }
 
+impl Toggled {
+    /// What a click does to a supernode in `state`: crashes one that serves, restores one that
+    /// is down, and leaves one not deployed alone.
+    pub fn of(state: SnState) -> Toggled {
+        match state {
+            SnState::Up => Toggled::Crashed,
+            SnState::Crashed | SnState::ShutDown => Toggled::Restored,
+            SnState::Off => Toggled::Nothing,
+        }
+    }
+
+    /// The click's verb, for a tooltip ("crash", "restore"; empty: a click does nothing).
+    pub fn verb(self) -> &'static str {
+        match self {
+            Toggled::Crashed => "crash",
+            Toggled::Restored => "restore",
+            Toggled::Nothing => "",
+        }
+    }
+}
+
 /// A session saved at one tick: the world as a [`Checkpoint`], the rest as it was.
 #[derive(Clone, Debug)]
 pub struct SessionMark {
@@ -358,17 +379,12 @@ impl Session {
         if idx >= sn.len() {
             return Toggled::Nothing;
         }
-        let done = match sn.state[idx] {
-            SnState::Up => {
-                self.world.crash_supernode(idx);
-                Toggled::Crashed
-            }
-            SnState::Crashed | SnState::ShutDown => {
-                self.world.restore_supernode(idx);
-                Toggled::Restored
-            }
-            SnState::Off => Toggled::Nothing,
-        };
+        let done = Toggled::of(sn.state[idx]);
+        match done {
+            Toggled::Crashed => self.world.crash_supernode(idx),
+            Toggled::Restored => self.world.restore_supernode(idx),
+            Toggled::Nothing => {}
+        }
         if done != Toggled::Nothing {
             self.record(ActionKind::Toggle(i));
         }

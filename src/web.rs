@@ -542,7 +542,8 @@ impl Sim {
 
     /// A supernode's state as JSON: index, kind, state, clients, max_clients, queued,
     /// capacity_per_s, load_per_s, load_average_ratio (the failsafe's load average as a multiple
-    /// of capacity), x and y (device pixels).
+    /// of capacity), click (what a click on it does: "crash", "restore" or ""), x and y (device
+    /// pixels).
     pub fn supernode(&self, i: u32) -> String {
         let sn = self.session.world().supernodes();
         let i = i as usize;
@@ -554,7 +555,7 @@ impl Sim {
         let (x, y) = self.frame.sn_px(self.session.world(), i);
         json!({"index": i, "kind": h.kind.describe(), "state": state, "clients": h.clients, "max_clients": h.max_clients,
                "queued": h.queue, "capacity_per_s": h.capacity_per_s, "load_per_s": sn.load_per_s(i),
-               "load_average_ratio": h.load_avg / h.capacity_per_s.max(1e-6), "x": x, "y": y})
+               "load_average_ratio": h.load_avg / h.capacity_per_s.max(1e-6), "click": Toggled::of(h.state).verb(), "x": x, "y": y})
         .to_string()
     }
 

@@ -59,7 +59,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 .clock .small { color: var(--fg-muted); font-size: 12px; }
 .body { display: grid; grid-template-columns: minmax(0, 1.35fr) minmax(0, 1fr); gap: 0; }
 .stage {
-  position: relative; --pic: var(--stage-height, 520px); min-height: var(--pic); border-right: 1px solid var(--border);
+  position: relative; --pic: var(--stage-height, 520px); min-height: max(var(--pic), var(--side-fit, 0px)); border-right: 1px solid var(--border);
   container-type: inline-size;
 }
 .stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; cursor: crosshair; touch-action: manipulation; }
@@ -143,7 +143,11 @@ label { color: var(--fg-muted); font-size: 12px; }
 .readouts .k { font-size: 11px; color: var(--fg-muted); }
 .chart-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px 0; font-size: 12px; margin: 0; list-style: none; }
 .chart-legend li { display: flex; align-items: center; gap: 5px; }
-.branch-words { margin: 4px 10px 0; font-size: 13px; font-weight: 600; }
+/* Under the timeline, across both columns: were it in the side column, its lines would make the
+   row taller when a branch starts, and the picture, centred in the row, would move under the
+   pointer (a second click on a supernode would miss it). */
+.branch-words { grid-column: 1 / -1; margin: 0; padding: 0 12px 8px; font-size: 13px; font-weight: 600; background: var(--panel); }
+:host([controls="minimal"]) .branch-words, :host([controls="none"]) .branch-words { display: none; }
 .chart-legend .ln { width: 14px; height: 3px; border-radius: 2px; display: inline-block; }
 .chart { width: 100%; height: 340px; display: block; touch-action: pan-y; cursor: pointer; }
 .readout { font-size: 12px; color: var(--fg-muted); padding: 0 10px 6px; min-height: 2.6em; font-variant-numeric: tabular-nums; }
@@ -212,8 +216,8 @@ label { color: var(--fg-muted); font-size: 12px; }
 @container sim (max-width: 760px) {
   .body { grid-template-columns: minmax(0, 1fr); }
   /* One column: the timeline right under the picture, the chart and the log after it. */
-  .stage { order: 0; } .body > .timeline { order: 1; } .side { order: 2; }
-  .stage { border-right: 0; --pic: var(--stage-height-narrow, 360px); }
+  .stage { order: 0; } .body > .timeline, .body > .branch-words { order: 1; } .side { order: 2; }
+  .stage { border-right: 0; --pic: var(--stage-height-narrow, 360px); min-height: var(--pic); }
   .clock { margin-left: 0; text-align: left; width: 100%; }
   .readouts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .readouts > div:last-child:nth-child(3n+1), .readouts > div:last-child:nth-child(3n+2) { grid-column: auto; }

@@ -70,7 +70,6 @@ export const TEMPLATE = `
       <div title="Share of Skype for Web and Business requests served (separate infrastructure unless the bulkhead lesson says otherwise)"><div class="v" data-r="web">–</div><div class="k">Skype for Web</div></div>
     </div>
     <ul class="chart-legend"></ul>
-    <p class="branch-words" role="status" aria-live="polite" hidden></p>
     <canvas class="chart" aria-label="Chart of clients online, supernodes up, connection attempts and supernode load over simulated time" role="img"></canvas>
     <div class="readout" aria-live="off">Point at the chart to read values; click or drag to go to a moment.</div>
     <div class="log-wrap">
@@ -87,6 +86,7 @@ export const TEMPLATE = `
     </div>
     <button type="button" class="chap-next" title="Next chapter (])" aria-label="Next chapter">▶</button>
   </div>
+  <p class="branch-words" role="status" aria-live="polite" hidden></p>
 </div>
 <details class="controls" open>
   <summary>Parameters and interventions</summary>

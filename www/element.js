@@ -54,6 +54,9 @@ export async function wasmMemoryBytes() {
 // Every input's range and meaning (speeds, times, seeds, attribute values) is defined once in
 // Rust (src/inputs.rs) and read from the module: `check_input` decides, this file keeps no copy.
 const STEP_S = 60;
+/** Room the picture's row keeps for the side column to grow by a few lines without moving the
+ * picture (`#fitRow`), in CSS pixels. */
+const ROW_SLACK_PX = 48;
 /** Most ticks one frame may run; past that the simulation runs slower than asked. */
 const MAX_TICKS_PER_FRAME = 96;
 /** Time one frame may spend stepping on the page's thread (where no worker could start), in ms, so
@@ -155,6 +158,8 @@ export class SupernodeSimElement extends Stamp {
   /** Watches the host page's own theme (a `dark` class or `data-theme` on its root element). */
   #hostThemeObs = null;
   #resizeObs = null;
+  /** The element's width when the picture's row was last fitted to the side column (`#fitRow`). */
+  #fittedWidth = -1;
   #interObs = null;
   #stageSize = { w: 0, h: 0, dpr: 1 };
   /** The size each run's picture was last given ('a', 'b'). */
@@ -195,7 +200,7 @@ export class SupernodeSimElement extends Stamp {
     Object.assign(this.#els, {
       errors: q('.errors'), scenario: q('#scenario'), play: q('.play'), step: q('.step'), reset: q('.reset'),
       speed: q('#speed'), seed: q('#seed'), help: q('.help'), helpBtn: q('.help-btn'), clockBig: q('.clock .big'),
-      clockSmall: q('.clock .small'), stage: q('.stage'), canvas: q('canvas.overlay'), caption: q('.caption'),
+      clockSmall: q('.clock .small'), stage: q('.stage'), side: q('.side'), canvas: q('canvas.overlay'), caption: q('.caption'),
       tip: q('.tip'), progress: q('.progress'), chart: q('canvas.chart'), readout: q('.readout'), log: q('.log'),
       params: q('.params'), notice: q('.actions .notice'), fatal: q('.fatal'), chartLegend: q('.chart-legend'),
       helpScenarios: q('.help-scenarios'), canvasB: q('canvas.overlay-b'), tagA: q('.ab-tag.a'), tagB: q('.ab-tag.b'),
@@ -274,8 +279,13 @@ export class SupernodeSimElement extends Stamp {
           ? 'This browser cannot run the simulation.'
           : 'Could not load the simulation (its WebAssembly module failed to load).', e, 'The simulation could not start'));
     }
-    this.#resizeObs ??= new ResizeObserver(() => this.#layout());
+    this.#resizeObs ??= new ResizeObserver(() => {
+      // A new width lays the columns out afresh; the side growing by a line does not.
+      if (this.clientWidth !== this.#fittedWidth) this.#fitRow();
+      this.#layout();
+    });
     this.#resizeObs.observe(this.#els.stage);
+    this.#resizeObs.observe(this);
     this.#interObs ??= new IntersectionObserver((entries) => {
       for (const e of entries) this.#visible = e.isIntersecting;
       this.#tellSeen();
@@ -748,6 +758,7 @@ export class SupernodeSimElement extends Stamp {
       this.#els.tagA.textContent = `A: ${this.#ab.key} = ${this.#ab.a}`;
       this.#els.tagB.textContent = `B: ${this.#ab.key} = ${this.#ab.b}`;
     }
+    this.#fitRow();
   }
 
   #syncControls() {
@@ -1278,6 +1289,22 @@ export class SupernodeSimElement extends Stamp {
     this.#kick();
   }
 
+  /** In two columns the picture's row is as tall as the side column (the readouts, the chart and
+   * the log), and the picture is centred in it: were the row to grow when the side gains a line
+   * (a branch's key under the chart), every dot would move under the pointer, and a second click
+   * on a supernode would miss it. So when the columns are laid out (a width, a run, A/B) the
+   * row is given the side's height and room for a few more lines, which the log takes up. */
+  #fitRow() {
+    const side = this.#els.side;
+    this.#fittedWidth = this.clientWidth;
+    this.style.removeProperty('--side-fit');
+    const st = this.#els.stage.getBoundingClientRect();
+    const sd = side.getBoundingClientRect();
+    // One column (the side under the picture), no side, or a height the host set: nothing to do.
+    if (this.getAttribute('height') || sd.height === 0 || Math.abs(sd.top - st.top) > 1) return;
+    this.style.setProperty('--side-fit', `${Math.ceil(sd.height + ROW_SLACK_PX)}px`);
+  }
+
   #applyHeight() {
     const a = this.getAttribute('height');
     const px = a === null || a.trim() === '' ? (this.#errors.delete('height'), null) : this.#attr('height', null);
@@ -1289,6 +1316,7 @@ export class SupernodeSimElement extends Stamp {
       this.style.setProperty('--stage-height-narrow', `${px}px`);
     }
     this.#showErrors();
+    this.#fitRow();
     this.#layout();
   }
 
@@ -1521,7 +1549,7 @@ export class SupernodeSimElement extends Stamp {
       if (!s) {
         tip.hidden = true;
       } else {
-        tip.textContent = `Supernode #${s.index} (${s.kind}): ${s.state}. ${fmtInt(s.clients)} of ${fmtInt(s.max_clients)} clients; load ${fmtInt(s.load_per_s)} of ${fmtInt(s.capacity_per_s)} units/s. Click to ${s.state.startsWith('up') || s.state === 'overloaded' ? 'crash' : 'restore'} it.`;
+        tip.textContent = `Supernode #${s.index} (${s.kind}): ${s.state}. ${fmtInt(s.clients)} of ${fmtInt(s.max_clients)} clients; load ${fmtInt(s.load_per_s)} of ${fmtInt(s.capacity_per_s)} units/s.${s.click ? ` Click to ${s.click} it.` : ''}`;
         tip.hidden = false;
         tip.style.left = `${Math.min(p.cssX + 12, this.#els.stage.clientWidth - 250)}px`;
         tip.style.top = `${Math.max(4, p.cssY - 48)}px`;

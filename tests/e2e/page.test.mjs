@@ -202,9 +202,19 @@ test('clicking a supernode crashes it, clicking again restores it', async () => 
     return { x: info.x / dpr, y: info.y / dpr };
   });
   const canvas = page.locator('supernode-sim >> canvas.overlay');
+  // The tooltip says what a click will do (Rust decides: `Toggled::of`).
+  const tip = page.locator('supernode-sim >> .tip');
+  const hoverSays = async (text) => {
+    await canvas.hover({ position: { x: pos.x + 1, y: pos.y } });
+    await canvas.hover({ position: pos });
+    await page.waitForFunction((t) => document.querySelector('supernode-sim').shadowRoot.querySelector('.tip').textContent.includes(t), text);
+    assert.match(await tip.textContent(), /^Supernode #0 /);
+  };
+  await hoverSays('Click to crash it.');
   await canvas.click({ position: pos });
   let s = await snapshot(page);
   assert.equal(s.supernodes_crashed, 1);
+  await hoverSays('Click to restore it.');
   await canvas.click({ position: pos });
   s = await snapshot(page);
   assert.equal(s.supernodes_crashed, 0);
