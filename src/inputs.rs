@@ -695,10 +695,11 @@ pub fn nudge_speed(current: f64, steps: i32) -> f64 {
 }
 
 /// The limits the page's clock and seeks need, as JSON: `{max_time_s, max_speed,
-/// default_speed, speeds: [{v, label}], max_zoom}`.
+/// default_speed, speeds: [{v, label}], max_zoom, picture_margin_px}`.
 pub fn limits_json() -> Value {
     let speeds: Vec<Value> = SPEEDS.iter().map(|(v, label)| serde_json::json!({"v": v, "label": label})).collect();
-    serde_json::json!({"max_time_s": MAX_TIME_S, "max_speed": MAX_SPEED, "default_speed": DEFAULT_SPEED, "speeds": speeds, "max_zoom": crate::render::view::MAX_ZOOM})
+    serde_json::json!({"max_time_s": MAX_TIME_S, "max_speed": MAX_SPEED, "default_speed": DEFAULT_SPEED, "speeds": speeds, "max_zoom": crate::render::view::MAX_ZOOM,
+        "picture_margin_px": crate::render::MARGIN_PX})
 }
 
 /// Every input as JSON, for the page and the docs: name, url, attribute, api, cli, allowed (in

@@ -160,6 +160,9 @@ export class SupernodeSimElement extends Stamp {
   #resizeObs = null;
   /** The element's width when the picture's row was last fitted to the side column (`#fitRow`). */
   #fittedWidth = -1;
+  /** Where the legend is, open in its corner, relative to the picture, in CSS pixels
+   * (`#placeLegend`). */
+  #legendBox = null;
   #interObs = null;
   #stageSize = { w: 0, h: 0, dpr: 1 };
   /** The size each run's picture was last given ('a', 'b'). */
@@ -200,7 +203,7 @@ export class SupernodeSimElement extends Stamp {
     Object.assign(this.#els, {
       errors: q('.errors'), scenario: q('#scenario'), play: q('.play'), step: q('.step'), reset: q('.reset'),
       speed: q('#speed'), seed: q('#seed'), help: q('.help'), helpBtn: q('.help-btn'), clockBig: q('.clock .big'),
-      clockSmall: q('.clock .small'), stage: q('.stage'), side: q('.side'), canvas: q('canvas.overlay'), caption: q('.caption'),
+      clockSmall: q('.clock .small'), stage: q('.stage'), side: q('.side'), legend: q('.legend'), canvas: q('canvas.overlay'), caption: q('.caption'),
       tip: q('.tip'), progress: q('.progress'), chart: q('canvas.chart'), readout: q('.readout'), log: q('.log'),
       params: q('.params'), notice: q('.actions .notice'), fatal: q('.fatal'), chartLegend: q('.chart-legend'),
       helpScenarios: q('.help-scenarios'), canvasB: q('canvas.overlay-b'), tagA: q('.ab-tag.a'), tagB: q('.ab-tag.b'),
@@ -1259,6 +1262,7 @@ export class SupernodeSimElement extends Stamp {
 
   #layout() {
     if (!this.#a) return;
+    this.#placeLegend();
     const c = this.#els.canvas;
     const r = this.#els.stage.getBoundingClientRect();
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
@@ -1287,6 +1291,34 @@ export class SupernodeSimElement extends Stamp {
     this.#chart?.layout();
     if (this.#chart) this.#chart.dirty = true;
     this.#kick();
+  }
+
+  /** The legend sits in the picture's top-left corner unless there it would cover the disc (a
+   * picture wider than tall: one column, an embed, no side column); then it goes under the
+   * picture. Decided from the legend's size open in its corner and the disc the renderer fits
+   * in the picture (`Frame::fit`: the largest square within its margins, centred). Under a
+   * narrow picture the stylesheet puts it below anyway. */
+  #placeLegend() {
+    const { stage, legend, canvas } = this.#els;
+    const below = stage.classList.contains('legend-below');
+    const pic = canvas.getBoundingClientRect();
+    if (!below) {
+      if (getComputedStyle(legend).position !== 'absolute') return;
+      if (legend.open) {
+        const r = legend.getBoundingClientRect();
+        this.#legendBox = { x0: r.left - pic.left, y0: r.top - pic.top, x1: r.right - pic.left, y1: r.bottom - pic.top };
+      }
+    }
+    const box = this.#legendBox;
+    if (!box) return;
+    // The picture as it is with the legend in its corner: below, the canvas keeps its height.
+    const margin = this.#meta.limits.picture_margin_px;
+    const rad = (Math.min(pic.width, pic.height) - 2 * margin) / 2 + 4;
+    const [cx, cy] = [pic.width / 2, pic.height / 2];
+    const nx = Math.min(Math.max(cx, box.x0), box.x1);
+    const ny = Math.min(Math.max(cy, box.y0), box.y1);
+    const covers = (cx - nx) ** 2 + (cy - ny) ** 2 < rad * rad;
+    if (covers !== below) stage.classList.toggle('legend-below', covers);
   }
 
   /** In two columns the picture's row is as tall as the side column (the readouts, the chart and

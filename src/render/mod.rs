@@ -19,6 +19,10 @@ use groups::Layout;
 pub use palette::Palette;
 pub use view::View;
 
+/// The margin around the overlay's square in the frame, in CSS pixels (the element reads it to
+/// keep its legend off the disc).
+pub const MARGIN_PX: f32 = 8.0;
+
 /// A frame buffer and what persists between frames (particles, the view and its glide).
 #[derive(Clone, Debug)]
 pub struct Frame {
@@ -186,7 +190,7 @@ impl Frame {
     /// The top of the by-state columns' square (device pixels): at the frame's top, not centred
     /// like the map, so that in a tall picture the columns stand where the reader looks first.
     fn groups_top(&self) -> f32 {
-        8.0 * self.dpr
+        MARGIN_PX * self.dpr
     }
 
     /// Where supernode `i` stood in the last frame (device pixels); where it stands on the map
@@ -227,7 +231,7 @@ impl Frame {
     pub(crate) fn fit(&self) -> (f32, f32, f32) {
         let w = self.width as f32;
         let h = self.height as f32;
-        let margin = 8.0 * self.dpr;
+        let margin = MARGIN_PX * self.dpr;
         let s = (w.min(h) - 2.0 * margin).max(1.0);
         ((s), (w - s) / 2.0, (h - s) / 2.0)
     }
