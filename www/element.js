@@ -163,6 +163,10 @@ export class SupernodeSimElement extends Stamp {
   /** Where the legend is, open in its corner, relative to the picture, in CSS pixels
    * (`#placeLegend`). */
   #legendBox = null;
+  /** Whether `#placeLegend` folded the legend (and so may open it again). */
+  #legendFolded = false;
+  /** Whether the reader has opened or closed the legend (then it stays as they left it). */
+  #legendChosen = false;
   #interObs = null;
   #stageSize = { w: 0, h: 0, dpr: 1 };
   /** The size each run's picture was last given ('a', 'b'). */
@@ -1302,7 +1306,7 @@ export class SupernodeSimElement extends Stamp {
     const { stage, legend, canvas } = this.#els;
     const below = stage.classList.contains('legend-below');
     const pic = canvas.getBoundingClientRect();
-    if (!below) {
+    if (!below && !this.#legendFolded) {
       if (getComputedStyle(legend).position !== 'absolute') return;
       if (legend.open) {
         const r = legend.getBoundingClientRect();
@@ -1318,7 +1322,22 @@ export class SupernodeSimElement extends Stamp {
     const nx = Math.min(Math.max(cx, box.x0), box.x1);
     const ny = Math.min(Math.max(cy, box.y0), box.y1);
     const covers = (cx - nx) ** 2 + (cy - ny) ** 2 < rad * rad;
-    if (covers !== below) stage.classList.toggle('legend-below', covers);
+    // Without the side column (controls none or minimal: an embed of a set height, whose poster
+    // is as tall as the element) the legend folds away instead, keeping the element's height; it
+    // opens again where it fits, unless the reader has opened or closed it meanwhile.
+    const compact = ['none', 'minimal'].includes(this.getAttribute('controls'));
+    const fold = covers && compact;
+    if (this.#legendChosen) {
+      // The reader's choice stands.
+    } else if (fold && !this.#legendFolded && legend.open) {
+      this.#legendFolded = true;
+      legend.open = false;
+    } else if (!fold && this.#legendFolded) {
+      this.#legendFolded = false;
+      if (!legend.open) legend.open = true;
+    }
+    const moveBelow = covers && !compact;
+    if (moveBelow !== below) stage.classList.toggle('legend-below', moveBelow);
   }
 
   /** In two columns the picture's row is as tall as the side column (the readouts, the chart and
@@ -1443,6 +1462,10 @@ export class SupernodeSimElement extends Stamp {
         this.#queue = this.#queue.then(() => p);
       });
     }
+    e.legend.querySelector('summary').addEventListener('click', () => {
+      this.#legendChosen = true;
+      this.#legendFolded = false;
+    });
     this.addEventListener('keydown', (ev) => this.#onKey(ev));
     const c = e.canvas;
     c.addEventListener('pointermove', (ev) => this.#onPointer(ev));
