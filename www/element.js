@@ -1315,10 +1315,13 @@ export class SupernodeSimElement extends Stamp {
     }
     const box = this.#legendBox;
     if (!box) return;
-    // The picture as it is with the legend in its corner: below, the canvas keeps its height.
+    // The picture as it would be with the legend in its corner: as tall as the stage's least
+    // height (the picture's, or the side column's in two columns) while the legend is below.
+    const h = below ? parseFloat(getComputedStyle(stage).minHeight) || pic.height : pic.height;
     const margin = this.#meta.limits.picture_margin_px;
-    const rad = (Math.min(pic.width, pic.height) - 2 * margin) / 2 + 4;
-    const [cx, cy] = [pic.width / 2, pic.height / 2];
+    // A sliver (the legend's rounded edge over the disc's rim) is not covering it.
+    const rad = (Math.min(pic.width, h) - 2 * margin) / 2 - 12;
+    const [cx, cy] = [pic.width / 2, h / 2];
     const nx = Math.min(Math.max(cx, box.x0), box.x1);
     const ny = Math.min(Math.max(cy, box.y0), box.y1);
     const covers = (cx - nx) ** 2 + (cy - ny) ** 2 < rad * rad;

@@ -102,6 +102,9 @@ test('the legend never covers the picture: in a corner outside the disc, under a
     await page.waitForFunction(() => document.querySelector('supernode-sim').snapshot().t_s >= 5400, null, { timeout: 60000 });
     const covered = await coveredShare(page);
     assert.ok(covered.share < 0.005, `${w} px: the legend covers ${(covered.share * 100).toFixed(1)}% drawn pixels`);
+    // In two columns the picture is taller than wide: the legend stays in its corner.
+    const below = await page.evaluate(() => document.querySelector('supernode-sim').shadowRoot.querySelector('.stage').classList.contains('legend-below'));
+    assert.equal(below, w === 640, `${w} px: legend under the picture: ${below}`);
     if (w < 1000) {
       // Under the picture, not over it.
       const pos = await page.evaluate(() => {
