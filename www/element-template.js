@@ -1,5 +1,8 @@
 // The <supernode-sim> element's markup: a static template (no attribute or URL text ever goes
-// through it; the element fills text in with textContent). Its styles are in element-css.js.
+// through it; the element fills text in with textContent). Its styles are in element-css.js; the
+// help panel's list of shortcuts comes from element-keys.js, the table the key handler reads.
+
+import { SHORTCUTS_HTML } from './element-keys.js';
 
 export const TEMPLATE = `
 <ul class="errors" role="alert" hidden></ul>
@@ -127,15 +130,7 @@ export const TEMPLATE = `
     <p>Every dot is a <strong>supernode</strong>, an ordinary Skype client with a public address that also serves other clients. The shade around it shows its clients; moving dots are <strong>connection attempts</strong>, green when they succeed, red when refused.</p>
     <h3>Keyboard</h3>
     <table>
-      <tr><td><kbd>Space</kbd></td><td>play / pause</td></tr>
-      <tr><td><kbd>→</kbd></td><td>step one simulated minute</td></tr>
-      <tr><td><kbd>+</kbd> <kbd>−</kbd></td><td>faster / slower</td></tr>
-      <tr><td><kbd>[</kbd> <kbd>]</kbd></td><td>previous / next chapter (the run's moments and the record's published figures)</td></tr>
-      <tr><td><kbd>S</kbd></td><td>slow motion through the cascade's bursts on / off</td></tr>
-      <tr><td><kbd>G</kbd></td><td>supernodes grouped by state / on the map</td></tr>
-      <tr><td><kbd>F</kbd></td><td>follow a supernode (then click one) / stop following</td></tr>
-      <tr><td><kbd>R</kbd></td><td>reset</td></tr>
-      <tr><td><kbd>?</kbd></td><td>this help (<kbd>Esc</kbd> closes it)</td></tr>
+      ${SHORTCUTS_HTML}
     </table>
     <p>On the <strong>picture</strong> (click it first): <kbd>+</kbd> <kbd>−</kbd> zoom, <kbd>0</kbd> the whole overlay, arrows move it when zoomed in; also Ctrl+wheel, pinch, double-click (Shift+double-click zooms out) and dragging. Zoomed in far enough, every <strong>client</strong> is a dot around its supernode with its link; each supernode shows its load as a bar (full at its capacity, an orange tail beyond) and its failsafe's window as a purple ring that fills as its load average nears the threshold at which it drops the role. Reconnect attempts walk a client's host cache: a dead entry flashes red and times out, then the next is tried. <strong>Follow</strong> (or Shift+click) a supernode to read its story.</p>
     <p>On the <strong>timeline</strong> under the picture: drag to go to any moment, <kbd>←</kbd> <kbd>→</kbd> a minute, <kbd>Shift</kbd>+<kbd>←</kbd> <kbd>→</kbd> an hour, <kbd>Home</kbd> <kbd>End</kbd>. Dots are the run's moments, red diamonds the published figures. Clicking the chart goes there too. Going back to a computed moment starts from a saved mark; changing anything after going back starts a new branch.</p>

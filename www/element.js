@@ -22,7 +22,9 @@
 // exportJson(), recordClip(seconds), reveal(), follow(target), setByState(on). Properties: ready
 // (a promise of the element once its first run is built), runsIn ('worker' | 'page'),
 // memoryBytes. Zoom, pan, the by-state view and following: element-view.js. Seeks and a drag's
-// previews: element-seek.js. The clock: element-clock.js.
+// previews: element-seek.js. The clock: element-clock.js. The keyboard shortcuts (and the help
+// panel's list of them): element-keys.js. The tooltip and a click on a supernode:
+// element-pointer.js. Where the legend goes: element-legend.js.
 // Events: tick, narration, statechange. Types: supernode-sim.d.ts.
 
 import { check_param, scenario_compare, record_json, check_input, check_overrides, nudge_speed } from '../pkg/supernode_sim.js';
@@ -38,6 +40,9 @@ import { ParamPanel, abInputsFor, paramValue } from './element-controls.js';
 import { PictureView } from './element-view.js';
 import { Clock } from './element-clock.js';
 import { Seeker } from './element-seek.js';
+import { commandFor } from './element-keys.js';
+import { LegendPlacer } from './element-legend.js';
+import { PicturePointer } from './element-pointer.js';
 import { linkTo, embedCodeOf, exportName, pngOf, recordCanvas, copyText, download } from './element-share.js';
 
 import { wasmMemoryBytes as pageMemoryBytes } from './wasm.js';
@@ -115,7 +120,6 @@ export class SupernodeSimElement extends Stamp {
   #queue = Promise.resolve();
   /** Page-thread time of the frame being made (ms), for the benchmarks. */
   #frameMs = 0;
-  #hoverSeq = 0;
   /** Ending the runs of an instance out of the page (see `PARK_AFTER_MS`), and what rebuilds them. */
   #parkTimer = 0;
   #parked = null;
@@ -144,8 +148,8 @@ export class SupernodeSimElement extends Stamp {
   #visible = false; // until the IntersectionObserver says otherwise
   #pageVisible = true;
   #captionTimer = 0;
-  #hover = -1;
-  #selected = -1;
+  /** The tooltip and a click on the picture (element-pointer.js). */
+  #pointer = null;
   /** Zoom, pan, the by-state view and the followed supernode (element-view.js). */
   #view = null;
   #perf = [];
@@ -160,13 +164,8 @@ export class SupernodeSimElement extends Stamp {
   #resizeObs = null;
   /** The element's width when the picture's row was last fitted to the side column (`#fitRow`). */
   #fittedWidth = -1;
-  /** Where the legend is, open in its corner, relative to the picture, in CSS pixels
-   * (`#placeLegend`). */
-  #legendBox = null;
-  /** Whether `#placeLegend` folded the legend (and so may open it again). */
-  #legendFolded = false;
-  /** Whether the reader has opened or closed the legend (then it stays as they left it). */
-  #legendChosen = false;
+  /** Where the legend goes (element-legend.js). */
+  #legend = null;
   #interObs = null;
   #stageSize = { w: 0, h: 0, dpr: 1 };
   /** The size each run's picture was last given ('a', 'b'). */
@@ -949,11 +948,9 @@ export class SupernodeSimElement extends Stamp {
   #resetRunState(playing) {
     this.#playing = playing;
     this.#clock.clear();
-    this.#selected = -1;
-    this.#hover = -1;
+    this.#pointer.reset();
     this.#seeker.reset();
     this.#els.caption.classList.add('faded');
-    this.#els.tip.hidden = true;
   }
 
   /** The scenario's horizon (s): the chart's and timeline's span, and how far the worker
@@ -1102,7 +1099,7 @@ export class SupernodeSimElement extends Stamp {
     const msg = {
       type: 'work',
       draw: { dt: dtReal, particles: !this.#reducedMotion?.matches, running: this.#playing },
-      marks: [this.#hover, this.#selected],
+      marks: [this.#pointer.hover, this.#pointer.selected],
       viewOps: this.#view.takeOps(),
       budgetMs: worker ? WORKER_STEP_BUDGET_MS : STEP_BUDGET_MS,
       // On the page's thread, a frame that saves a mark (about 35 ms) does nothing else.
@@ -1266,7 +1263,7 @@ export class SupernodeSimElement extends Stamp {
 
   #layout() {
     if (!this.#a) return;
-    this.#placeLegend();
+    this.#legend?.place({ marginPx: this.#meta.limits.picture_margin_px, compact: ['none', 'minimal'].includes(this.getAttribute('controls')) });
     const c = this.#els.canvas;
     const r = this.#els.stage.getBoundingClientRect();
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
@@ -1295,52 +1292,6 @@ export class SupernodeSimElement extends Stamp {
     this.#chart?.layout();
     if (this.#chart) this.#chart.dirty = true;
     this.#kick();
-  }
-
-  /** The legend sits in the picture's top-left corner unless there it would cover the disc (a
-   * picture wider than tall: one column, an embed, no side column); then it goes under the
-   * picture. Decided from the legend's size open in its corner and the disc the renderer fits
-   * in the picture (`Frame::fit`: the largest square within its margins, centred). Under a
-   * narrow picture the stylesheet puts it below anyway. */
-  #placeLegend() {
-    const { stage, legend, canvas } = this.#els;
-    const below = stage.classList.contains('legend-below');
-    const pic = canvas.getBoundingClientRect();
-    if (!below && !this.#legendFolded) {
-      if (getComputedStyle(legend).position !== 'absolute') return;
-      if (legend.open) {
-        const r = legend.getBoundingClientRect();
-        this.#legendBox = { x0: r.left - pic.left, y0: r.top - pic.top, x1: r.right - pic.left, y1: r.bottom - pic.top };
-      }
-    }
-    const box = this.#legendBox;
-    if (!box) return;
-    // The picture as it would be with the legend in its corner: as tall as the stage's least
-    // height (the picture's, or the side column's in two columns) while the legend is below.
-    const h = below ? parseFloat(getComputedStyle(stage).minHeight) || pic.height : pic.height;
-    const margin = this.#meta.limits.picture_margin_px;
-    // A sliver (the legend's rounded edge over the disc's rim) is not covering it.
-    const rad = (Math.min(pic.width, h) - 2 * margin) / 2 - 12;
-    const [cx, cy] = [pic.width / 2, h / 2];
-    const nx = Math.min(Math.max(cx, box.x0), box.x1);
-    const ny = Math.min(Math.max(cy, box.y0), box.y1);
-    const covers = (cx - nx) ** 2 + (cy - ny) ** 2 < rad * rad;
-    // Without the side column (controls none or minimal: an embed of a set height, whose poster
-    // is as tall as the element) the legend folds away instead, keeping the element's height; it
-    // opens again where it fits, unless the reader has opened or closed it meanwhile.
-    const compact = ['none', 'minimal'].includes(this.getAttribute('controls'));
-    const fold = covers && compact;
-    if (this.#legendChosen) {
-      // The reader's choice stands.
-    } else if (fold && !this.#legendFolded && legend.open) {
-      this.#legendFolded = true;
-      legend.open = false;
-    } else if (!fold && this.#legendFolded) {
-      this.#legendFolded = false;
-      if (!legend.open) legend.open = true;
-    }
-    const moveBelow = covers && !compact;
-    if (moveBelow !== below) stage.classList.toggle('legend-below', moveBelow);
   }
 
   /** In two columns the picture's row is as tall as the side column (the readouts, the chart and
@@ -1465,17 +1416,17 @@ export class SupernodeSimElement extends Stamp {
         this.#queue = this.#queue.then(() => p);
       });
     }
-    e.legend.querySelector('summary').addEventListener('click', () => {
-      this.#legendChosen = true;
-      this.#legendFolded = false;
-    });
+    this.#legend = new LegendPlacer({ stage: e.stage, legend: e.legend, canvas: e.canvas });
     this.addEventListener('keydown', (ev) => this.#onKey(ev));
     const c = e.canvas;
-    c.addEventListener('pointermove', (ev) => this.#onPointer(ev));
-    c.addEventListener('pointerleave', () => {
-      this.#hover = -1;
-      e.tip.hidden = true;
-      this.#kick();
+    this.#pointer = new PicturePointer({
+      canvas: c, stage: e.stage, tip: e.tip,
+      request: (msg) => this.#runs.request(msg),
+      ready: () => !!this.#a,
+      dpr: () => this.#stageSize.dpr,
+      kick: () => this.#kick(),
+      follow: (what) => this.#view.follow(what),
+      crashedOrRestored: (i, what, before) => this.#crashedOrRestored(i, what, before),
     });
     this.#view = new PictureView({
       stage: e.stage, canvas: c, tools: e.viewTools, groups: e.groups, story: e.story,
@@ -1485,7 +1436,7 @@ export class SupernodeSimElement extends Stamp {
         this.#kick();
       },
       request: (msg) => this.#runs.request(msg),
-      onClick: (ev, follow) => this.#onClick(ev, follow),
+      onClick: (ev, follow) => this.#pointer.click(ev, follow),
       onChange: () => this.#emit('statechange', this.#state()),
       bg: () => getComputedStyle(this).getPropertyValue('--bg').trim() || '#fff',
       reducedMotion: () => !!this.#reducedMotion?.matches,
@@ -1502,73 +1453,60 @@ export class SupernodeSimElement extends Stamp {
     this.#track(this.#runs.request({ type: 'step', ticks: STEP_S }).then(() => this.#kick()));
   }
 
+  /** A key press: the picture's own keys first when it has focus (zoom, pan), then the
+   * element's shortcuts (element-keys.js, which also lists them in the help panel). */
   #onKey(ev) {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    const tag = (ev.composedPath()[0]?.tagName || '').toLowerCase();
-    const typing = tag === 'input' || tag === 'select' || tag === 'textarea';
-    if (ev.key === 'Escape' && !this.#els.help.hidden) {
-      this.#toggleHelp(false);
+    const target = (ev.composedPath()[0]?.tagName || '').toLowerCase();
+    const command = commandFor(ev, { target, helpOpen: !this.#els.help.hidden });
+    if (command !== 'close-help' && !ev.ctrlKey && !ev.metaKey && !ev.altKey && ev.composedPath()[0] === this.#els.canvas && this.#view?.onKey(ev)) {
       ev.preventDefault();
       return;
     }
-    if (typing) return;
-    // On the picture: + − 0 zoom, the arrows pan when zoomed in.
-    if (ev.composedPath()[0] === this.#els.canvas && this.#view?.onKey(ev)) {
-      ev.preventDefault();
-      return;
-    }
-    switch (ev.key) {
-      case 'g':
-      case 'G':
-        ev.preventDefault();
-        this.#view.setByState(!this.#view.state.by_state);
-        break;
-      case 'f':
-      case 'F':
-        ev.preventDefault();
-        if (this.#view.following) this.#view.follow('');
-        else this.#root.querySelector('.follow-btn').click();
-        break;
-      case ' ':
-        if (tag === 'button') return; // a focused button handles space itself
-        ev.preventDefault();
+    if (!command) return;
+    ev.preventDefault();
+    this.#command(command);
+  }
+
+  /** Does what a shortcut asks (see element-keys.js for the keys). */
+  #command(command) {
+    switch (command) {
+      case 'play-pause':
         this.#playing ? this.pause() : this.play();
         break;
-      case 'ArrowRight':
-        ev.preventDefault();
+      case 'step':
         this.#step();
         break;
-      case '+':
-      case '=':
-        ev.preventDefault();
+      case 'faster':
         this.#nudgeSpeed(1);
         break;
-      case '-':
-      case '_':
-        ev.preventDefault();
+      case 'slower':
         this.#nudgeSpeed(-1);
         break;
-      case 's':
-      case 'S': {
-        ev.preventDefault();
+      case 'previous-chapter':
+      case 'next-chapter':
+        this.#timeline?.jump(command === 'previous-chapter' ? -1 : 1);
+        break;
+      case 'slow-motion': {
         const box = this.#root.querySelector('.slowmo-box');
         box.checked = !box.checked;
         box.dispatchEvent(new Event('change'));
         break;
       }
-      case 'r':
-      case 'R':
-        ev.preventDefault();
+      case 'by-state':
+        this.#view.setByState(!this.#view.state.by_state);
+        break;
+      case 'follow':
+        if (this.#view.following) this.#view.follow('');
+        else this.#root.querySelector('.follow-btn').click();
+        break;
+      case 'reset':
         this.reset();
         break;
-      case '?':
-        ev.preventDefault();
+      case 'help':
         this.#toggleHelp(this.#els.help.hidden);
         break;
-      case '[':
-      case ']':
-        ev.preventDefault();
-        this.#timeline?.jump(ev.key === '[' ? -1 : 1);
+      case 'close-help':
+        this.#toggleHelp(false);
         break;
       default:
     }
@@ -1589,54 +1527,16 @@ export class SupernodeSimElement extends Stamp {
     else this.focus();
   }
 
-  #canvasPoint(ev) {
-    const r = this.#els.canvas.getBoundingClientRect();
-    const dpr = this.#stageSize.dpr;
-    return { x: (ev.clientX - r.left) * dpr, y: (ev.clientY - r.top) * dpr, cssX: ev.clientX - r.left, cssY: ev.clientY - r.top };
-  }
-
-  #onPointer(ev) {
-    if (!this.#a) return;
-    const p = this.#canvasPoint(ev);
-    const seq = ++this.#hoverSeq;
-    this.#runs.request({ type: 'hit', x: p.x, y: p.y }).then((r) => {
-      if (seq !== this.#hoverSeq) return; // the pointer has moved on
-      this.#hover = r.i;
-      const tip = this.#els.tip;
-      const s = r.info;
-      if (!s) {
-        tip.hidden = true;
-      } else {
-        tip.textContent = `Supernode #${s.index} (${s.kind}): ${s.state}. ${fmtInt(s.clients)} of ${fmtInt(s.max_clients)} clients; load ${fmtInt(s.load_per_s)} of ${fmtInt(s.capacity_per_s)} units/s.${s.click ? ` Click to ${s.click} it.` : ''}`;
-        tip.hidden = false;
-        tip.style.left = `${Math.min(p.cssX + 12, this.#els.stage.clientWidth - 250)}px`;
-        tip.style.top = `${Math.max(4, p.cssY - 48)}px`;
-      }
-      this.#kick();
-    }, () => {});
-  }
-
-  /** A click on the picture (once it is clear it was no double-click): `follow`, follow the
-   * client under it (when each client is drawn) or else the supernode; otherwise crash the
-   * supernode, or restore it if it is down. */
-  #onClick(ev, follow = false) {
-    if (!this.#a) return;
-    const p = this.#canvasPoint(ev);
-    return this.#runs.request({ type: 'hit', x: p.x, y: p.y, client: follow }).then(async (h) => {
-      if (follow && (h.client || h.i >= 0)) return this.#view.follow(h.client || String(h.i));
-      if (h.i < 0) return;
-      const r = await this.#runs.request({ type: 'toggle', i: h.i });
-      if (!r.what) return;
-      const i = h.i;
-      this.#selected = i;
-      const text = r.what === 'crashed'
-        ? `You crashed supernode #${i}: its ${fmtInt(r.before.clients)} clients reconnect to the others.`
-        : `You restored supernode #${i}: it serves again.`;
-      this.#notice(text);
-      this.#narrate({ t_s: this.#a.time_s(), kind: `user-${r.what}`, text }, this.#a.trigger_s());
-      this.#emit('statechange', this.#state());
-      this.#kick();
-    });
+  /** A click crashed supernode `i` or restored it (`what`; `before`: it as it was): the notice,
+   * the log and the event say so. */
+  #crashedOrRestored(i, what, before) {
+    const text = what === 'crashed'
+      ? `You crashed supernode #${i}: its ${fmtInt(before.clients)} clients reconnect to the others.`
+      : `You restored supernode #${i}: it serves again.`;
+    this.#notice(text);
+    this.#narrate({ t_s: this.#a.time_s(), kind: `user-${what}`, text }, this.#a.trigger_s());
+    this.#emit('statechange', this.#state());
+    this.#kick();
   }
 
   // ---- small helpers ---------------------------------------------------------------------
