@@ -186,6 +186,8 @@ label { color: var(--fg-muted); font-size: 12px; }
 }
 .help > div { max-width: 640px; background: var(--panel); border: 1px solid var(--border); border-radius: 10px; padding: 14px 18px; box-shadow: 0 8px 30px rgb(0 0 0 / 0.2); }
 .help h2 { margin: 0 0 8px; font-size: 17px; }
+/* The title takes focus when the panel opens (so that it opens at its top); no ring on it. */
+.help h2:focus { outline: none; }
 .help h3 { margin: 12px 0 4px; font-size: 14px; }
 .help table { border-collapse: collapse; font-size: 13px; }
 .help td { padding: 2px 10px 2px 0; vertical-align: top; }

@@ -126,7 +126,7 @@ export const TEMPLATE = `
 </details>
 <div class="help" role="dialog" aria-modal="true" aria-labelledby="help-title" hidden>
   <div>
-    <h2 id="help-title">How to read and drive the simulation</h2>
+    <h2 id="help-title" tabindex="-1">How to read and drive the simulation</h2>
     <p>Every dot is a <strong>supernode</strong>, an ordinary Skype client with a public address that also serves other clients. The shade around it shows its clients; moving dots are <strong>connection attempts</strong>, green when they succeed, red when refused.</p>
     <h3>Keyboard</h3>
     <table>

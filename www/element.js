@@ -1521,10 +1521,20 @@ export class SupernodeSimElement extends Stamp {
     this.#emit('statechange', this.#state());
   }
 
+  /** Opens or closes the help panel. It opens at its top (the shortcuts, then what to watch),
+   * brought into view if the element's top is off the screen, with focus on its title: focusing
+   * its Close button, at its end, scrolled the reader past everything in it. */
   #toggleHelp(show) {
-    this.#els.help.hidden = !show;
-    if (show) this.#root.querySelector('.close-help').focus();
-    else this.focus();
+    const help = this.#els.help;
+    help.hidden = !show;
+    if (!show) {
+      this.focus();
+      return;
+    }
+    help.scrollTop = 0;
+    const top = help.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 120) help.scrollIntoView({ block: 'start' });
+    this.#root.querySelector('#help-title').focus({ preventScroll: true });
   }
 
   /** A click crashed supernode `i` or restored it (`what`; `before`: it as it was): the notice,

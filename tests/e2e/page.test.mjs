@@ -121,8 +121,17 @@ test('keyboard: space, arrow right, + and -, r and ?', async () => {
   }
   await page.keyboard.press('r');
   assert.equal((await snapshot(page)).t_s, 0);
+  // The help opens at its top, in view (it once opened scrolled to its Close button, at its end,
+  // past the shortcuts), from a page scrolled so that the element's top is off the screen.
+  await page.evaluate(() => window.scrollTo(0, document.querySelector('supernode-sim').getBoundingClientRect().top + window.scrollY + 300));
   await page.keyboard.press('?');
   assert.ok(await page.locator('supernode-sim >> .help').isVisible());
+  const title = await page.evaluate(() => {
+    const h = document.querySelector('supernode-sim').shadowRoot.querySelector('#help-title');
+    return { top: h.getBoundingClientRect().top, focused: h.getRootNode().activeElement === h };
+  });
+  assert.ok(title.top >= 0 && title.top < 300, `the help's title is at ${title.top} px`);
+  assert.ok(title.focused, 'focus on the help title');
   await page.screenshot({ path: join(SHOTS, 'page-help.png') });
   await page.keyboard.press('Escape');
   assert.ok(!(await page.locator('supernode-sim >> .help').isVisible()));
