@@ -383,6 +383,17 @@ impl Supernodes {
         self.guarded[i] = if kind.is_peer() && !self.operator_hosted { 1.0 } else { 0.0 };
     }
 
+    /// Whether supernode `i` is out of service and holds zeros in every column the per-second
+    /// pass writes (clients, queue, credit, load average, starved clients, room, load asked):
+    /// what the pass would write for it again, so that the pass may skip runs of such supernodes.
+    /// Every supernode out of service is, after every step (tested).
+    pub fn is_idle(&self, i: usize) -> bool {
+        self.serving[i] == 0.0
+            && self.clients[i] == 0
+            && self.queue[i] == 0
+            && [self.credit[i], self.load_avg[i], self.starved[i], self.room[i], self.asked_per_s[i]].iter().all(|&x| x == 0.0)
+    }
+
     /// The region of supernode `i` (`regions` for mega-supernodes).
     #[inline]
     pub fn region_of(&self, i: usize) -> usize {

@@ -344,6 +344,11 @@ impl World {
             if h.clients + h.queue > h.max_clients {
                 return Err(format!("supernode {i} holds {} + {} queued > {}", h.clients, h.queue, h.max_clients));
             }
+            // Out of service, it holds zeros in every column the pass writes, which lets the
+            // pass skip it (see `pass`).
+            if h.state != SnState::Up && !self.sn.is_idle(i) {
+                return Err(format!("supernode {i} is {:?} but holds figures the pass would zero", h.state));
+            }
             match h.state {
                 SnState::Up => {
                     counts.up += 1;

@@ -24,8 +24,11 @@ impl World {
         let region = self.sn.region_of(i);
         match old {
             SnState::Up => {
-                // It takes no more arrivals.
+                // It takes no more arrivals, and is asked nothing more: out of service it holds
+                // zeros in every column the pass writes (`Supernodes::is_idle`), so that the
+                // pass may skip it.
                 self.sn.room[i] = 0.0;
+                self.sn.asked_per_s[i] = 0.0;
                 self.counts.up -= 1;
                 self.caches.up[region] -= 1;
                 match kind {
