@@ -29,12 +29,17 @@
 //! or in waves.
 //!
 //! Steps 2–6 are the same arithmetic for every supernode, without branches, over the columns of
-//! [`Supernodes`](super::super::supernode::Supernodes), so that the compiler runs them in SIMD
-//! lanes: eight at a time where the processor has AVX2 (chosen at run time), four in
-//! WebAssembly's 128-bit SIMD (which the page therefore needs), four with SSE2 elsewhere. Each
-//! lane does the same IEEE operations as a scalar would, counts are summed as integers and the
-//! two real-valued sums (room, load asked) in four partial sums in a fixed order, so the result
-//! is the same bits on every platform and at every lane width.
+//! [`Supernodes`](super::super::supernode::Supernodes) ([`Cols::run_any`]), so that it runs in
+//! SIMD lanes: written out in AVX2 ([`avx2`], eight at a time, where the processor has it, chosen
+//! at run time) and in WebAssembly's 128-bit SIMD (`simd128`, which the page therefore needs),
+//! compiled into SSE2 lanes elsewhere. The written-out kernels skip eight supernodes out of
+//! service together: out of service, a supernode holds zeros in every column the pass writes
+//! (`Supernodes::is_idle`, an invariant checked every tick in the tests), which is what the pass
+//! would write again. Each lane does the same IEEE operations as a scalar would, counts are
+//! summed as integers and the two real-valued sums (room, load asked) in four partial sums in a
+//! fixed order, so the result is the same bits on every platform and at every lane width (a test
+//! runs the AVX2 kernel against [`Cols::run_any`]; the browser tests compare a run's hash with
+//! the CLI's).
 
 use super::super::narration::EventKind;
 use super::super::params::Params;
