@@ -190,16 +190,45 @@ fn split_by_sum(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64
 /// giving a part more than its capacity. Used to choose which versions leave a group of clients.
 pub fn split_bounded(rng: &mut SimRng, total: u64, counts: &[u64], out: &mut [u64]) {
     let avail: u64 = counts.iter().sum();
+    split_bounded_of(rng, total, counts, avail, out);
+}
+
+/// [`split_bounded`] where the caller knows the capacities' sum, `avail` (a cohort table's total,
+/// kept as it changes): one pass over the parts instead of three, the same draws and the same
+/// result. Systematic rounding of `total` in proportion to `counts` (as [`split_proportional`]:
+/// every partial sum of whole counts below 2^53 is exact, so their sum as `f64` is `avail`);
+/// rounding can overshoot a part by one, and the excess goes to the first parts with room.
+pub fn split_bounded_of(rng: &mut SimRng, total: u64, counts: &[u64], avail: u64, out: &mut [u64]) {
+    debug_assert_eq!(avail, counts.iter().sum::<u64>(), "the capacities' sum");
+    debug_assert_eq!(counts.len(), out.len(), "a part for each capacity");
     let total = total.min(avail);
-    // Every partial sum of whole counts below 2^53 is exact, so their sum as `f64` is the
-    // total of the counts, already known.
-    split_by_sum(rng, total, counts.len(), |i| counts[i] as i64 as f64, || avail as i64 as f64, out);
-    // Rounding can overshoot a part by one; move the excess to parts with room.
-    let mut excess = 0u64;
-    for (o, &c) in out.iter_mut().zip(counts) {
-        if *o > c {
-            excess += *o - c;
+    let n = counts.len();
+    if total == 0 || n == 0 {
+        out.iter_mut().for_each(|o| *o = 0);
+        return;
+    }
+    let u = rng.uniform();
+    let scale = total as f64 / avail as i64 as f64;
+    let (mut cum, mut prev, mut excess) = (0.0f64, 0u64, 0u64);
+    for (i, (o, &c)) in out.iter_mut().zip(counts).enumerate() {
+        cum += c as i64 as f64 * scale;
+        // Truncating is the floor where `cum + u` is not negative (see `split_by_sum`).
+        let x = cum + u;
+        let upto = if i + 1 == n {
+            total
+        } else if x > 0.0 {
+            (x as i64 as u64).min(total)
+        } else {
+            0
+        };
+        let upto = upto.max(prev);
+        let d = upto - prev;
+        prev = upto;
+        if d > c {
+            excess += d - c;
             *o = c;
+        } else {
+            *o = d;
         }
     }
     for (o, &c) in out.iter_mut().zip(counts) {

@@ -22,7 +22,7 @@
 
 use super::super::params::{Params, RetryPolicy};
 use super::super::retry::{self, ATTEMPT_LEVELS};
-use super::super::rng::{split_bounded, split_proportional, SimRng};
+use super::super::rng::{split_bounded_of, split_proportional, SimRng};
 use super::super::supernode::{Supernodes, REGION_SIZE};
 
 /// Systematic rounding of a sequence of non-negative reals: each is rounded down or up so that
@@ -291,7 +291,7 @@ impl Caches {
     /// Moves `n` crashed clients (drawn across cohorts in proportion) to the pool at level 0.
     pub(super) fn take_crashed(&mut self, rng: &mut SimRng, n: u64) {
         let n = n.min(self.crashed_total);
-        split_bounded(rng, n, &self.crashed, &mut self.scratch);
+        split_bounded_of(rng, n, &self.crashed, self.crashed_total, &mut self.scratch);
         for c in 0..self.scratch.len() {
             let k = self.scratch[c];
             self.crashed[c] -= k;
@@ -304,7 +304,7 @@ impl Caches {
     /// Moves `n` clients back from users who had given up (across cohorts in proportion).
     pub(super) fn take_away(&mut self, rng: &mut SimRng, n: u64) {
         let n = n.min(self.away_total);
-        split_bounded(rng, n, &self.away, &mut self.scratch);
+        split_bounded_of(rng, n, &self.away, self.away_total, &mut self.scratch);
         for c in 0..self.scratch.len() {
             let k = self.scratch[c];
             self.away[c] -= k;
@@ -352,7 +352,7 @@ impl Caches {
             if n == self.level_total[l] {
                 self.due[l].copy_from_slice(&self.pool[l]);
             } else {
-                split_bounded(rng, n, &self.pool[l], &mut self.due[l]);
+                split_bounded_of(rng, n, &self.pool[l], self.level_total[l], &mut self.due[l]);
             }
             for (c, &d) in self.due[l].iter().enumerate() {
                 self.pool[l][c] -= d;

@@ -43,7 +43,7 @@
 
 use super::super::narration::EventKind;
 use super::super::params::Params;
-use super::super::rng::{split_bounded, SimRng};
+use super::super::rng::{split_bounded, split_bounded_of, SimRng};
 use super::super::supernode::{SnState, Supernodes};
 use super::caches::{Outcome, Rounder};
 use super::clients::{transfer, Leaving, VERSIONS, V_BUGGY, V_CRASHED};
@@ -439,7 +439,7 @@ impl World {
         let remove = (leaving.hit + leaving.churn).min(online);
         let mut rm_by_region = vec![0u64; regions + 1];
         if remove > 0 {
-            split_bounded(&mut self.rng, remove, &self.caches.online, &mut rm_by_region);
+            split_bounded_of(&mut self.rng, remove, &self.caches.online, online, &mut rm_by_region);
         }
         let u_adm = self.rng.uniform();
         let sn = &mut self.sn;
