@@ -246,6 +246,10 @@ label { color: var(--fg-muted); font-size: 12px; }
   .legend ul { grid-template-columns: repeat(2, minmax(0, max-content)); font-size: 11px; }
   .legend li { white-space: normal; }
   .caption, .ab-tag, .story { bottom: auto; top: var(--pic); transform: translateY(calc(-100% - 10px)); }
+  /* A square picture has no room beside the disc: the caption keeps to two short lines over its
+     rim (the whole sentence is in the log, under the chart). */
+  .caption { font-size: 12px; padding: 4px 9px; }
+  .caption > span { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; line-clamp: 2; overflow: hidden; }
   .story { max-height: calc(var(--pic) * 0.45); }
   /* Narrow: the picture's tools in a row under it, with the legend, so neither covers the disc. */
   .view-tools { position: static; flex-direction: row; flex-wrap: wrap; align-items: center; justify-content: flex-start;

@@ -1254,7 +1254,10 @@ export class SupernodeSimElement extends Stamp {
     cap.textContent = '';
     const ct = document.createElement('time');
     ct.textContent = formatClock(e.t_s, trig);
-    cap.append(ct, document.createTextNode(e.text));
+    // In a span of its own, so that a narrow picture can keep it to two lines (element-css.js).
+    const words = document.createElement('span');
+    words.append(ct, document.createTextNode(e.text));
+    cap.append(words);
     cap.classList.remove('faded');
     clearTimeout(this.#captionTimer);
     this.#captionTimer = setTimeout(() => cap.classList.add('faded'), 7000);

@@ -238,6 +238,24 @@ test('phone width: the page is usable at 375 px', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px`);
   assert.ok(await page.locator('supernode-sim >> button.play').isVisible());
+  // The narration's caption keeps to two lines over the disc's rim (a five-line caption once
+  // covered nearly half the disc); the log has the whole sentence.
+  await page.evaluate(() => document.querySelector('supernode-sim').seek(5400));
+  await page.waitForFunction(() => {
+    const el = document.querySelector('supernode-sim');
+    const cap = el.shadowRoot.querySelector('.caption');
+    return el.snapshot().t_s === 5400 && cap.textContent.length > 80 && !cap.classList.contains('faded');
+  });
+  const cap = await page.evaluate(() => {
+    const root = document.querySelector('supernode-sim').shadowRoot;
+    const c = root.querySelector('.caption');
+    const lineH = parseFloat(getComputedStyle(c).lineHeight) || 1.2 * parseFloat(getComputedStyle(c).fontSize);
+    const pad = parseFloat(getComputedStyle(c).paddingTop) + parseFloat(getComputedStyle(c).paddingBottom);
+    // The words as drawn (clipped), not as long as they would run.
+    return { lines: (c.clientHeight - pad) / lineH, pic: root.querySelector('canvas.overlay').getBoundingClientRect().height, h: c.getBoundingClientRect().height };
+  });
+  assert.ok(cap.lines <= 2.1, `the caption takes ${cap.lines.toFixed(1)} lines`);
+  assert.ok(cap.h < 0.15 * cap.pic, `the caption is ${cap.h} px tall over a ${cap.pic} px picture`);
   await page.screenshot({ path: join(SHOTS, 'page-phone.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
