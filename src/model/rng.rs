@@ -169,21 +169,28 @@ fn split_by_sum(rng: &mut SimRng, total: u64, n: usize, w: impl Fn(usize) -> f64
     let mut prev = 0u64;
     for (i, o) in out.iter_mut().enumerate().take(n) {
         cum += w(i) * scale;
-        // Truncating is the floor where `cum + u` is not negative (a NaN or a negative gives 0,
-        // as the unsigned conversion would); the signed conversion (one instruction) gives the
-        // same whole number as the unsigned one below 2^63, and `total` caps it anyway.
-        let x = cum + u;
-        let upto = if i + 1 == n {
-            total
-        } else if x > 0.0 {
-            (x as i64 as u64).min(total)
-        } else {
-            0
-        };
-        let upto = upto.max(prev);
-        *o = upto - prev;
-        prev = upto;
+        *o = next_share(cum + u, i + 1 == n, total, &mut prev);
     }
+}
+
+/// One step of systematic rounding: the whole units up to `x` (the cumulative share plus the
+/// offset; all of `total` at the `last` part), less those given before (`prev`, moved on).
+#[inline(always)]
+fn next_share(x: f64, last: bool, total: u64, prev: &mut u64) -> u64 {
+    // Truncating is the floor where `x` is not negative (a NaN or a negative gives 0, as the
+    // unsigned conversion would); the signed conversion (one instruction) gives the same whole
+    // number as the unsigned one below 2^63, and `total` caps it anyway.
+    let upto = if last {
+        total
+    } else if x > 0.0 {
+        (x as i64 as u64).min(total)
+    } else {
+        0
+    };
+    let upto = upto.max(*prev);
+    let d = upto - *prev;
+    *prev = upto;
+    d
 }
 
 /// Splits `total` among parts with the given capacities (`counts`), proportionally and never
@@ -212,18 +219,7 @@ pub fn split_bounded_of(rng: &mut SimRng, total: u64, counts: &[u64], avail: u64
     let (mut cum, mut prev, mut excess) = (0.0f64, 0u64, 0u64);
     for (i, (o, &c)) in out.iter_mut().zip(counts).enumerate() {
         cum += c as i64 as f64 * scale;
-        // Truncating is the floor where `cum + u` is not negative (see `split_by_sum`).
-        let x = cum + u;
-        let upto = if i + 1 == n {
-            total
-        } else if x > 0.0 {
-            (x as i64 as u64).min(total)
-        } else {
-            0
-        };
-        let upto = upto.max(prev);
-        let d = upto - prev;
-        prev = upto;
+        let d = next_share(cum + u, i + 1 == n, total, &mut prev);
         if d > c {
             excess += d - c;
             *o = c;

@@ -265,6 +265,44 @@ impl<'a> Cols<'a> {
         unsafe { avx2::run(self, c) }
     }
 
+    /// What a written-out kernel ([`avx2`], `simd128`) leaves: the supernodes from `from` on
+    /// (fewer than its width; `from` a multiple of four) through [`Cols::run_any`], their
+    /// counts added to `s`, their load asked and room to the four partial sums (entry `i` to sum
+    /// `i mod 4`, after the kernel's), then the partial sums added up in their fixed order.
+    #[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+    fn finish(&mut self, from: usize, r: &Region, mut s: Sums, mut asked: [f32; 4], mut room: [f32; 4]) -> Sums {
+        let n = self.capacity.len();
+        if from < n {
+            let mut tail = Cols {
+                serving: &self.serving[from..],
+                guarded: &self.guarded[from..],
+                capacity: &self.capacity[from..],
+                max_clients: &self.max_clients[from..],
+                clients: &mut self.clients[from..],
+                queue: &mut self.queue[from..],
+                credit: &mut self.credit[from..],
+                load_avg: &mut self.load_avg[from..],
+                starved: &mut self.starved[from..],
+                room: &mut self.room[from..],
+                asked: &mut self.asked[from..],
+            };
+            let t = tail.run_any(r);
+            s.online += t.online;
+            s.served = s.served.wrapping_add(t.served);
+            s.starved = s.starved.wrapping_add(t.starved);
+            s.timed_out = s.timed_out.wrapping_add(t.timed_out);
+            s.overloaded = s.overloaded.wrapping_add(t.overloaded);
+            s.fired = s.fired.wrapping_add(t.fired);
+            for j in 0..n - from {
+                asked[j % 4] += tail.asked[j];
+                room[j % 4] += tail.room[j];
+            }
+        }
+        s.asked = (asked[0] + asked[1]) + (asked[2] + asked[3]);
+        s.room = (room[0] + room[1]) + (room[2] + room[3]);
+        s
+    }
+
     /// Steps 2–5, the same arithmetic for every supernode without branches, so that the
     /// compiler can run it in SIMD lanes.
     #[inline(always)]

@@ -196,13 +196,13 @@ pub(super) fn run(cols: &mut Cols<'_>, r: &Region) -> Sums {
     }
     let lanes = |x: v128| [u32x4_extract_lane::<0>(x), u32x4_extract_lane::<1>(x), u32x4_extract_lane::<2>(x), u32x4_extract_lane::<3>(x)];
     let total = |x: v128| lanes(x).iter().fold(0u32, |a, &y| a.wrapping_add(y));
-    let mut asked = [
+    let asked = [
         f32x4_extract_lane::<0>(acc.asked),
         f32x4_extract_lane::<1>(acc.asked),
         f32x4_extract_lane::<2>(acc.asked),
         f32x4_extract_lane::<3>(acc.asked),
     ];
-    let mut room = [
+    let room = [
         f32x4_extract_lane::<0>(acc.room),
         f32x4_extract_lane::<1>(acc.room),
         f32x4_extract_lane::<2>(acc.room),
@@ -212,7 +212,7 @@ pub(super) fn run(cols: &mut Cols<'_>, r: &Region) -> Sums {
         + u64x2_extract_lane::<1>(acc.online_lo)
         + u64x2_extract_lane::<0>(acc.online_hi)
         + u64x2_extract_lane::<1>(acc.online_hi);
-    let mut s = Sums {
+    let s = Sums {
         online,
         served: total(acc.served),
         starved: total(acc.starved),
@@ -222,33 +222,5 @@ pub(super) fn run(cols: &mut Cols<'_>, r: &Region) -> Sums {
         ..Sums::default()
     };
     // The last supernodes (fewer than eight), one by one; their entries end each partial sum.
-    if n8 < n {
-        let mut tail = Cols {
-            serving: &cols.serving[n8..],
-            guarded: &cols.guarded[n8..],
-            capacity: &cols.capacity[n8..],
-            max_clients: &cols.max_clients[n8..],
-            clients: &mut cols.clients[n8..],
-            queue: &mut cols.queue[n8..],
-            credit: &mut cols.credit[n8..],
-            load_avg: &mut cols.load_avg[n8..],
-            starved: &mut cols.starved[n8..],
-            room: &mut cols.room[n8..],
-            asked: &mut cols.asked[n8..],
-        };
-        let t = tail.run_any(r);
-        s.online += t.online;
-        s.served = s.served.wrapping_add(t.served);
-        s.starved = s.starved.wrapping_add(t.starved);
-        s.timed_out = s.timed_out.wrapping_add(t.timed_out);
-        s.overloaded = s.overloaded.wrapping_add(t.overloaded);
-        s.fired = s.fired.wrapping_add(t.fired);
-        for j in 0..n - n8 {
-            asked[j % 4] += tail.asked[j];
-            room[j % 4] += tail.room[j];
-        }
-    }
-    s.asked = (asked[0] + asked[1]) + (asked[2] + asked[3]);
-    s.room = (room[0] + room[1]) + (room[2] + room[3]);
-    s
+    cols.finish(n8, r, s, asked, room)
 }
