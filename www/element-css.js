@@ -216,7 +216,7 @@ label { color: var(--fg-muted); font-size: 12px; }
 :host([controls="none"]) .toolbar, :host([controls="none"]) .side, :host([controls="none"]) .controls { display: none; }
 :host([controls="none"]) .stage, :host([controls="minimal"]) .stage { border-right: 0; }
 /* Where in its corner the legend would cover the disc (a picture wider than tall), the element
-   puts it under the picture (#placeLegend), as a narrow picture has it. */
+   puts it under the picture (element-legend.js), as a narrow picture has it. */
 .stage.legend-below canvas { bottom: auto; height: var(--pic); }
 .stage.legend-below .legend {
   position: static; margin-top: var(--pic); padding: 4px 10px 6px; border: 0; border-top: 1px solid var(--border);
@@ -225,6 +225,8 @@ label { color: var(--fg-muted); font-size: 12px; }
 .stage.legend-below .legend ul { grid-template-columns: repeat(4, minmax(0, max-content)); font-size: 11px; }
 .stage.legend-below .caption, .stage.legend-below .ab-tag, .stage.legend-below .story { bottom: auto; top: var(--pic); transform: translateY(calc(-100% - 10px)); }
 .stage.legend-below .story { max-height: calc(var(--pic) * 0.45); }
+/* The caption over the picture's foot keeps to two lines (the whole sentence is in the log). */
+.stage.legend-below .caption > span { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; line-clamp: 2; overflow: hidden; }
 .stage.legend-below .progress { top: calc(var(--pic) / 2); }
 @container sim (max-width: 760px) {
   .body { grid-template-columns: minmax(0, 1fr); }

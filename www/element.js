@@ -1459,9 +1459,11 @@ export class SupernodeSimElement extends Stamp {
   /** A key press: the picture's own keys first when it has focus (zoom, pan), then the
    * element's shortcuts (element-keys.js, which also lists them in the help panel). */
   #onKey(ev) {
+    // A modifier held: the browser's shortcut, not the element's nor the picture's.
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const target = (ev.composedPath()[0]?.tagName || '').toLowerCase();
     const command = commandFor(ev, { target, helpOpen: !this.#els.help.hidden });
-    if (command !== 'close-help' && !ev.ctrlKey && !ev.metaKey && !ev.altKey && ev.composedPath()[0] === this.#els.canvas && this.#view?.onKey(ev)) {
+    if (command !== 'close-help' && ev.composedPath()[0] === this.#els.canvas && this.#view?.onKey(ev)) {
       ev.preventDefault();
       return;
     }
