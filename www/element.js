@@ -763,6 +763,12 @@ export class SupernodeSimElement extends Stamp {
     if (on) {
       this.#els.tagA.textContent = `A: ${this.#ab.key} = ${this.#ab.a}`;
       this.#els.tagB.textContent = `B: ${this.#ab.key} = ${this.#ab.b}`;
+      // The form shows the comparison that runs (however it started: the form, `compare()`, an
+      // attribute), so that "Restart A/B" restarts that one.
+      const key = this.#ab.key;
+      if (![...this.#els.abKey.options].some((o) => o.value === key)) this.#els.abKey.append(new Option(key, key));
+      this.#els.abKey.value = key;
+      this.#abInputs(key, this.#ab.a, this.#ab.b);
     }
     this.#fitRow();
   }

@@ -327,6 +327,20 @@ test('A/B comparison: two runs in lockstep, side by side, summed up in words', a
   const words = await page.locator('supernode-sim >> .ab-words').textContent();
   assert.match(words, /full-jitter: .*fewer connection attempts/);
   await page.screenshot({ path: join(SHOTS, 'page-ab.png') });
+  // A comparison started from the API shows in the form, so that "Restart A/B" restarts it.
+  await page.evaluate(() => document.querySelector('supernode-sim').compare('retry.cap_s', 60, 600));
+  assert.equal(await page.locator('supernode-sim >> .ab-key').inputValue(), 'retry.cap_s');
+  assert.equal(await page.locator('supernode-sim >> #ab-a').inputValue(), '60');
+  assert.equal(await page.locator('supernode-sim >> #ab-b').inputValue(), '600');
+  assert.equal(await page.locator('supernode-sim >> button.ab-start').textContent(), 'Restart A/B');
+  // Also a key the menu does not list; restarting from the form restarts that comparison.
+  await page.evaluate(() => document.querySelector('supernode-sim').compare('failsafe.window_s', 30, 300));
+  assert.equal(await page.locator('supernode-sim >> .ab-key').inputValue(), 'failsafe.window_s');
+  await page.locator('supernode-sim >> button.ab-start').click();
+  await page.evaluate(() => document.querySelector('supernode-sim').settled());
+  const restarted = await snapshot(page);
+  assert.equal(restarted.compare.key, 'failsafe.window_s');
+  assert.ok(Math.abs(restarted.compare.b_stats.t_s - restarted.t_s) <= 1, "the restarted runs are not in lockstep");
   await page.locator('supernode-sim >> button.ab-stop').click();
   assert.ok(!(await page.locator('supernode-sim >> canvas.overlay-b').isVisible()));
   assert.equal((await snapshot(page)).compare, undefined);
