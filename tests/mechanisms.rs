@@ -59,6 +59,43 @@ fn stale_caches_strand_a_region_until_the_bootstrap_servers_answer() {
 }
 
 #[test]
+fn a_bootstrap_list_names_only_the_supernodes_serving_when_it_was_given() {
+    // Every peer down for a day; the bootstrap servers answer 5 clients a second, so most clients
+    // hold a list they gave before any mega-supernode served (peers only, all dead). Then five
+    // mega-supernodes come up at once, with room for every client.
+    let set = [
+        ("supernodes.restart_mean_s", "86400"),
+        ("promotion.per_h", "0"),
+        ("clients.patience_s", "0"),
+        ("failsafe.threshold", "100"),
+        ("load.refusal_cost", "0"),
+        ("bootstrap.capacity_per_s", "5"),
+        ("mega.count", "5"),
+        ("mega.deploy_s", "1800"),
+        ("mega.ramp_s", "0"),
+    ];
+    let mut w = quiet(&set);
+    w.run_until(60.0);
+    for r in 0..w.supernodes().regions {
+        kill_region(&mut w, r);
+    }
+    w.run_until(1799.0);
+    let c = w.caches();
+    let stale = c.pool_of(c.peers_only());
+    assert!(stale > 1000, "{stale} clients hold lists of peers only");
+    assert_eq!(c.pool_of(c.bootstrap()), 0, "a list names mega-supernodes before any served");
+    // Those lists do not name the mega-supernodes: their clients reach one only once their walk
+    // has failed and the bootstrap servers answered them with a fresh list, 5 a second (the
+    // few peers whose users restarted them meanwhile take clients too, but not onto megas).
+    w.run_until(1800.0 + 300.0);
+    let c = w.caches();
+    let on_megas = c.online[c.bootstrap()];
+    assert!(on_megas > 0, "nobody reached a mega-supernode");
+    assert!(on_megas <= 5 * 300 + 5, "{on_megas} clients on mega-supernodes after 300 s of answers at 5 a second");
+    w.check_invariants().unwrap();
+}
+
+#[test]
 fn promotion_fills_empty_places_with_empty_supernodes() {
     let mut w = quiet(&[("supernodes.restart_mean_s", "86400"), ("promotion.per_h", "0.5"), ("promotion.eligible_fraction", "0.02")]);
     w.run_until(300.0);

@@ -3,17 +3,20 @@
 //! A client's host cache is the list of supernode addresses it learned: from the supernode it
 //! was last connected to (that supernode and the ones around it in the overlay, kept fresh while
 //! connected), or from the bootstrap servers when every entry failed. Clients are grouped in
-//! *cohorts* by the cache they hold: cohort `r` learned its cache in region `r`; the last cohort
-//! learned it from the bootstrap servers (mega-supernodes first, then live peers anywhere).
+//! *cohorts* by the cache they hold: cohort `r` learned its cache in region `r`; the last two
+//! learned it from the bootstrap servers, one since mega-supernodes serve (mega-supernodes first,
+//! then live peers anywhere), one before (peers only: a list names only the supernodes that served
+//! when it was given, so a mega-supernode deployed later is not in it).
 //!
 //! An entry is live while its supernode serves (a supernode that died and came back is at the
 //! same address again); an entry whose supernode died is stale. A connection attempt walks the
 //! cache: a stale entry does not answer, and neither does a live one whose accept queue is full
 //! (the connection request is dropped), so each costs the client `host_cache.entry_timeout_s`
-//! before it tries the next; the first live entry with room takes it into its accept queue. When every entry fails the client asks the bootstrap servers, which
-//! have a capacity; a client they answer walks its new cache at once, one they refuse backs off.
-//! A bootstrap list holds mega-supernodes (once deployed, up to half the list) and live peers
-//! from all over the overlay.
+//! before it tries the next; the first live entry with room takes it into its accept queue. When
+//! every entry fails the client asks the bootstrap servers, whatever its list came from (one of
+//! theirs included), which have a capacity; a client they answer walks its new list at once, one
+//! they refuse backs off and walks its old list again. A bootstrap list holds mega-supernodes
+//! (once deployed, up to half the list) and live peers from all over the overlay.
 //!
 //! The walk is reckoned per cohort in expectation over its entries: with a share `ℓ` of them live
 //! and a live entry taking the client with probability `p`, an entry fails with probability
@@ -153,7 +156,8 @@ pub(super) struct Outcome {
 }
 
 /// Cohorts of clients by host cache, and per-region tallies of the supernodes their caches point
-/// to. Cohort `regions` holds caches from the bootstrap servers; region `regions` is the
+/// to. Cohort `regions` holds lists from the bootstrap servers that name mega-supernodes, cohort
+/// `regions + 1` lists they gave before any served (peers only); region `regions` is the
 /// mega-supernodes.
 #[derive(Clone, Debug)]
 pub struct Caches {
@@ -194,7 +198,7 @@ pub struct Caches {
 impl Caches {
     /// Visits the per-cohort and per-region tables for a checkpoint (see [`super::checkpoint`]).
     pub(super) fn columns(&mut self, io: &mut impl super::Columns) -> bool {
-        let cohorts = self.regions + 1;
+        let cohorts = self.peers_only() + 1;
         super::table_vecs(io, &mut self.pool, cohorts)
             & super::table_vecs(io, &mut self.due, cohorts)
             & io.col(&mut self.crashed)
@@ -222,7 +226,7 @@ impl Caches {
     /// Empty cohorts for the overlay `sn`.
     pub(super) fn new(sn: &Supernodes) -> Self {
         let r = sn.regions;
-        let cohorts = r + 1;
+        let cohorts = r + 2;
         let mut places = vec![0u32; r + 1];
         for (k, p) in places.iter_mut().enumerate().take(r) {
             *p = sn.region_range(k).len() as u32;
@@ -252,9 +256,17 @@ impl Caches {
         }
     }
 
-    /// The bootstrap cohort's index (and the mega-supernodes' region).
+    /// The bootstrap cohort's index (and the mega-supernodes' region): lists from the bootstrap
+    /// servers since a mega-supernode first served.
     pub fn bootstrap(&self) -> usize {
         self.regions
+    }
+
+    /// The cohort of lists the bootstrap servers gave while no mega-supernode served: peers only.
+    /// A mega-supernode that comes up later is not in them; their clients learn of it only from
+    /// a fresh list, when every entry of theirs has failed and the bootstrap servers answer.
+    pub fn peers_only(&self) -> usize {
+        self.regions + 1
     }
 
     /// Retrying clients of `cohort`, over every attempt level.
@@ -410,17 +422,17 @@ impl Caches {
         let back = (span - 1) / 2;
         let mut bootstrap_offered = 0.0;
         let mut mega_share = 0.0;
-        for c in 0..=r_n {
+        for c in 0..self.due_cohort.len() {
             let d = self.due_cohort[c];
             if d == 0 {
                 self.success_p[c] = 0.0;
                 continue;
             }
             let walks = d as f64 * signed_share;
-            if c == b {
+            if c >= b {
                 // Bootstrap lists: mega-supernodes first (up to half the list), then live peers
-                // from all over.
-                let m = h.div_ceil(2).min(self.up[b]);
+                // from all over; a list from before any mega-supernode served holds peers only.
+                let m = if c == b { h.div_ceil(2).min(self.up[b]) } else { 0 };
                 let pm = self.admit_p[b] as f64;
                 let fail_m = pow_int(1.0 - pm, m);
                 let contacts_m = if pm > 1e-12 { (1.0 - fail_m) / pm } else { m as f64 };
@@ -429,7 +441,10 @@ impl Caches {
                 let (succ_g, contacts_g) = walk_math(h - m, live, pg);
                 let succ = (1.0 - fail_m) + fail_m * succ_g;
                 self.success_p[c] = succ;
-                mega_share = if succ > 0.0 { (1.0 - fail_m) / succ } else { 0.0 };
+                bootstrap_offered += walks * (1.0 - succ);
+                if c == b {
+                    mega_share = if succ > 0.0 { (1.0 - fail_m) / succ } else { 0.0 };
+                }
                 self.contacts[b] += (walks * contacts_m) as f32;
                 let on_peers = walks * fail_m * contacts_g;
                 if on_peers > 0.0 && up_peers > 0.0 {
@@ -477,10 +492,13 @@ impl Caches {
         // Every failed walk tried every entry, so it took the same time in every cohort.
         let walk_s = p.host_cache.size as f64 * p.host_cache.entry_timeout_s;
         let walk_ticks = libm::ceil(walk_s) as u32;
-        let cohorts: Vec<usize> = (0..=r_n).filter(|&c| self.due_cohort[c] > 0).collect();
+        let cohorts: Vec<usize> = (0..self.due_cohort.len()).filter(|&c| self.due_cohort[c] > 0).collect();
         let active = std::mem::take(&mut self.active);
         out.levels = retry::levels_in_use(policy, &p.retry);
         let all_signed = w.signed_share >= 1.0;
+        // Where a fresh list from the bootstrap servers goes: with the mega-supernodes once any
+        // serves, else a list of peers only.
+        let fresh = if self.up[b] > 0 { b } else { self.peers_only() };
         for &l in &active {
             let d = retry::delay(policy, &p.retry, l);
             let g_sign = give_up(d.mean_ticks());
@@ -515,13 +533,9 @@ impl Caches {
                 };
                 let failed_walks = signed - ok;
                 let refused = due - signed;
-                let (served, left) = if c == b {
-                    (0, failed_walks)
-                } else {
-                    let s = if beta >= 1.0 { failed_walks } else { r_boot.round(to_f64(failed_walks) * beta, failed_walks) };
-                    requests += failed_walks;
-                    (s, failed_walks - s)
-                };
+                let served = if beta >= 1.0 { failed_walks } else { r_boot.round(to_f64(failed_walks) * beta, failed_walks) };
+                requests += failed_walks;
+                let left = failed_walks - served;
                 let gw = if left == 0 { 0 } else { r_gw.round(to_f64(left) * g_walk, left) };
                 let gs = if refused == 0 { 0 } else { r_gs.round(to_f64(refused) * g_sign, refused) };
                 let back = (left - gw) + (refused - gs);
@@ -540,7 +554,7 @@ impl Caches {
             self.pool[next] = to_next;
             self.level_total[next] += back_total;
             // Those the bootstrap servers answered walk their new cache at this level next.
-            self.pool[l][b] += served_total;
+            self.pool[l][fresh] += served_total;
             self.level_total[l] += served_total;
             self.away_total += away_total;
             out.bootstrap_requests += requests;
@@ -588,16 +602,16 @@ impl Caches {
             }
         }
         let k = self.succ[b];
-        if k > 0 {
-            let to_megas = Rounder::new(rng).round(k as f64 * mega_share, k);
-            self.admits[b] += to_megas;
-            let rest = k - to_megas;
-            if rest > 0 {
-                let mut out = vec![0u64; r_n];
-                split_proportional(rng, rest, &self.weight[..r_n], &mut out);
-                for (r, n) in out.into_iter().enumerate() {
-                    self.admits[r] += n;
-                }
+        let to_megas = if k > 0 { Rounder::new(rng).round(k as f64 * mega_share, k) } else { 0 };
+        self.admits[b] += to_megas;
+        // The rest of the bootstrap lists' successes, and those of the lists of peers only, land
+        // on peers anywhere.
+        let rest = k - to_megas + self.succ[self.peers_only()];
+        if rest > 0 {
+            let mut out = vec![0u64; r_n];
+            split_proportional(rng, rest, &self.weight[..r_n], &mut out);
+            for (r, n) in out.into_iter().enumerate() {
+                self.admits[r] += n;
             }
         }
     }
