@@ -336,10 +336,17 @@ impl Sim {
     }
 
     /// Goes to the latest mark at or before `t_s` if that is nearer than going on from here
-    /// (always when `t_s` is earlier than now); returns whether it moved. The run then steps
+    /// (always when `t_s` is earlier than now; never forward while following someone, whose
+    /// story must see every tick); returns whether it moved. The run then steps
     /// from the mark to `t_s` as usual. The series and narration are those of the mark's time:
     /// read them again from the start.
     pub fn seek_mark(&mut self, t_s: f64) -> bool {
+        // Following someone, a story is told second by second: going forward, the run replays
+        // the time in between (the story reads every tick) rather than jumping to a saved mark
+        // it has not seen the way to.
+        if self.story.is_some() && t_s > self.time_s() {
+            return false;
+        }
         match self.history.restore(&self.session, t_s) {
             Some(s) => {
                 self.session = s;
