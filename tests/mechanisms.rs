@@ -24,6 +24,13 @@ fn kill_region(w: &mut World, r: usize) -> u64 {
     held
 }
 
+/// Crashes every peer supernode (every region).
+fn kill_all_peers(w: &mut World) {
+    for r in 0..w.supernodes().regions {
+        kill_region(w, r);
+    }
+}
+
 #[test]
 fn stale_caches_strand_a_region_until_the_bootstrap_servers_answer() {
     // Restarts take a day, so the region stays dead; no promotion, nobody gives up.
@@ -76,9 +83,7 @@ fn a_bootstrap_list_names_only_the_supernodes_serving_when_it_was_given() {
     ];
     let mut w = quiet(&set);
     w.run_until(60.0);
-    for r in 0..w.supernodes().regions {
-        kill_region(&mut w, r);
-    }
+    kill_all_peers(&mut w);
     w.run_until(1799.0);
     let c = w.caches();
     let stale = c.pool_of(c.peers_only());
@@ -143,9 +148,7 @@ fn users_who_cannot_connect_give_up_and_come_back() {
     ];
     let mut w = quiet(&set);
     w.run_until(60.0);
-    for r in 0..w.supernodes().regions {
-        kill_region(&mut w, r);
-    }
+    kill_all_peers(&mut w);
     w.run_until(1200.0);
     let away = w.clients_away();
     assert!(away as f64 > 0.4 * w.params().clients.total as f64, "only {away} gave up");
@@ -157,9 +160,7 @@ fn users_who_cannot_connect_give_up_and_come_back() {
     // Users who never give up keep retrying.
     let mut w = quiet(&[set[0], set[1], set[4], set[5], ("clients.patience_s", "0")]);
     w.run_until(60.0);
-    for r in 0..w.supernodes().regions {
-        kill_region(&mut w, r);
-    }
+    kill_all_peers(&mut w);
     w.run_until(1800.0);
     assert_eq!(w.clients_away(), 0);
 }
